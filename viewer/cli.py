@@ -1,0 +1,111 @@
+"""The ``timeline-viewer`` command: open the window, or export JSON or an image.
+
+``--export-json`` must run on a headless server without Qt's system
+libraries, so this module imports nothing from Qt at import time; the window
+and the image export import their Qt modules only when they are asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from viewer import __version__
+
+__all__ = ["main", "bundled_seeds_folder"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def bundled_seeds_folder() -> Path | None:
+    """The sample stories shipped with the app, or None if they are not installed.
+
+    In a source checkout (and an editable install) they sit beside the
+    package; a wheel installs them under ``<prefix>/share/timeline-viewer``.
+    """
+    candidates = [
+        Path(__file__).resolve().parent.parent / "seeds",
+        Path(sys.prefix) / "share" / "timeline-viewer" / "seeds",
+    ]
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's options, with help text a user can act on."""
+    parser = argparse.ArgumentParser(
+        prog="timeline-viewer",
+        description="Read a folder of news story files as one zoomable timeline.",
+        epilog="Without FOLDER the window opens the last folder you opened, "
+        "or else the bundled sample stories.",
+    )
+    parser.add_argument("folder", nargs="?", metavar="FOLDER", help="folder of story files (*.txt) to open")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--export-json", metavar="FOLDER", dest="export_json",
+        help="print what was understood of FOLDER as JSON on stdout and exit (no Qt needed)",
+    )
+    group.add_argument(
+        "--export-image", metavar="OUT", dest="export_image",
+        help="render the timeline of FOLDER (or the bundled samples) to OUT.png or OUT.svg and exit",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: the arguments without the program name; ``sys.argv[1:]`` if None.
+
+    Returns:
+        The process exit code: 0 on success, 2 for a missing folder or bad usage.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.export_json is not None:
+        if args.folder is not None:
+            parser.error("--export-json takes the folder as its own argument")
+        return _export_json(Path(args.export_json))
+    if args.export_image is not None:
+        return _export_image(Path(args.export_image), args.folder)
+    folder = Path(args.folder) if args.folder is not None else None
+    if folder is not None and not folder.is_dir():
+        print(f"timeline-viewer: not a folder: {folder}", file=sys.stderr)
+        return EXIT_USAGE
+    from viewer.ui.app import run_app
+
+    return run_app(folder)
+
+
+def _export_json(folder: Path) -> int:
+    from viewer.model.export import write_json
+    from viewer.model.loader import load_folder
+
+    if not folder.is_dir():
+        print(f"timeline-viewer: not a folder: {folder}", file=sys.stderr)
+        return EXIT_USAGE
+    library = load_folder(folder)
+    out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")
+    write_json(library, out)
+    return EXIT_OK
+
+
+def _export_image(out: Path, folder_arg: str | None) -> int:
+    folder = Path(folder_arg) if folder_arg is not None else bundled_seeds_folder()
+    if folder is None or not folder.is_dir():
+        print(f"timeline-viewer: not a folder: {folder_arg or 'bundled seeds'}", file=sys.stderr)
+        return EXIT_USAGE
+    if out.suffix.lower() not in (".png", ".svg"):
+        print(f"timeline-viewer: the image must end in .png or .svg: {out}", file=sys.stderr)
+        return EXIT_USAGE
+    from viewer.ui.image_export import export_folder_image
+
+    return export_folder_image(folder, out)

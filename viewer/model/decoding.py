@@ -1,0 +1,94 @@
+"""Bytes of a story file to lines of text, reporting what had to be guessed.
+
+Story files come from many editors: UTF-8 with or without a byte-order mark,
+UTF-16 from Windows tools, Windows-1252 from old ones, and LF, CRLF or CR line
+endings. Decoding never fails: a file that is not UTF-8 is read as
+Windows-1252 with a warning, so the reader sees the story and a note instead
+of nothing. Only binary files (NUL bytes without a UTF-16/32 byte-order mark)
+and empty files yield no text.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from viewer.model.story import Severity
+
+__all__ = ["DecodedText", "decode_story_bytes", "split_lines"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", None),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """The text of a file (None when unusable) and notes on how it was read.
+
+    ``notes`` holds ``(line, severity, message)`` triples; the caller adds
+    the file name when it turns them into problems.
+    """
+
+    text: str | None
+    notes: tuple[tuple[int | None, Severity, str], ...] = ()
+
+
+def decode_story_bytes(data: bytes) -> DecodedText:
+    """Decode a story file's bytes.
+
+    Args:
+        data: the whole file.
+
+    Returns:
+        The decoded text, or None with an error note for empty and binary files.
+    """
+    for bom, encoding, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                line = data[len(bom): len(bom) + exc.start].count("\n".encode(encoding)) + 1
+                return DecodedText(None, ((line, Severity.ERROR,
+                                           f"starts with a {label or 'UTF-8'} byte-order mark "
+                                           f"but is not valid {label or 'UTF-8'}: {exc.reason}"),))
+            return _check_text(text)
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        return DecodedText(None, ((line, Severity.ERROR,
+                                   "binary file (contains NUL bytes); not a story file"),))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        text = data.decode("cp1252", errors="replace")
+        bad = data[exc.start]
+        return _check_text(text, ((line, Severity.WARNING,
+                                   f"not valid UTF-8 (byte 0x{bad:02X}); read as Windows-1252"),))
+    return _check_text(text)
+
+
+def _check_text(text: str, notes: tuple[tuple[int | None, Severity, str], ...] = ()) -> DecodedText:
+    if not text.strip():
+        return DecodedText(None, notes + ((None, Severity.ERROR,
+                                           "empty file (no text); not a story file"),))
+    if "\x00" in text:
+        return DecodedText(None, notes + ((None, Severity.ERROR,
+                                           "binary content (NUL characters); not a story file"),))
+    return DecodedText(text, notes)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on LF, CRLF and CR only.
+
+    ``str.splitlines`` also splits on form feeds, U+2028 and other separators,
+    which would shift every line number after them away from what an editor
+    shows.
+    """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n")

@@ -1,0 +1,292 @@
+"""Parse the text of one story file into a ``Story`` and its problems.
+
+The format, line by line: the headline; an optional ``Updated (N articles)``;
+summary paragraphs (Title-Case heading glued to its body); a ``Timeline``
+header and ``DATE – text [n]`` lines; an optional ``Sources`` (or
+``References``) header and ``[n] title — url`` lines.
+
+The parser never raises on text and never drops a line: every non-blank line
+becomes the title, the article count, a section, an event, a source, a section
+header, or a problem at that line. What it cannot read it keeps (an event
+without a date) and reports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from viewer.model.dates import YearlessDate, parse_date
+from viewer.model.headings import split_heading
+from viewer.model.story import DateSpan, Event, Problem, Section, Severity, Source, Story
+
+__all__ = ["parse_story", "strip_citations", "MAX_DATE_LENGTH"]
+
+# A date is short; a longer prefix before a dash is text that contains a dash.
+MAX_DATE_LENGTH = 48
+
+_UPDATED = re.compile(r"updated\b.*?\((\d[\d,]*)\s+articles?\)\s*\.?", re.I)
+_CITATION = re.compile(r"\s*\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
+_CITATION_NUMBER = re.compile(r"\d+|[–-]")
+_SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
+_COLON_SEPARATOR = re.compile(r":\s+")
+_SOURCE = re.compile(r"\[(\d{1,4})\]\s*(.*)")
+# The url is the last word; the title, if any, is separated from it by a dash.
+_URL_AT_END = re.compile(r"(?:^|\s+[–—-]\s+|\s+)<?((?:https?|ftp)://\S+?|www\.\S+?)>?$", re.I)
+_HEADERS = {
+    "timeline": "timeline",
+    "sources": "sources",
+    "references": "sources",
+    "source": "sources",
+    "citations": "sources",
+}
+
+
+def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
+    """Remove citation markers from text and list their numbers.
+
+    Args:
+        text: text that may contain ``[1]``, ``[1][3]``, ``[1, 3]`` or ``[2–4]``.
+
+    Returns:
+        The text without the markers (and the spaces before them), and the
+        cited numbers in order of first appearance, without duplicates.
+    """
+    if "[" not in text:
+        return text, ()
+    numbers: list[int] = []
+    for match in _CITATION.finditer(text):
+        previous: int | None = None
+        ranged = False
+        for token in _CITATION_NUMBER.findall(match.group(1)):
+            if token in "–-":
+                ranged = True
+                continue
+            n = int(token)
+            if ranged and previous is not None and previous < n <= previous + 50:
+                numbers.extend(range(previous + 1, n + 1))
+            else:
+                numbers.append(n)
+            previous, ranged = n, False
+    if not numbers:
+        return text, ()
+    stripped = _CITATION.sub("", text).strip()
+    return stripped, tuple(dict.fromkeys(numbers))
+
+
+def parse_story(text: str, file: str) -> tuple[Story | None, list[Problem]]:
+    """Parse one story file's text.
+
+    Args:
+        text: the decoded text (any line endings already split by the caller
+            is fine too: LF, CRLF and CR are all handled here).
+        file: the file's path relative to the folder, used in problems.
+
+    Returns:
+        The story (None only when the text has no non-blank line) and every
+        problem found, each with its 1-based line number.
+    """
+    from viewer.model.decoding import split_lines
+
+    return _StoryParser(file).parse(split_lines(text))
+
+
+class _StoryParser:
+    """One pass over the lines of one file; collects results and problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.sections: list[Section] = []
+        self.events: list[Event] = []
+        self.sources: list[Source] = []
+        self.yearless: list[tuple[int, YearlessDate]] = []
+
+    def problem(self, line: int | None, severity: Severity, message: str) -> None:
+        self.problems.append(Problem(self.file, line, severity, message))
+
+    def parse(self, lines: list[str]) -> tuple[Story | None, list[Problem]]:
+        numbered = [(i, line.strip()) for i, line in enumerate(lines, 1)]
+        numbered = [(i, s) for i, s in numbered if s]
+        if not numbered:
+            self.problem(None, Severity.ERROR, "empty file (no text); not a story file")
+            return None, self.problems
+        title_line, title = numbered[0]
+        title = title.lstrip("\ufeff")
+        if _HEADERS.get(title.rstrip(":").lower()):
+            self.problem(title_line, Severity.WARNING,
+                         f"the first line should be the headline, not {title!r}")
+        rest = numbered[1:]
+        article_count: int | None = None
+        if rest:
+            match = _UPDATED.fullmatch(rest[0][1])
+            if match:
+                article_count = int(match.group(1).replace(",", ""))
+                rest = rest[1:]
+        mode = "summary"
+        seen_timeline = False
+        seen_sources = False
+        for number, line in rest:
+            header = _HEADERS.get(line.rstrip(":").strip().lower()) if len(line) < 14 else None
+            if header is not None:
+                if header == "timeline":
+                    if seen_timeline:
+                        self.problem(number, Severity.WARNING, "a second 'Timeline' header; its events are added")
+                    seen_timeline = True
+                else:
+                    if seen_sources:
+                        self.problem(number, Severity.WARNING, "a second 'Sources' header; its sources are added")
+                    seen_sources = True
+                mode = header
+                continue
+            if mode == "timeline":
+                self.events.append(self.parse_event(number, line))
+            elif mode == "sources":
+                self.parse_source(number, line)
+            else:
+                self.parse_section(number, line)
+        if not seen_timeline:
+            self.problem(None, Severity.WARNING, "no 'Timeline' section; the story has no events")
+        elif not self.events:
+            self.problem(None, Severity.WARNING, "the 'Timeline' section is empty")
+        if self.yearless:
+            self.infer_years()
+        sources = self.complete_sources(seen_sources)
+        story = Story(
+            file=self.file,
+            title=strip_citations(title)[0] or title,
+            article_count=article_count,
+            sections=tuple(self.sections),
+            events=tuple(self.events),
+            sources=sources,
+        )
+        return story, self.problems
+
+    def parse_section(self, number: int, line: str) -> None:
+        heading, body = split_heading(line)
+        body, citations = strip_citations(body)
+        self.sections.append(Section(heading, body, citations, number))
+
+    def parse_event(self, number: int, line: str) -> Event:
+        date_text, rest, span = self.split_event_line(line)
+        text, citations = strip_citations(rest)
+        if isinstance(span, YearlessDate):
+            self.yearless.append((len(self.events), span))
+            span = None
+        elif span is None:
+            if date_text:
+                self.problem(number, Severity.ERROR,
+                             f"cannot read the date {date_text!r}; the event is shown as undated")
+            else:
+                self.problem(number, Severity.ERROR,
+                             "timeline line without a 'DATE – text' separator; shown as undated")
+        return Event(date_text, span, text, citations, number)
+
+    def split_event_line(self, line: str) -> tuple[str, str, DateSpan | YearlessDate | None]:
+        """Find the separator after the date: the longest prefix that reads as a date.
+
+        Dashes also occur inside dates (``Sep 14 – 16, 2025``) and inside the
+        text, so the first dash is not always the separator.
+        """
+        best: tuple[str, str, DateSpan | YearlessDate | None] | None = None
+        first: tuple[str, str] | None = None
+        for match in _SEPARATOR.finditer(line, 0, MAX_DATE_LENGTH + 4):
+            date_text = line[: match.start()].strip()
+            if not date_text or len(date_text) > MAX_DATE_LENGTH:
+                continue
+            rest = line[match.end():].strip()
+            if first is None:
+                first = (date_text, rest)
+            span = parse_date(date_text)
+            if span is not None:
+                best = (date_text, rest, span)
+        if best is not None:
+            return best
+        colon = _COLON_SEPARATOR.search(line, 0, MAX_DATE_LENGTH + 2)
+        if colon is not None:
+            date_text = line[: colon.start()].strip()
+            span = parse_date(date_text)
+            if span is not None:
+                return date_text, line[colon.end():].strip(), span
+        if first is not None:
+            return first[0], first[1], None
+        return "", line, None
+
+    def parse_source(self, number: int, line: str) -> None:
+        match = _SOURCE.fullmatch(line)
+        if match is None:
+            self.problem(number, Severity.WARNING,
+                         f"not a source line ('[n] title — url'): {line[:80]!r}")
+            return
+        n = int(match.group(1))
+        body = match.group(2).strip()
+        title: str | None = body or None
+        url: str | None = None
+        found = _URL_AT_END.search(body)
+        if found is not None:
+            url = found.group(1)
+            title = body[: found.start()].strip() or None
+        if any(s.number == n for s in self.sources):
+            self.problem(number, Severity.WARNING, f"source [{n}] is listed twice; the first is kept")
+            return
+        self.sources.append(Source(n, title, url, number))
+
+    def complete_sources(self, listed: bool) -> tuple[Source, ...]:
+        """The story's sources: the listed ones, plus any cited but not listed."""
+        cited: dict[int, int] = {}
+        for section in self.sections:
+            for n in section.citations:
+                cited.setdefault(n, section.line)
+        for event in self.events:
+            for n in event.citations:
+                cited.setdefault(n, event.line)
+        sources = list(self.sources)
+        known = {s.number for s in sources}
+        for n in sorted(cited):
+            if n not in known:
+                if listed:
+                    self.problem(cited[n], Severity.WARNING,
+                                 f"cites source [{n}], which the 'Sources' section does not list")
+                sources.append(Source(n, None, None, None))
+        sources.sort(key=lambda s: s.number)
+        return tuple(sources)
+
+    def infer_years(self) -> None:
+        """Give yearless dates (``Dec 12``) the year of their neighbours.
+
+        The nearest earlier dated event gives the year; a month earlier than
+        that event's month means the timeline rolled over into the next year
+        (Dec → Jan). Without an earlier one, the nearest later one is used.
+        """
+        events = self.events
+        for index, yearless in self.yearless:
+            previous = _nearest_span(events, range(index - 1, -1, -1))
+            following = _nearest_span(events, range(index + 1, len(events)))
+            year: int | None = None
+            if previous is not None:
+                year = previous.end.year
+                if yearless.month < previous.end.month:
+                    year += 1
+                basis = f"the event before it ({previous.end.isoformat()})"
+            elif following is not None:
+                year = following.start.year
+                if yearless.month > following.start.month:
+                    year -= 1
+                basis = f"the event after it ({following.start.isoformat()})"
+            event = events[index]
+            span = yearless.in_year(year) if year is not None else None
+            if span is None:
+                self.problem(event.line, Severity.ERROR,
+                             f"the date {event.date_text!r} has no year and no dated neighbour "
+                             "to infer it from; the event is shown as undated")
+                continue
+            events[index] = Event(event.date_text, span, event.text, event.citations, event.line)
+            self.problem(event.line, Severity.WARNING,
+                         f"the date {event.date_text!r} has no year; assumed {year} from {basis}")
+
+
+def _nearest_span(events: list[Event], indices: range) -> DateSpan | None:
+    for i in indices:
+        span = events[i].span
+        if span is not None:
+            return span
+    return None

@@ -1,0 +1,183 @@
+"""The typed, immutable story model that every view is built from.
+
+The classes are frozen so that one parsed story can be shared by the loader's
+cache, the views and the JSON export without anyone changing it under the
+others' feet; a reload replaces whole stories instead of editing them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+
+class Precision(str, enum.Enum):
+    """How exactly a written date pins down time, finest first.
+
+    The order matters: a range takes the finer of its endpoints' precisions.
+    """
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR_PART = "year-part"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+
+    @property
+    def rank(self) -> int:
+        """0 for the finest precision, growing as precision gets coarser."""
+        return _PRECISION_RANK[self]
+
+
+_PRECISION_RANK = {p: i for i, p in enumerate(Precision)}
+
+
+class Severity(str, enum.Enum):
+    """How bad a problem is: an error lost information, a warning did not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class DateSpan:
+    """An inclusive range of days and how precisely the text gave it.
+
+    ``start`` and ``end`` are both inclusive, so a single day has
+    ``start == end``; a decade written ``1960s`` spans 1960-01-01 to
+    1969-12-31 with ``Precision.DECADE``.
+    """
+
+    start: date
+    end: date
+    precision: Precision
+
+    @property
+    def is_point(self) -> bool:
+        """True when the span is a single day, drawn as a marker, not a bar."""
+        return self.start == self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One summary paragraph: a Title-Case heading (or None) and its body."""
+
+    heading: str | None
+    body: str
+    citations: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of a story's timeline.
+
+    ``span`` is None when the date could not be read; the event is kept (and
+    shown as undated) so that nothing written in the file is lost.
+    """
+
+    date_text: str
+    span: DateSpan | None
+    text: str
+    citations: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A numbered source. Title and url are None when the file does not give them.
+
+    ``line`` is None for sources known only from citation markers.
+    """
+
+    number: int
+    title: str | None
+    url: str | None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in a file that could not be understood as written."""
+
+    file: str
+    line: int | None
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story file, parsed.
+
+    ``file`` is the path relative to the opened folder with ``/`` separators,
+    which identifies the story across reloads.
+    """
+
+    file: str
+    title: str
+    article_count: int | None
+    sections: tuple[Section, ...]
+    events: tuple[Event, ...]
+    sources: tuple[Source, ...]
+
+    def source(self, number: int) -> Source | None:
+        """The source with this number, or None if the story has none such."""
+        for candidate in self.sources:
+            if candidate.number == number:
+                return candidate
+        return None
+
+    def events_citing(self, number: int) -> tuple[Event, ...]:
+        """Every event of the story that cites source ``number``, in file order."""
+        return tuple(e for e in self.events if number in e.citations)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one file yielded: a story (None when unusable) and its problems."""
+
+    file: str
+    story: Story | None
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    """Everything loaded from one folder: stories sorted by file, and all problems."""
+
+    folder: Path
+    stories: tuple[Story, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    results: dict[str, FileResult] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def from_results(cls, folder: Path, results: dict[str, FileResult]) -> Library:
+        """Assemble a library from per-file results, ordered by relative path."""
+        ordered = {name: results[name] for name in sorted(results)}
+        stories = tuple(r.story for r in ordered.values() if r.story is not None)
+        problems = tuple(p for r in ordered.values() for p in r.problems)
+        return cls(folder=folder, stories=stories, problems=problems, results=ordered)
+
+    def with_result(self, result: FileResult) -> Library:
+        """A new library with one file's result added or replaced."""
+        results = dict(self.results)
+        results[result.file] = result
+        return Library.from_results(self.folder, results)
+
+    def without_file(self, file: str) -> Library:
+        """A new library without the given file (a removed story)."""
+        results = {k: v for k, v in self.results.items() if k != file}
+        return Library.from_results(self.folder, results)
+
+    @property
+    def event_count(self) -> int:
+        """The number of events over all stories."""
+        return sum(len(s.events) for s in self.stories)
