@@ -116,4 +116,4 @@ def test_heading_split_on_a_written_corpus():
     assert rate >= MIN_HEADING_RATE, "\n".join(c["line"][:100] for c in wrong)
 
 
-MIN_HEADING_RATE = 0.85
+MIN_HEADING_RATE = 0.9

@@ -25,7 +25,7 @@ __all__ = ["parse_story", "strip_citations", "MAX_DATE_LENGTH"]
 MAX_DATE_LENGTH = 48
 
 _UPDATED = re.compile(r"updated\b.*?\((\d[\d,]*)\s+articles?\)\s*\.?", re.I)
-_CITATION = re.compile(r"\s*\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
+_CITATION = re.compile(r"\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
 _CITATION_NUMBER = re.compile(r"\d+|[–-]")
 _SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
 _COLON_SEPARATOR = re.compile(r":\s+")
@@ -54,10 +54,19 @@ def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
     if "[" not in text:
         return text, ()
     numbers: list[int] = []
+    pieces: list[str] = []
+    position = 0
     for match in _CITATION.finditer(text):
+        # The marker goes, and so do the spaces before it ("fell [1]." → "fell.").
+        pieces.append(text[position: match.start()].rstrip())
+        position = match.end()
+        body = match.group(1)
+        if body.isdigit():
+            numbers.append(int(body))
+            continue
         previous: int | None = None
         ranged = False
-        for token in _CITATION_NUMBER.findall(match.group(1)):
+        for token in _CITATION_NUMBER.findall(body):
             if token in "–-":
                 ranged = True
                 continue
@@ -69,8 +78,8 @@ def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
             previous, ranged = n, False
     if not numbers:
         return text, ()
-    stripped = _CITATION.sub("", text).strip()
-    return stripped, tuple(dict.fromkeys(numbers))
+    pieces.append(text[position:])
+    return "".join(pieces).strip(), tuple(dict.fromkeys(numbers))
 
 
 def parse_story(text: str, file: str) -> tuple[Story | None, list[Problem]]:
