@@ -99,7 +99,7 @@ def split_heading(line: str) -> tuple[str | None, str]:
 def _heading_limit(words: list[str]) -> int:
     """Index of the first word that cannot belong to a heading (the body's verb)."""
     for i, word in enumerate(words):
-        if not word or _CITATION.search(word):
+        if not word or ("[" in word and _CITATION.search(word)):
             return i
         if i == len(words) - 1 and len(words) <= 40:
             return i
@@ -129,6 +129,8 @@ def _is_capitalised(word: str) -> bool:
 
 def _normal(word: str) -> str:
     """A word without possessive or trailing punctuation: ``Gagarin’s`` → ``Gagarin``."""
+    if word[-1:].isalnum() and word[:1].isalnum() and "’" not in word and "'" not in word:
+        return word
     return _POSSESSIVE.sub("", word.lstrip(_LEADING_PUNCT))
 
 
@@ -154,10 +156,14 @@ def _choose_cut(words: list[str], limit: int) -> int | None:
     if not candidates:
         return None
     best, best_score = None, 0.0
-    for i in candidates:
-        score = _score_start(words, i, limit)
-        if score > best_score:
-            best, best_score = i, score
+    normals = [_normal(w) for w in words[: limit + 1]]
+    seen = set(normals[:2])
+    for i in range(2, candidates[-1] + 1):
+        if i in candidates:
+            score = _score_start(words, i, limit, seen, normals[i])
+            if score > best_score:
+                best, best_score = i, score
+        seen.add(normals[i])
     if best is not None:
         return best
     # No sign: the subject is taken to be a two-word name before the verb
@@ -171,12 +177,19 @@ def _choose_cut(words: list[str], limit: int) -> int | None:
     return None
 
 
-def _score_start(words: list[str], i: int, verb: int) -> float:
-    """Points for the body starting at ``words[i]``; ``verb`` is its first lower-case word."""
+def _score_start(words: list[str], i: int, verb: int, seen: set[str], normal: str) -> float:
+    """Points for the body starting at ``words[i]``.
+
+    Args:
+        words: the line's words.
+        i: where the body would start.
+        verb: index of the body's first lower-case word.
+        seen: the normalised words before ``i`` (the heading's words).
+        normal: ``words[i]`` normalised.
+    """
     word = words[i]
     after = words[i + 1] if i + 1 < len(words) else ""
-    seen = {_normal(w) for w in words[:i]}
-    repeated = _normal(word) in seen
+    repeated = normal in seen
     lower_after = after[:1].islower()
     if word in _ARTICLES:
         return 10

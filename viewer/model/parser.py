@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 
 from viewer.model.dates import YearlessDate, parse_date
-from viewer.model.headings import split_heading
 from viewer.model.story import DateSpan, Event, Problem, Section, Severity, Source, Story
 
 __all__ = ["parse_story", "strip_citations", "MAX_DATE_LENGTH"]
@@ -28,6 +27,7 @@ _UPDATED = re.compile(r"updated\b.*?\((\d[\d,]*)\s+articles?\)\s*\.?", re.I)
 _CITATION = re.compile(r"\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
 _CITATION_NUMBER = re.compile(r"\d+|[–-]")
 _SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
+_FIRST_SEPARATOR = re.compile(rf"(\S.{{0,{MAX_DATE_LENGTH - 1}}}?)\s+[–—-]+\s+")
 _COLON_SEPARATOR = re.compile(r":\s+")
 _SOURCE = re.compile(r"\[(\d{1,4})\]\s*(.*)")
 # The url is the last word; the title, if any, is separated from it by a dash.
@@ -114,45 +114,66 @@ class _StoryParser:
         self.problems.append(Problem(self.file, line, severity, message))
 
     def parse(self, lines: list[str]) -> tuple[Story | None, list[Problem]]:
-        numbered = [(i, line.strip()) for i, line in enumerate(lines, 1)]
-        numbered = [(i, s) for i, s in numbered if s]
-        if not numbered:
-            self.problem(None, Severity.ERROR, "empty file (no text); not a story file")
-            return None, self.problems
-        title_line, title = numbered[0]
-        title = title.lstrip("\ufeff")
-        if _HEADERS.get(title.rstrip(":").lower()):
-            self.problem(title_line, Severity.WARNING,
-                         f"the first line should be the headline, not {title!r}")
-        rest = numbered[1:]
+        title: str | None = None
         article_count: int | None = None
-        if rest:
-            match = _UPDATED.fullmatch(rest[0][1])
-            if match:
-                article_count = int(match.group(1).replace(",", ""))
-                rest = rest[1:]
+        expect_updated = False
         mode = "summary"
         seen_timeline = False
         seen_sources = False
-        for number, line in rest:
-            header = _HEADERS.get(line.rstrip(":").strip().lower()) if len(line) < 14 else None
-            if header is not None:
-                if header == "timeline":
-                    if seen_timeline:
-                        self.problem(number, Severity.WARNING, "a second 'Timeline' header; its events are added")
-                    seen_timeline = True
-                else:
-                    if seen_sources:
-                        self.problem(number, Severity.WARNING, "a second 'Sources' header; its sources are added")
-                    seen_sources = True
-                mode = header
+        events = self.events
+        append_event = events.append
+        for number, raw in enumerate(lines, 1):
+            line = raw.strip()
+            if not line:
                 continue
+            if title is None:
+                title = line.lstrip("\ufeff")
+                if _HEADERS.get(title.rstrip(":").lower()):
+                    self.problem(number, Severity.WARNING,
+                                 f"the first line should be the headline, not {title!r}")
+                expect_updated = True
+                continue
+            if expect_updated:
+                expect_updated = False
+                match = _UPDATED.fullmatch(line)
+                if match:
+                    article_count = int(match.group(1).replace(",", ""))
+                    continue
+            if len(line) < 14:
+                header = _HEADERS.get(line.rstrip(":").strip().lower())
+                if header is not None:
+                    if header == "timeline":
+                        if seen_timeline:
+                            self.problem(number, Severity.WARNING,
+                                         "a second 'Timeline' header; its events are added")
+                        seen_timeline = True
+                    else:
+                        if seen_sources:
+                            self.problem(number, Severity.WARNING,
+                                         "a second 'Sources' header; its sources are added")
+                        seen_sources = True
+                    mode = header
+                    continue
             if mode == "timeline":
-                self.events.append(self.parse_event(number, line))
+                # Fast path for the usual line: one separator near the start
+                # and a date the grammar reads; anything else takes the
+                # careful path that tries every separator.
+                match = _FIRST_SEPARATOR.match(line)
+                if match is not None and _SEPARATOR.search(line, match.end(), MAX_DATE_LENGTH + 4) is None:
+                    date_text = match.group(1)
+                    span = parse_date(date_text)
+                    if type(span) is DateSpan:
+                        text, citations = strip_citations(line[match.end():])
+                        append_event(Event(date_text, span, text, citations, number))
+                        continue
+                append_event(self.parse_event(number, line))
             elif mode == "sources":
                 self.parse_source(number, line)
             else:
                 self.parse_section(number, line)
+        if title is None:
+            self.problem(None, Severity.ERROR, "empty file (no text); not a story file")
+            return None, self.problems
         if not seen_timeline:
             self.problem(None, Severity.WARNING, "no 'Timeline' section; the story has no events")
         elif not self.events:
@@ -171,9 +192,8 @@ class _StoryParser:
         return story, self.problems
 
     def parse_section(self, number: int, line: str) -> None:
-        heading, body = split_heading(line)
-        body, citations = strip_citations(body)
-        self.sections.append(Section(heading, body, citations, number))
+        text, citations = strip_citations(line)
+        self.sections.append(Section(text, citations, number))
 
     def parse_event(self, number: int, line: str) -> Event:
         date_text, rest, span = self.split_event_line(line)

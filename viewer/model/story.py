@@ -63,12 +63,36 @@ class DateSpan:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    """One summary paragraph: a Title-Case heading (or None) and its body."""
+    """One summary paragraph: a Title-Case heading (or None) and its body.
 
-    heading: str | None
-    body: str
+    The split of ``text`` into heading and body is computed on first use:
+    nothing on the timeline needs it, and it is the costliest step of
+    parsing, so loading a 10,000-file folder does not pay for it up front.
+    """
+
+    text: str
     citations: tuple[int, ...]
     line: int
+    _split: tuple[str | None, str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def heading(self) -> str | None:
+        """The Title-Case heading, or None where no split is credible."""
+        return self._heading_and_body()[0]
+
+    @property
+    def body(self) -> str:
+        """The paragraph after the heading (the whole text without a heading)."""
+        return self._heading_and_body()[1]
+
+    def _heading_and_body(self) -> tuple[str | None, str]:
+        split = self._split
+        if split is None:
+            from viewer.model.headings import split_heading
+
+            split = split_heading(self.text)
+            object.__setattr__(self, "_split", split)
+        return split
 
 
 @dataclass(frozen=True, slots=True)
