@@ -147,6 +147,10 @@ _FAST = re.compile(
     r"|(?P<y2>\d{4})"
     r"|(?P<M3>[A-Za-z]{3,9}) (?P<y3>\d{4})"
     r"|(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d)"
+    r"|(?P<dd>\d{1,2}) (?P<dM>[A-Za-z]{3,9}) (?P<dy>\d{4})"
+    r"|(?P<part>Early|Mid|Late|early|mid|late)[- ](?P<py>\d{4})"
+    r"|(?P<dec>\d{3}0)s"
+    r"|(?P<rM>[A-Za-z]{3,9})\.? (?P<rd1>\d{1,2})[–-](?P<rd2>\d{1,2}), (?P<ry>\d{4})"
 )
 
 
@@ -171,8 +175,30 @@ def _parse_fast(text: str) -> DateSpan | None:
                 return None
             y = int(m["y3"])
             return DateSpan(date(y, month, 1), _cal_end(y, month, None), Precision.MONTH)
-        day = date(int(m["iy"]), int(m["im"]), int(m["id"]))
-        return DateSpan(day, day, Precision.DAY)
+        if m["iy"]:
+            day = date(int(m["iy"]), int(m["im"]), int(m["id"]))
+            return DateSpan(day, day, Precision.DAY)
+        if m["dy"]:
+            month = _MONTHS.get(m["dM"].lower())
+            if month is None:
+                return None
+            day = date(int(m["dy"]), month, int(m["dd"]))
+            return DateSpan(day, day, Precision.DAY)
+        if m["py"]:
+            y = int(m["py"])
+            third = _PART_KEY[m["part"].lower()]
+            return DateSpan(date(y, 4 * third + 1, 1), _cal_end(y, 4 * third + 4, None), Precision.YEAR_PART)
+        if m["dec"]:
+            y = int(m["dec"])
+            if y % 100 == 0 and y != 2000:
+                return None  # "1800s" is a century: the full grammar decides
+            return DateSpan(date(y, 1, 1), date(y + 9, 12, 31), Precision.DECADE)
+        month = _MONTHS.get(m["rM"].lower())
+        if month is None:
+            return None
+        y = int(m["ry"])
+        first, last = date(y, month, int(m["rd1"])), date(y, month, int(m["rd2"]))
+        return DateSpan(first, last, Precision.DAY) if first <= last else None
     except ValueError:
         return None  # the full grammar decides (and rejects Feb 30 the same way)
 
