@@ -201,6 +201,11 @@ class Library:
         results = {k: v for k, v in self.results.items() if k != file}
         return Library.from_results(self.folder, results)
 
+    def story(self, file: str) -> Story | None:
+        """The story read from ``file`` (relative path), or None."""
+        result = self.results.get(file)
+        return result.story if result is not None else None
+
     @property
     def event_count(self) -> int:
         """The number of events over all stories."""

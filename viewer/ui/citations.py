@@ -1,0 +1,205 @@
+"""The citations list: the current story's sources and the events citing one.
+
+A Qt item model over ``Story.sources`` and a panel with the table and the
+list of events that cite the selected source. Urls open in the browser
+only when the user activates them, and only http and https.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter, QTableView,
+    QVBoxLayout, QWidget,
+)
+
+from viewer.model import Story
+from viewer.ui.selection import EventRef, SelectionState
+from viewer.ui.timeline.events_item import short_label
+
+SAFE_SCHEMES = ("http", "https")
+
+
+def is_safe_url(url: str | None) -> bool:
+    """Only web pages may be opened from a story file: no file:, javascript: or others."""
+    if not url:
+        return False
+    parsed = QUrl(url if "://" in url else f"https://{url}")
+    return parsed.isValid() and parsed.scheme().lower() in SAFE_SCHEMES and bool(parsed.host())
+
+
+class SourcesModel(QAbstractTableModel):
+    """Rows: the sources of one story. Columns: number, title, url, citing events."""
+
+    COLUMNS = ("#", "Title", "URL", "Events")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._story: Story | None = None
+        self._counts: dict[int, int] = {}
+
+    def set_story(self, story: Story | None) -> None:
+        """Show another story's sources."""
+        self.beginResetModel()
+        self._story = story
+        self._counts = {}
+        if story is not None:
+            for event in story.events:
+                for n in event.citations:
+                    self._counts[n] = self._counts.get(n, 0) + 1
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        """Number of sources (0 for child indexes: this is a flat table)."""
+        if parent.isValid() or self._story is None:
+            return 0
+        return len(self._story.sources)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        """Four columns (0 for child indexes)."""
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        """Plain-text cells (never interpreted as markup by the view)."""
+        if not index.isValid() or self._story is None:
+            return None
+        row, column = index.row(), index.column()
+        if not (0 <= row < len(self._story.sources)):
+            return None
+        source = self._story.sources[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return f"[{source.number}]"
+            if column == 1:
+                return source.title or "(no title)"
+            if column == 2:
+                return source.url or ""
+            if column == 3:
+                return str(self._counts.get(source.number, 0))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2 and source.url:
+            if is_safe_url(source.url):
+                return "Double-click or press Enter to open in your browser"
+            return "Not a web address: it will not be opened"
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return source.number
+        return None
+
+    def row_of(self, number: int | None) -> int | None:
+        """The row showing source ``number``, or None."""
+        if self._story is None or number is None:
+            return None
+        for row, source in enumerate(self._story.sources):
+            if source.number == number:
+                return row
+        return None
+
+
+class CitationsPanel(QWidget):
+    """The sources table and, below it, the events citing the selected source."""
+
+    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("citations")
+        self._selection = selection
+        self.model = SourcesModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("sourcesTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.citing_label = QLabel("Select a source to see the events that cite it.")
+        self.citing_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.citing_list = QListWidget()
+        self.citing_list.setObjectName("citingEvents")
+        self.citing_list.setWordWrap(True)
+
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.citing_label)
+        bottom_layout.addWidget(self.citing_list)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(bottom)
+        self.splitter = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(splitter)
+
+        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        self.table.activated.connect(self._on_activated)
+        self.citing_list.itemClicked.connect(self._on_citing_clicked)
+        self.citing_list.itemActivated.connect(self._on_citing_clicked)
+        selection.story_changed.connect(self._on_story_changed)
+        selection.source_changed.connect(self._on_source_changed)
+        selection.library_changed.connect(self._on_story_changed)
+        self._on_story_changed()
+
+    def _on_story_changed(self) -> None:
+        story = self._selection.story
+        self.model.set_story(story)
+        self.title.setText(f"Sources of: {story.title}" if story else "Sources")
+        self._on_source_changed()
+
+    def _on_source_changed(self) -> None:
+        number = self._selection.source_number
+        row = self.model.row_of(number)
+        current = self.table.currentIndex()
+        if row is None:
+            if current.isValid():
+                self.table.selectionModel().clear()
+        elif not current.isValid() or current.row() != row:
+            self.table.selectRow(row)
+        self._fill_citing(number)
+
+    def _fill_citing(self, number: int | None) -> None:
+        self.citing_list.clear()
+        story = self._selection.story
+        if story is None or number is None:
+            self.citing_label.setText("Select a source to see the events that cite it.")
+            return
+        refs = self._selection.highlighted_events()
+        self.citing_label.setText(f"Events citing [{number}]: {len(refs)}")
+        for ref in refs:
+            event = story.events[ref.index]
+            item = QListWidgetItem(f"{event.date_text or '(no date)'} – {short_label(event.text)}")
+            item.setToolTip(event.text)
+            item.setData(Qt.ItemDataRole.UserRole, ref.index)
+            self.citing_list.addItem(item)
+
+    def _on_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            self._selection.select_source(self.model.data(current, Qt.ItemDataRole.UserRole))
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        story = self._selection.story
+        if story is None or not index.isValid():
+            return
+        url = story.sources[index.row()].url
+        if index.column() == 2 and is_safe_url(url):
+            QDesktopServices.openUrl(QUrl(url if "://" in url else f"https://{url}"))
+
+    def _on_citing_clicked(self, item: QListWidgetItem) -> None:
+        story = self._selection.story
+        if story is not None:
+            self._selection.select_event(EventRef(story.file, item.data(Qt.ItemDataRole.UserRole)))

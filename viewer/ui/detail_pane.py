@@ -1,0 +1,117 @@
+"""The event detail pane: the selected event's full text, or the story's summary.
+
+Every piece of story text is escaped before it becomes rich text, and the
+browser never follows links or loads resources by itself: a story containing
+``<img src="http://…">`` shows those characters and fetches nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from viewer.model import Event, Story, describe_span
+from viewer.ui.selection import SelectionState
+
+_CITE_SCHEME = "cite"
+
+
+class _OfflineBrowser(QTextBrowser):
+    """A QTextBrowser that never loads anything: no images, no stylesheets."""
+
+    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 (Qt API)
+        """Refuse every resource; our own HTML references none."""
+        return None
+
+
+class EventDetailPane(_OfflineBrowser):
+    """Shows the selected event, or the current story's summary when none is selected."""
+
+    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventDetail")
+        self._selection = selection
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        selection.event_changed.connect(self.refresh)
+        selection.story_changed.connect(self.refresh)
+        selection.library_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw from the selection state."""
+        story = self._selection.story
+        event = self._selection.selected_event()
+        if story is None:
+            self.setHtml(_page("<p style='color:#666'>Open a folder of story files with "
+                               "<b>File → Open Folder…</b> (Ctrl+O).</p>"))
+        elif event is None:
+            self.setHtml(_page(story_html(story)))
+        else:
+            self.setHtml(_page(event_html(story, event)))
+
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == _CITE_SCHEME:
+            try:
+                number = int(url.path() or url.host())
+            except ValueError:
+                return
+            self._selection.select_source(number)
+
+
+def _page(body: str) -> str:
+    return f"<html><body style='font-size:10.5pt'>{body}</body></html>"
+
+
+def _citation_links(citations: tuple[int, ...]) -> str:
+    return " ".join(f"<a href='{_CITE_SCHEME}:{n}'>[{n}]</a>" for n in citations)
+
+
+def event_html(story: Story, event: Event) -> str:
+    """The detail of one event: story, date as written and its span, text, citations."""
+    span = describe_span(event.span) if event.span is not None else "undated: the date could not be read"
+    date_text = html.escape(event.date_text) if event.date_text else "(no date)"
+    sources = ""
+    if event.citations:
+        rows = []
+        for n in event.citations:
+            source = story.source(n)
+            title = html.escape(source.title) if source and source.title else "<i>untitled source</i>"
+            rows.append(f"<li><a href='{_CITE_SCHEME}:{n}'>[{n}]</a> {title}</li>")
+        sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
+    return (
+        f"<p style='color:#555; margin-bottom:2px'>{html.escape(story.title)}</p>"
+        f"<h3 style='margin-top:0; margin-bottom:2px'>{date_text}</h3>"
+        f"<p style='color:#666; margin-top:0'>{html.escape(span)} · line {event.line} of "
+        f"{html.escape(story.file)}</p>"
+        f"<p>{html.escape(event.text)} {_citation_links(event.citations)}</p>"
+        f"{sources}"
+    )
+
+
+def story_html(story: Story) -> str:
+    """A story's summary: headline, article count, each section's heading and body."""
+    count = ""
+    if story.article_count is not None:
+        count = f" · {story.article_count} article{'s' if story.article_count != 1 else ''}"
+    parts = [
+        f"<h3 style='margin-bottom:2px'>{html.escape(story.title)}</h3>",
+        f"<p style='color:#666; margin-top:0'>{len(story.events)} events{count} · "
+        f"{html.escape(story.file)} · select an event on the timeline to read it</p>",
+    ]
+    for section in story.sections:
+        heading = f"<b>{html.escape(section.heading)}</b><br>" if section.heading else ""
+        parts.append(f"<p>{heading}{html.escape(section.body)} {_citation_links(section.citations)}</p>")
+    return "".join(parts)
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain_text_of(html_text: str) -> str:
+    """What a reader sees of some rich text (for tests and accessibility)."""
+    return html.unescape(_TAGS.sub("", html_text))

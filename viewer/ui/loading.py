@@ -1,0 +1,128 @@
+"""Loading a folder off the GUI thread, with progress and cancel.
+
+The parse runs in a ``QThreadPool`` worker; progress and the result reach
+the GUI thread only through queued signals. A new load cancels the one
+running; a cancelled or superseded load's result is dropped, so the folder
+on screen stays until the new one is ready.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from viewer.model import Library, LoadCancelled, load_folder
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, int)  # generation, done, total
+    finished = Signal(int, object)  # generation, Library
+    failed = Signal(int, str)  # generation, message
+    cancelled = Signal(int)
+
+
+class _LoadTask(QRunnable):
+    def __init__(self, generation: int, folder: Path, signals: _Signals, cancel: threading.Event,
+                 cache=None) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._generation = generation
+        self._folder = folder
+        self._signals = signals
+        self._cancel = cancel
+        self._cache = cache
+
+    def run(self) -> None:
+        generation = self._generation
+        try:
+            kwargs = {"cache": self._cache} if self._cache is not None else {}
+            library = load_folder(
+                self._folder,
+                progress=lambda done, total: self._signals.progress.emit(generation, done, total),
+                is_cancelled=self._cancel.is_set,
+                **kwargs,
+            )
+        except LoadCancelled:
+            self._signals.cancelled.emit(generation)
+        except (OSError, NotADirectoryError) as exc:
+            self._signals.failed.emit(generation, f"Cannot open {self._folder}: {exc}")
+        except Exception as exc:  # noqa: BLE001 — a bug must reach the user, not kill the worker silently
+            self._signals.failed.emit(generation, f"Loading {self._folder} failed: {exc!r}")
+        else:
+            self._signals.finished.emit(generation, library)
+
+
+class FolderLoader(QObject):
+    """Starts loads and reports them; only the newest load's result is delivered.
+
+    Signals:
+        started(Path): a load began.
+        progress(int, int): files done, files in all.
+        loaded(object): the ``Library`` of the newest load.
+        failed(str): a message for the user.
+        cancelled(): the newest load was cancelled.
+    """
+
+    started = Signal(Path)
+    progress = Signal(int, int)
+    loaded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QObject | None = None, cache=None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _Signals()
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._signals.cancelled.connect(self._on_cancelled)
+        self._generation = 0
+        self._cancel: threading.Event | None = None
+        self._cache = cache
+        self.folder: Path | None = None
+
+    @property
+    def busy(self) -> bool:
+        """True while a load runs."""
+        return self._cancel is not None
+
+    def load(self, folder: Path) -> None:
+        """Start loading ``folder``; a load already running is cancelled."""
+        self.cancel()
+        self._generation += 1
+        self._cancel = threading.Event()
+        self.folder = folder
+        self.started.emit(folder)
+        self._pool.start(_LoadTask(self._generation, folder, self._signals, self._cancel, self._cache))
+
+    def cancel(self) -> None:
+        """Stop the running load; the folder on screen stays."""
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+            self.cancelled.emit()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until the worker is idle (for shutdown and tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def _on_progress(self, generation: int, done: int, total: int) -> None:
+        if generation == self._generation and self._cancel is not None:
+            self.progress.emit(done, total)
+
+    def _on_finished(self, generation: int, library: Library) -> None:
+        if generation == self._generation and self._cancel is not None:
+            self._cancel = None
+            self.loaded.emit(library)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation and self._cancel is not None:
+            self._cancel = None
+            self.failed.emit(message)
+
+    def _on_cancelled(self, generation: int) -> None:
+        pass  # cancel() already told the window

@@ -1,0 +1,389 @@
+"""The main window: timeline above, event detail and citations below.
+
+The window owns the selection state, the loader and the views, and wires
+them together; the views only know the selection state.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QToolButton,
+)
+
+from viewer import __version__
+from viewer.model import Library, Problem
+from viewer.ui.citations import CitationsPanel
+from viewer.ui.detail_pane import EventDetailPane
+from viewer.ui.loading import FolderLoader
+from viewer.ui.problems import ProblemsDialog
+from viewer.ui.recent import RecentFolders
+from viewer.ui.selection import EventRef, SelectionState
+from viewer.ui.timeline.view import TimelineWidget
+
+APP_TITLE = "Timeline Viewer"
+
+FORMAT_HELP = """
+<h3>Story files</h3>
+<p>Every <code>*.txt</code> file below the opened folder is one story, UTF-8 text:</p>
+<ol>
+<li><b>Line 1</b>: the headline.</li>
+<li>Optional <code>Updated (N articles)</code>.</li>
+<li>Summary paragraphs, one per line: a Title-Case heading glued to its body.</li>
+<li>Citation markers anywhere: <code>[1]</code>, <code>[1][3]</code>, <code>[1, 3]</code>.</li>
+<li>A line <code>Timeline</code>, then one event per line: <code>DATE – text [n]</code>
+(en dash, em dash or hyphen with spaces around it).</li>
+<li>Optional <code>Sources</code>: lines <code>[n] title — url</code>.</li>
+</ol>
+<p>Dates keep their precision: <code>1960s</code> (decade), <code>2025</code> (year),
+<code>Mid-2022</code> (part of a year), <code>Nov 2023</code> (month), <code>Jan 3, 2026</code>,
+<code>2024-09-19</code> (day), <code>Sep 14–16, 2025</code>, <code>2019–2021</code> (ranges).
+A date without a year takes it from its neighbours. A date that cannot be read leaves the event
+undated; it is listed beside the timeline and in the problems list.</p>
+<p>On the timeline a diamond is an exact day; a bar spans a month, part of a year, a year or more,
+fainter the vaguer it is; a circled number is several events too close to tell apart (click it
+to zoom in).</p>
+"""
+
+
+class MainWindow(QMainWindow):
+    """The application window for one folder of story files at a time."""
+
+    def __init__(self, settings: QSettings | None = None, cache=None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.settings = settings if settings is not None else QSettings()
+        self.recent = RecentFolders(self.settings)
+        self.selection = SelectionState(self)
+        self.loader = FolderLoader(self, cache=cache)
+        self.folder: Path | None = None
+        self._reloading = False
+
+        self.timeline = TimelineWidget(self.selection)
+        self.detail = EventDetailPane(self.selection)
+        self.citations = CitationsPanel(self.selection)
+        self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.bottom_splitter.setObjectName("bottomSplitter")
+        self.bottom_splitter.addWidget(self.detail)
+        self.bottom_splitter.addWidget(self.citations)
+        self.bottom_splitter.setStretchFactor(0, 3)
+        self.bottom_splitter.setStretchFactor(1, 2)
+        self.main_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.main_splitter.setObjectName("mainSplitter")
+        self.main_splitter.addWidget(self.timeline)
+        self.main_splitter.addWidget(self.bottom_splitter)
+        self.main_splitter.setStretchFactor(0, 3)
+        self.main_splitter.setStretchFactor(1, 2)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.main_splitter)
+
+        self.problems_dialog = ProblemsDialog(self)
+        self.problems_dialog.problem_activated.connect(self.go_to_problem)
+        self._build_status_bar()
+        self._build_menus()
+        self.loader.started.connect(self._on_load_started)
+        self.loader.progress.connect(self._on_load_progress)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self.loader.cancelled.connect(self._on_load_cancelled)
+        self.selection.library_changed.connect(self._update_summary)
+        self.setWindowTitle(APP_TITLE)
+        self.resize(1400, 900)
+        self._restore_state()
+
+    # --- construction --------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.summary_button = QPushButton("No folder open")
+        self.summary_button.setObjectName("summaryButton")
+        self.summary_button.setFlat(True)
+        self.summary_button.setToolTip("Show the problems found in the story files")
+        self.summary_button.clicked.connect(self.show_problems)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("loadProgress")
+        self.progress.setMaximumWidth(260)
+        self.progress.setFormat("Loading %v of %m files")
+        self.progress.hide()
+        self.cancel_button = QToolButton()
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setObjectName("cancelLoad")
+        self.cancel_button.clicked.connect(self.loader.cancel)
+        self.cancel_button.hide()
+        self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.summary_button)
+        bar.addWidget(self.message, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.open_action = self._action("&Open Folder…", self.choose_folder, keys.Open,
+                                        "Open a folder of story files")
+        file_menu.addAction(self.open_action)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.reload_action = self._action("&Reload", self.reload, [QKeySequence(keys.Refresh), QKeySequence("F5")],
+                                          "Read the folder again")
+        file_menu.addAction(self.reload_action)
+        file_menu.addSeparator()
+        self.export_action = self._action("&Export Timeline Image…", self.export_image, None,
+                                          "Save the timeline as PNG or SVG")
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menu.addMenu("&View")
+        self.zoom_in_action = self._action("Zoom &In", lambda: self.timeline.zoom(0.5), keys.ZoomIn)
+        self.zoom_out_action = self._action("Zoom &Out", lambda: self.timeline.zoom(2.0), keys.ZoomOut)
+        self.zoom_fit_action = self._action("Zoom to &Fit", self.timeline.zoom_to_fit, "Ctrl+0")
+        self.zoom_selection_action = self._action("Zoom to &Selection", self.timeline.zoom_to_selection,
+                                                  "Ctrl+Return")
+        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_fit_action,
+                       self.zoom_selection_action):
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        self.problems_action = self._action("&Problems…", self.show_problems, None)
+        view_menu.addAction(self.problems_action)
+
+        help_menu = menu.addMenu("&Help")
+        self.format_action = self._action("Story File &Format", self.show_format_help, keys.HelpContents)
+        self.about_action = self._action("&About Timeline Viewer", self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(self.format_action)
+        help_menu.addAction(self.about_action)
+
+    # --- opening folders -----------------------------------------------------
+
+    def open_folder(self, folder: Path) -> None:
+        """Load a folder in the background; the current one stays until it is ready."""
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            self.recent.remove(folder)
+            QMessageBox.warning(self, APP_TITLE, f"The folder {folder} does not exist any more.")
+            return
+        self._reloading = self.folder is not None and folder.resolve() == self.folder
+        self.loader.load(folder.resolve())
+
+    def choose_folder(self) -> None:
+        """File → Open Folder…: ask for a folder and open it."""
+        start = str(self.folder) if self.folder else str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, "Open Folder of Story Files", start)
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def reload(self) -> None:
+        """File → Reload: read the current folder again, keeping the view."""
+        if self.folder is not None:
+            self.open_folder(self.folder)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        folders = self.recent.folders()
+        if not folders:
+            empty = self.recent_menu.addAction("No recent folders")
+            empty.setEnabled(False)
+            return
+        for folder in folders:
+            action = self.recent_menu.addAction(str(folder))
+            action.triggered.connect(lambda checked=False, f=folder: self.open_recent(f))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear Menu", self.recent.clear)
+
+    def open_recent(self, folder: Path) -> None:
+        """Open a folder from the recent list; a vanished one is removed with a message."""
+        if not folder.is_dir():
+            self.recent.remove(folder)
+            self.message.setText(f"{folder} no longer exists; removed from Open Recent.")
+            QMessageBox.information(self, APP_TITLE,
+                                    f"The folder {folder} no longer exists.\nIt was removed from Open Recent.")
+            return
+        self.open_folder(folder)
+
+    def _on_load_started(self, folder: Path) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.message.setText(f"Opening {folder}…")
+
+    def _on_load_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def _end_load(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _on_loaded(self, library: Library) -> None:
+        self._end_load()
+        same_folder = self.folder is not None and library.folder == self.folder
+        self.folder = library.folder
+        self.recent.add(library.folder)
+        self.settings.setValue("lastFolder", str(library.folder))
+        self.setWindowTitle(f"{library.folder.name or library.folder} — {APP_TITLE}")
+        self.message.setText("")
+        self.selection.set_library(library, keep_selection=same_folder)
+        self.problems_dialog.set_problems(library.problems)
+
+    def _on_load_failed(self, message: str) -> None:
+        self._end_load()
+        self.message.setText(message)
+        QMessageBox.warning(self, APP_TITLE, message)
+
+    def _on_load_cancelled(self) -> None:
+        self._end_load()
+        self.message.setText("Loading cancelled; the folder on screen is unchanged.")
+
+    def _update_summary(self) -> None:
+        library = self.selection.library
+        if library is None:
+            self.summary_button.setText("No folder open")
+            return
+        stories = len(library.stories)
+        events = library.event_count
+        problems = len(library.problems)
+        self.summary_button.setText(
+            f"{stories} {'story' if stories == 1 else 'stories'} · {events} "
+            f"{'event' if events == 1 else 'events'} · {problems} {'problem' if problems == 1 else 'problems'}"
+        )
+
+    # --- problems ------------------------------------------------------------
+
+    def show_problems(self) -> None:
+        """Open the problems table."""
+        self.problems_dialog.show()
+        self.problems_dialog.raise_()
+
+    def go_to_problem(self, problem: Problem) -> None:
+        """Show the story, or the event at the problem's line, that a problem is about."""
+        library = self.selection.library
+        story = library.story(problem.file) if library is not None else None
+        if story is None:
+            self.message.setText(f"{problem.file} could not be read as a story: {problem.message}")
+            return
+        for i, event in enumerate(story.events):
+            if event.line == problem.line:
+                self.selection.select_event(EventRef(story.file, i))
+                self.timeline.zoom_to_selection()
+                return
+        self.selection.select_event(None)
+        self.selection.set_story(story.file)
+
+    # --- export and help -----------------------------------------------------
+
+    def export_image(self) -> None:
+        """File → Export Timeline Image…: save the timeline as PNG or SVG."""
+        default = str((self.folder or Path.home()) / "timeline.png")
+        path, _ = QFileDialog.getSaveFileName(self, "Export Timeline Image", default,
+                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        if not path:
+            return
+        from viewer.ui.image_export import render_widget
+
+        out = Path(path)
+        if out.suffix.lower() not in (".png", ".svg"):
+            out = out.with_suffix(".png")
+        if render_widget(self.timeline, out):
+            self.message.setText(f"Saved {out}")
+        else:
+            QMessageBox.warning(self, APP_TITLE, f"Could not write {out}.")
+
+    def show_about(self) -> None:
+        """Help → About: versions of the app, Qt and PySide6."""
+        import PySide6
+        from PySide6.QtCore import qVersion
+
+        import pyqtgraph
+
+        QMessageBox.about(
+            self, f"About {APP_TITLE}",
+            f"<h3>{APP_TITLE} {html.escape(__version__)}</h3>"
+            "<p>Read folders of news story files as one zoomable timeline.</p>"
+            f"<p>Qt {html.escape(qVersion())} · PySide6 {html.escape(PySide6.__version__)} · "
+            f"pyqtgraph {html.escape(pyqtgraph.__version__)}</p>",
+        )
+
+    def show_format_help(self) -> None:
+        """Help → Story File Format."""
+        box = QMessageBox(self)
+        box.setWindowTitle("Story File Format")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(FORMAT_HELP)
+        box.exec()
+
+    # --- drag and drop -------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+        """Accept a dragged folder."""
+        if _dropped_folder(event.mimeData().urls()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+        """Open a dropped folder."""
+        folder = _dropped_folder(event.mimeData().urls())
+        if folder is not None:
+            event.acceptProposedAction()
+            self.open_folder(folder)
+
+    # --- state ---------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        for key, splitter in (("window/mainSplitter", self.main_splitter),
+                              ("window/bottomSplitter", self.bottom_splitter)):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray):
+                splitter.restoreState(value)
+
+    def save_state(self) -> None:
+        """Remember size, position and splitters for the next start."""
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/mainSplitter", self.main_splitter.saveState())
+        self.settings.setValue("window/bottomSplitter", self.bottom_splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        """Save the window state; stop a load in progress."""
+        self.save_state()
+        self.loader.cancel()
+        self.loader.wait(5000)
+        self.problems_dialog.close()
+        super().closeEvent(event)
+
+
+def _dropped_folder(urls: list[QUrl]) -> Path | None:
+    for url in urls:
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.is_dir():
+                return path
+    return None

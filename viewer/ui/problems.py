@@ -1,0 +1,105 @@
+"""The problems table: every file, line, severity and message the parser reported."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from viewer.model import Problem
+
+
+class ProblemsModel(QAbstractTableModel):
+    """Rows: problems. Columns: file, line, severity, message."""
+
+    COLUMNS = ("File", "Line", "Severity", "Message")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._problems: tuple[Problem, ...] = ()
+
+    def set_problems(self, problems: tuple[Problem, ...]) -> None:
+        """Show another list of problems."""
+        self.beginResetModel()
+        self._problems = problems
+        self.endResetModel()
+
+    def problem(self, row: int) -> Problem:
+        """The problem shown in ``row``."""
+        return self._problems[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        """Number of problems (0 for child indexes)."""
+        return 0 if parent.isValid() else len(self._problems)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        """Four columns (0 for child indexes)."""
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        """Cells; the line sorts as a number (``EditRole``)."""
+        if not index.isValid() or not 0 <= index.row() < len(self._problems):
+            return None
+        p = self._problems[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return (p.file, "" if p.line is None else str(p.line), p.severity.value, p.message)[column]
+        if role == Qt.ItemDataRole.EditRole:
+            return (p.file, p.line or 0, p.severity.value, p.message)[column]
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2:
+            from PySide6.QtGui import QColor
+
+            return QColor("#B00020") if p.severity.value == "error" else QColor("#8A5A00")
+        return None
+
+
+class ProblemsDialog(QDialog):
+    """A non-modal window listing problems; double-click a row to go to it.
+
+    Signals:
+        problem_activated(object): the ``Problem`` the user double-clicked.
+    """
+
+    problem_activated = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("problemsDialog")
+        self.setWindowTitle("Problems")
+        self.resize(900, 420)
+        self.model = ProblemsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.ItemDataRole.EditRole)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.activated.connect(self._on_double_clicked)
+        self.summary = QLabel()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table)
+
+    def set_problems(self, problems: tuple[Problem, ...]) -> None:
+        """Show the problems of the folder on screen."""
+        self.model.set_problems(problems)
+        errors = sum(1 for p in problems if p.severity.value == "error")
+        self.summary.setText(
+            f"{len(problems)} problems ({errors} errors, {len(problems) - errors} warnings). "
+            "Double-click a row to show that story or event."
+        )
+        self.table.resizeColumnsToContents()
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.problem_activated.emit(self.model.problem(self.proxy.mapToSource(index).row()))

@@ -1,0 +1,166 @@
+"""The one selection state that every view observes.
+
+The timeline, the detail pane and the citations list never call each other:
+each one sets what the user picked here and redraws when this object says
+that something changed. Signals fire only on a real change, so a view that
+writes back the value it was just told about does not start a loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from viewer.model import Event, Library, Story
+
+
+@dataclass(frozen=True, slots=True)
+class EventRef:
+    """Which event: its story's file and its index in that story's events."""
+
+    file: str
+    index: int
+
+
+class SelectionState(QObject):
+    """The library on screen and what is selected in it.
+
+    Signals:
+        library_changed(): a folder was opened or a file reloaded.
+        story_changed(): the current story (the one whose summary and sources
+            are shown) changed.
+        event_changed(): the selected event changed (or was cleared).
+        source_changed(): the selected source changed (or was cleared).
+    """
+
+    library_changed = Signal()
+    story_changed = Signal()
+    event_changed = Signal()
+    source_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library: Library | None = None
+        self._story_file: str | None = None
+        self._event: EventRef | None = None
+        self._source: int | None = None
+
+    # --- the library -----------------------------------------------------
+
+    @property
+    def library(self) -> Library | None:
+        """The loaded folder, or None before the first load finishes."""
+        return self._library
+
+    def set_library(self, library: Library, keep_selection: bool = False) -> None:
+        """Show a new library; keep the selection only if asked and it still exists.
+
+        Args:
+            library: the new library.
+            keep_selection: True for a reload of the same folder (the user
+                keeps their place); False when another folder was opened.
+        """
+        old_event = self.selected_event() if keep_selection else None
+        old_ref = self._event
+        self._library = library
+        files = {s.file for s in library.stories}
+        story_file = self._story_file if keep_selection and self._story_file in files else None
+        event_ref: EventRef | None = None
+        if keep_selection and old_ref is not None and old_event is not None and old_ref.file in files:
+            event_ref = _find_again(library.story(old_ref.file), old_ref, old_event)
+        source = self._source if keep_selection and story_file is not None else None
+        if story_file is None and library.stories:
+            # Something useful in the detail pane from the start: the first
+            # story's summary and sources.
+            story_file = library.stories[0].file
+        self._story_file = story_file
+        self._event = event_ref
+        self._source = source
+        self.library_changed.emit()
+        self.story_changed.emit()
+        self.event_changed.emit()
+        self.source_changed.emit()
+
+    # --- the current story -----------------------------------------------
+
+    @property
+    def story(self) -> Story | None:
+        """The current story, or None."""
+        if self._library is None or self._story_file is None:
+            return None
+        return self._library.story(self._story_file)
+
+    def set_story(self, file: str | None) -> None:
+        """Make a story current (its summary and sources are shown); clears the source."""
+        if file == self._story_file:
+            return
+        self._story_file = file
+        self._source = None
+        if self._event is not None and self._event.file != file:
+            self._event = None
+            self.event_changed.emit()
+        self.story_changed.emit()
+        self.source_changed.emit()
+
+    # --- the selected event ----------------------------------------------
+
+    @property
+    def event_ref(self) -> EventRef | None:
+        """Which event is selected, or None."""
+        return self._event
+
+    def selected_event(self) -> Event | None:
+        """The selected event itself, or None."""
+        story = self.story
+        if story is None or self._event is None or self._event.index >= len(story.events):
+            return None
+        return story.events[self._event.index]
+
+    def select_event(self, ref: EventRef | None) -> None:
+        """Select an event (its story becomes current), or clear with None."""
+        if ref == self._event:
+            return
+        if ref is not None and ref.file != self._story_file:
+            self._story_file = ref.file
+            self._source = None
+            self._event = ref
+            self.story_changed.emit()
+            self.source_changed.emit()
+        else:
+            self._event = ref
+        self.event_changed.emit()
+
+    # --- the selected source ---------------------------------------------
+
+    @property
+    def source_number(self) -> int | None:
+        """The selected source's number in the current story, or None."""
+        return self._source
+
+    def select_source(self, number: int | None) -> None:
+        """Select a source of the current story; its citing events are highlighted."""
+        if number == self._source:
+            return
+        self._source = number
+        self.source_changed.emit()
+
+    def highlighted_events(self) -> list[EventRef]:
+        """The events citing the selected source, in file order."""
+        story = self.story
+        if story is None or self._source is None:
+            return []
+        return [EventRef(story.file, i) for i, e in enumerate(story.events) if self._source in e.citations]
+
+
+def _find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:
+    """The same event in a reloaded story: same line and text, else same text."""
+    if story is None:
+        return None
+    events = story.events
+    if ref.index < len(events) and events[ref.index].text == old.text:
+        return ref
+    for i, event in enumerate(events):
+        if event.text == old.text and event.date_text == old.date_text:
+            return EventRef(story.file, i)
+    return None

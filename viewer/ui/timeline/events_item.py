@@ -1,0 +1,474 @@
+"""The one graphics item that draws every event of every story.
+
+A ``TextItem`` or ``ScatterPlotItem`` per event makes panning crawl past a
+few thousand events (pyqtgraph issue #1191). This item paints from the numpy
+arrays of a ``TimelineLayout`` and only what is in view:
+
+- ``np.searchsorted`` on the sorted starts (and the running maximum of the
+  ends, for long bars) finds the visible slice in O(log n);
+- with few events in view it draws each one: a diamond for a day, a bar
+  from start to end for anything vaguer (lighter the vaguer it is), a count
+  in a circle where marks of one lane would overlap, and short labels where
+  they fit without colliding;
+- with more events in view than pixels it draws per-row pixel coverage as
+  one image, which costs the same for 1,000 or 1,000,000 events.
+
+Everything is drawn in device pixels (the painter's transform is applied
+by hand), so markers and text keep their size while zooming.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText,
+)
+
+from viewer.model import describe_span
+from viewer.ui.timeline.layout import DAY_INDEX, PRECISIONS, TimelineLayout
+
+# Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau), one per story.
+STORY_COLOURS = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
+    "#1F77B4", "#BCBD22", "#17BECF", "#9467BD",
+]
+# Vaguer dates are drawn fainter: a reader sees at a glance what is exact.
+PRECISION_ALPHA = {"day": 255, "month": 210, "year-part": 175, "year": 140, "decade": 105, "century": 80}
+SELECTED_COLOUR = QColor("#111111")
+HIGHLIGHT_COLOUR = QColor("#FFB000")
+TITLE_BAND = QColor(0, 0, 0, 14)
+LANE_BAND = QColor(0, 0, 0, 6)
+DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
+MAX_LABELS = 600
+MARK_PX = 11.0  # diamond size
+NARROW_PX = 5.0  # bars narrower than this are marks (they can cluster)
+LABEL_CHARS = 48
+
+
+def short_label(text: str) -> str:
+    """The start of an event's text, cut at a word, for a label on the plot."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    cut = text.rfind(" ", 0, LABEL_CHARS)
+    return text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…"
+
+
+class EventsItem(pg.GraphicsObject):
+    """Draws all events of a ``TimelineLayout``; reports clicks and hovers.
+
+    Signals:
+        event_clicked(int): index into the layout's arrays of the clicked event.
+        cluster_clicked(float, float): x range (day ordinals) of a clicked cluster.
+        empty_clicked(): a click that hit no event.
+    """
+
+    event_clicked = Signal(int)
+    cluster_clicked = Signal(float, float)
+    empty_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAcceptHoverEvents(True)
+        self._layout = TimelineLayout()
+        self._bounds = QRectF()
+        self._selected: int | None = None
+        self._highlighted = np.zeros(0, dtype=np.int64)
+        self._label_font = QFont()
+        self._label_font.setPointSizeF(8.5)
+        self._label_metrics = QFontMetricsF(self._label_font)
+        self._title_font = QFont()
+        self._title_font.setPointSizeF(9.5)
+        self._title_font.setBold(True)
+        self._count_font = QFont()
+        self._count_font.setPointSizeF(7.5)
+        self._count_font.setBold(True)
+        self._labels: dict[int, tuple[QStaticText, float]] = {}
+        self._titles: dict[int, QStaticText] = {}
+        self._colours = [QColor(c) for c in STORY_COLOURS]
+        self._brushes: dict[tuple[int, int], QBrush] = {}
+        self._last_paint_counts = (0, 0)  # (events in view, labels drawn), for tests
+
+    # --- data --------------------------------------------------------------
+
+    @property
+    def layout(self) -> TimelineLayout:
+        """The arrays being drawn."""
+        return self._layout
+
+    def set_layout(self, layout: TimelineLayout) -> None:
+        """Draw another layout (after a load or a reload)."""
+        self.prepareGeometryChange()
+        self._layout = layout
+        self._labels.clear()
+        self._titles.clear()
+        self._selected = None
+        self._highlighted = np.zeros(0, dtype=np.int64)
+        x_range = layout.x_range
+        rows = max(layout.row_count, 1)
+        if x_range is None:
+            self._bounds = QRectF(0.0, 0.0, 1.0, float(rows))
+        else:
+            self._bounds = QRectF(x_range[0], 0.0, max(x_range[1] - x_range[0], 1.0), float(rows))
+        self.update()
+
+    def set_selected(self, index: int | None) -> None:
+        """Outline one event (index into the arrays), or none."""
+        if index != self._selected:
+            self._selected = index
+            self.update()
+
+    def set_highlighted(self, indices: list[int]) -> None:
+        """Ring the events citing the selected source."""
+        self._highlighted = np.asarray(sorted(indices), dtype=np.int64)
+        self.update()
+
+    # --- geometry ------------------------------------------------------------
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+        """The data extent, cached when the layout changes (a float rect)."""
+        return QRectF(self._bounds)
+
+    def _story_colour(self, story: int) -> QColor:
+        return self._colours[story % len(self._colours)]
+
+    def _brush(self, story: int, precision: int) -> QBrush:
+        key = (story % len(self._colours), precision)
+        brush = self._brushes.get(key)
+        if brush is None:
+            colour = QColor(self._colours[key[0]])
+            colour.setAlpha(PRECISION_ALPHA[PRECISIONS[precision].value])
+            brush = QBrush(colour)
+            self._brushes[key] = brush
+        return brush
+
+    # --- painting ------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: D401 (Qt API)
+        """Draw what is in view, in device pixels."""
+        layout = self._layout
+        view = self.viewRect()
+        if view is None or layout.row_count == 0:
+            return
+        transform = painter.transform()
+        sx, sy = transform.m11(), transform.m22()
+        dx, dy = transform.m31(), transform.m32()
+        if sx == 0 or sy == 0:
+            return
+        left, right = view.left(), view.right()
+        top, bottom = view.top(), view.bottom()
+        painter.save()
+        painter.resetTransform()
+        device = painter.viewport() if painter.device() is not None else None
+        row_px = abs(sy)
+        self._paint_lanes(painter, layout, top, bottom, sx, sy, dx, dy, left, right, row_px)
+
+        lo, hi = layout.visible_range(left, right)
+        rows = layout.row[lo:hi]
+        in_view = (rows >= math.floor(top) - 1) & (rows <= math.ceil(bottom)) & (layout.x1[lo:hi] >= left)
+        index = np.flatnonzero(in_view) + lo
+        labels = 0
+        if len(index) > DENSE_LIMIT or row_px < 3:
+            self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
+        else:
+            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px)
+        self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
+        self._last_paint_counts = (len(index), labels)
+        del device
+        painter.restore()
+
+    def _paint_lanes(self, painter: QPainter, layout: TimelineLayout, top: float, bottom: float,
+                     sx: float, sy: float, dx: float, dy: float, left: float, right: float,
+                     row_px: float) -> None:
+        """Lane bands and each story's title, pinned to the view's left edge."""
+        first = max(0, int(np.searchsorted(layout.lane_row, math.floor(top), side="right")) - 1)
+        last = int(np.searchsorted(layout.lane_row, math.ceil(bottom), side="right"))
+        if last - first > 400:
+            return  # thousands of lanes in view: bands would only add noise
+        x_left = left * sx + dx
+        width = (right - left) * sx
+        painter.setPen(Qt.PenStyle.NoPen)
+        for lane in range(first, last):
+            r0 = int(layout.lane_row[lane])
+            n = int(layout.lane_rows[lane])
+            y0 = r0 * sy + dy
+            if lane % 2 == 0:
+                painter.fillRect(QRectF(x_left, y0, width, n * row_px), LANE_BAND)
+            painter.fillRect(QRectF(x_left, y0, width, row_px), TITLE_BAND)
+        if row_px < 11:
+            return
+        painter.setFont(self._title_font)
+        for lane in range(first, last):
+            title = self._titles.get(lane)
+            if title is None:
+                story = layout.stories[lane]
+                title = QStaticText(story.title)
+                title.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
+                title.prepare(font=self._title_font)
+                self._titles[lane] = title
+            y0 = int(layout.lane_row[lane]) * sy + dy
+            painter.setPen(self._story_colour(lane).darker(140))
+            h = title.size().height()
+            painter.drawStaticText(QPointF(x_left + 6, y0 + (row_px - h) / 2), title)
+
+    def _paint_detail(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
+                      sx: float, sy: float, dx: float, dy: float, row_px: float) -> int:
+        """Each event: bars, diamonds, cluster counts and the labels that fit."""
+        if not len(index):
+            return 0
+        px0 = layout.x0[index] * sx + dx
+        px1 = layout.x1[index] * sx + dx
+        rows = layout.row[index]
+        py = rows * sy + dy  # top of the row
+        width = px1 - px0
+        narrow = width < NARROW_PX
+        mark = min(MARK_PX, row_px * 0.7)
+        bar_h = max(2.0, min(row_px * 0.45, 14.0))
+
+        # Wide bars: drawn as bars, never clustered (sub-rows keep them apart).
+        wide = np.flatnonzero(~narrow)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for k in wide.tolist():
+            i = int(index[k])
+            painter.setBrush(self._brush(int(layout.story[i]), int(layout.precision[i])))
+            painter.drawRoundedRect(QRectF(px0[k], py[k] + (row_px - bar_h) / 2, width[k], bar_h), 2, 2)
+
+        # Narrow marks: single-linkage clusters per row where they would overlap.
+        marks = np.flatnonzero(narrow)
+        centres = (px0[marks] + px1[marks]) / 2
+        order = np.lexsort((centres, rows[marks]))
+        marks, centres = marks[order], centres[order]
+        mark_rows = rows[marks]
+        new_cluster = np.ones(len(marks), dtype=bool)
+        if len(marks) > 1:
+            new_cluster[1:] = (mark_rows[1:] != mark_rows[:-1]) | (np.diff(centres) > mark * 0.9)
+        starts = np.flatnonzero(new_cluster)
+        ends = np.append(starts[1:], len(marks))
+        outline = QPen(QColor(255, 255, 255, 220), 1.0)
+        singles: list[int] = []
+        cluster_rows: list[int] = []
+        cluster_left: list[float] = []
+        painter.setFont(self._count_font)
+        for s, e in zip(starts.tolist(), ends.tolist()):
+            y = py[marks[s]] + row_px / 2
+            if e - s == 1:
+                k = int(marks[s])
+                singles.append(k)
+                i = int(index[k])
+                painter.setPen(outline)
+                painter.setBrush(self._brush(int(layout.story[i]), int(layout.precision[i])))
+                if int(layout.precision[i]) == DAY_INDEX:
+                    painter.drawPolygon(_diamond(centres[s], y, mark))
+                else:
+                    painter.drawRoundedRect(QRectF(centres[s] - mark / 2, y - bar_h / 2, mark, bar_h), 2, 2)
+                continue
+            centre = (centres[s] + centres[e - 1]) / 2
+            radius = max(mark * 0.65, 7.0 if e - s < 10 else 9.0)
+            cluster_rows.append(int(mark_rows[s]))
+            cluster_left.append(centre - radius)
+            i = int(index[marks[s]])
+            colour = self._story_colour(int(layout.story[i]))
+            painter.setPen(QPen(colour.darker(130), 1.2))
+            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.drawEllipse(QPointF(centre, y), radius, radius)
+            painter.setPen(colour.darker(160))
+            text = str(e - s) if e - s < 1000 else "1k+"
+            painter.drawText(QRectF(centre - radius, y - radius, 2 * radius, 2 * radius),
+                             Qt.AlignmentFlag.AlignCenter, text)
+
+        if row_px < self._label_metrics.height() + 2:
+            return 0
+        # Labels: left to right per row, each only where it collides with
+        # neither the previous label nor the next mark, bar or cluster.
+        items = np.concatenate([wide, np.asarray(singles, dtype=np.int64)])
+        if not len(items):
+            return 0
+        own_start = np.where(narrow[items], (px0[items] + px1[items]) / 2 - mark / 2, px0[items])
+        label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3, px0[items] + 4)
+        order = np.lexsort((label_x, rows[items]))
+        items, label_x, own_start = items[order], label_x[order], own_start[order]
+        item_rows = rows[items]
+        # Everything drawn, as (row, left edge) keys, to find what follows a label.
+        obstacle_rows = np.concatenate([item_rows, np.asarray(cluster_rows, dtype=np.int64)])
+        obstacle_left = np.concatenate([own_start, np.asarray(cluster_left)])
+        keys = np.sort(obstacle_rows.astype(np.float64) * 1e8 + obstacle_left)
+        probe = item_rows.astype(np.float64) * 1e8 + own_start + 0.5
+        after = np.searchsorted(keys, probe, side="right")
+        next_key = np.where(after < len(keys), keys[np.minimum(after, len(keys) - 1)], np.inf)
+        next_start = np.where(np.floor((next_key + 5e7) / 1e8) == item_rows, next_key - item_rows * 1e8, np.inf)
+        painter.setFont(self._label_font)
+        painter.setPen(QColor("#222222"))
+        drawn = 0
+        last_row = None
+        last_end = -np.inf
+        text_h = self._label_metrics.height()
+        for j, k in enumerate(items.tolist()):
+            if drawn >= MAX_LABELS:
+                break
+            row = int(item_rows[j])
+            if row != last_row:
+                last_row, last_end = row, -np.inf
+            x = float(label_x[j])
+            if x < last_end + 8:
+                continue
+            static, w = self._label(int(index[k]))
+            limit = float(next_start[j]) - 6
+            if x + w > limit:
+                continue
+            y = float(py[k]) + (row_px - text_h) / 2
+            if not narrow[k]:
+                y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 1 if row_px > 2 * text_h + 4 else y
+            painter.drawStaticText(QPointF(x, y), static)
+            last_end = x + w
+            drawn += 1
+        return drawn
+
+    def _label(self, i: int) -> tuple[QStaticText, float]:
+        cached = self._labels.get(i)
+        if cached is None:
+            _, event = self._layout.event_at(i)
+            static = QStaticText(short_label(event.text))
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=self._label_font)
+            cached = (static, static.size().width())
+            self._labels[i] = cached
+        return cached
+
+    def _paint_coverage(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
+                        sx: float, sy: float, dx: float, dy: float,
+                        left: float, right: float, top: float, bottom: float) -> None:
+        """More events than pixels: one image of how many events cover each pixel."""
+        if not len(index):
+            return
+        x_left = left * sx + dx
+        y_top = top * sy + dy
+        width = max(1, int(math.ceil((right - left) * sx)))
+        height = max(1, int(math.ceil((bottom - top) * sy)))
+        if width > 8192 or height > 8192:
+            return
+        c0 = np.clip(np.floor(layout.x0[index] * sx + dx - x_left), 0, width - 1).astype(np.int64)
+        c1 = np.clip(np.ceil(layout.x1[index] * sx + dx - x_left), 0, width).astype(np.int64)
+        c1 = np.maximum(c1, c0 + 1)
+        row_top = layout.row[index] * sy + dy - y_top
+        r0 = np.clip(np.floor(row_top + sy * 0.25), 0, height - 1).astype(np.int64)
+        r1 = np.clip(np.ceil(row_top + sy * 0.75), 0, height).astype(np.int64)
+        r1 = np.maximum(r1, r0 + 1)
+        # Difference array along x, one pixel row per event (rows of a lane
+        # rarely span more than a pixel when this many events are in view).
+        stride = width + 1
+        diff = np.bincount(r0 * stride + c0, minlength=height * stride)
+        diff -= np.bincount(r0 * stride + c1, minlength=height * stride)
+        coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1)
+        tall = np.flatnonzero(r1 - r0 > 1)
+        if len(tall):
+            # Thicker rows: copy each event's coverage row down its height.
+            for k in tall[:2000].tolist():
+                coverage[r0[k] + 1: r1[k], c0[k]: c1[k]] += 1
+        alpha = np.where(coverage > 0, np.minimum(255, 70 + 45 * np.log2(coverage + 1)), 0).astype(np.uint32)
+        image_data = np.ascontiguousarray((alpha << 24) | np.uint32(0x004A6FA5))
+        image = QImage(image_data.data, width, height, width * 4, QImage.Format.Format_ARGB32)
+        painter.drawImage(QPointF(x_left, y_top), image)
+
+    def _paint_marks_of_interest(self, painter: QPainter, layout: TimelineLayout, sx: float, sy: float,
+                                 dx: float, dy: float, row_px: float, left: float, right: float,
+                                 top: float, bottom: float) -> None:
+        """Rings around the events citing the selected source and the selected event."""
+        mark = min(MARK_PX, max(row_px * 0.7, 6.0))
+        wanted = [(int(i), HIGHLIGHT_COLOUR, 2.5) for i in self._highlighted.tolist()]
+        if self._selected is not None:
+            wanted.append((self._selected, SELECTED_COLOUR, 2.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for i, colour, width in wanted:
+            if i >= len(layout.x0):
+                continue
+            if layout.x1[i] < left or layout.x0[i] > right or layout.row[i] < top - 1 or layout.row[i] > bottom:
+                continue
+            x0 = layout.x0[i] * sx + dx
+            x1 = layout.x1[i] * sx + dx
+            y = layout.row[i] * sy + dy + row_px / 2
+            painter.setPen(QPen(colour, width))
+            if x1 - x0 < NARROW_PX:
+                c = (x0 + x1) / 2
+                painter.drawEllipse(QPointF(c, y), mark * 0.8, mark * 0.8)
+            else:
+                h = max(4.0, min(row_px * 0.45, 14.0)) + 6
+                painter.drawRoundedRect(QRectF(x0 - 3, y - h / 2, x1 - x0 + 6, h), 3, 3)
+
+    # --- hit testing -------------------------------------------------------
+
+    def hits_at(self, x: float, y: float, tolerance_px: float = 7.0) -> np.ndarray:
+        """Indices of the events drawn under a point (data coordinates), nearest first."""
+        layout = self._layout
+        if not len(layout.x0):
+            return np.zeros(0, dtype=np.int64)
+        px = self.pixelWidth() or 1.0
+        tol = tolerance_px * px
+        row = math.floor(y)
+        lo, hi = layout.visible_range(x - tol, x + tol)
+        candidates = np.flatnonzero(layout.row[lo:hi] == row) + lo
+        if not len(candidates):
+            return candidates
+        x0 = layout.x0[candidates]
+        x1 = layout.x1[candidates]
+        narrow = (x1 - x0) / px < NARROW_PX
+        centre = (x0 + x1) / 2
+        near_mark = narrow & (np.abs(centre - x) <= tol)
+        in_bar = ~narrow & (x0 <= x) & (x <= x1)
+        hit = candidates[near_mark | in_bar]
+        distance = np.abs((layout.x0[hit] + layout.x1[hit]) / 2 - x)
+        return hit[np.argsort(distance, kind="stable")]
+
+    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+        """Select the clicked event; a click on a cluster zooms to its events."""
+        if ev.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = ev.pos()
+        hits = self.hits_at(pos.x(), pos.y())
+        ev.accept()
+        if not len(hits):
+            self.empty_clicked.emit()
+            return
+        narrow_hits = [i for i in hits.tolist()
+                       if (self._layout.x1[i] - self._layout.x0[i]) / (self.pixelWidth() or 1) < NARROW_PX]
+        if len(narrow_hits) > 1:
+            x0 = float(self._layout.x0[narrow_hits].min())
+            x1 = float(self._layout.x1[narrow_hits].max())
+            self.cluster_clicked.emit(x0, x1)
+            return
+        self.event_clicked.emit(int(hits[0]))
+
+    def hoverEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+        """Show the full text of the event under the pointer as a tooltip."""
+        if ev.isExit():
+            self.setToolTip("")
+            return
+        pos = ev.pos()
+        hits = self.hits_at(pos.x(), pos.y())
+        if not len(hits):
+            self.setToolTip("")
+            return
+        self.setToolTip(self.tooltip_html(hits))
+
+    def tooltip_html(self, hits: np.ndarray) -> str:
+        """Rich text for a tooltip, every piece of story text escaped."""
+        parts = []
+        for i in hits[:5].tolist():
+            story, event = self._layout.event_at(i)
+            span = describe_span(event.span) if event.span is not None else "undated"
+            parts.append(
+                f"<p style='margin:0 0 6px 0; max-width:420px'><b>{html.escape(event.date_text)}</b>"
+                f" <span style='color:#666'>({html.escape(span)})</span><br>"
+                f"{html.escape(event.text)}<br><i style='color:#666'>{html.escape(story.title)}</i></p>"
+            )
+        if len(hits) > 5:
+            parts.append(f"<p>… and {len(hits) - 5} more: click to zoom in</p>")
+        return "".join(parts)
+
+
+def _diamond(x: float, y: float, size: float) -> QPolygonF:
+    h = size / 2
+    return QPolygonF([QPointF(x, y - h), QPointF(x + h, y), QPointF(x, y + h), QPointF(x - h, y)])

@@ -1,0 +1,297 @@
+"""The timeline widget: a pyqtgraph plot of lanes, its navigation and keys.
+
+It observes the ``SelectionState`` and writes the user's picks back to it;
+it never talks to the other views.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QLabel, QListWidget, QListWidgetItem, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+)
+
+from viewer.ui.selection import EventRef, SelectionState
+from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
+from viewer.ui.timeline.events_item import EventsItem, short_label
+from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
+
+MIN_VISIBLE_DAYS = 4.0
+LEGEND = (
+    "<span style='color:#0072B2'>◆</span> exact day &nbsp;&nbsp; "
+    "<span style='color:#0072B2'>▬</span> month, part of a year, year or range &nbsp;&nbsp; "
+    "<span style='color:#7FB2D8'>▬</span> decade or century (fainter = vaguer) &nbsp;&nbsp; "
+    "<b>③</b> events too close to tell apart: click to zoom &nbsp;&nbsp; "
+    "<span style='color:#777'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>"
+)
+ROWS_IN_VIEW = 40  # more rows than this: zoom to fit shows the first ones
+
+
+class TimelineViewBox(pg.ViewBox):
+    """Mouse wheel zooms time only; drag pans; double-click zooms to fit."""
+
+    double_clicked = Signal()
+
+    def __init__(self) -> None:
+        super().__init__(enableMenu=False)
+        self.setMouseMode(pg.ViewBox.PanMode)
+
+    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt API)
+        """Zoom the time axis about the pointer; the lanes keep their height."""
+        super().wheelEvent(ev, axis=0)
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        """Double-click anywhere zooms to fit."""
+        ev.accept()
+        self.double_clicked.emit()
+
+
+class TimelineWidget(QWidget):
+    """The plot of every story's lane, plus the list of undated events beside it."""
+
+    def __init__(self, selection: SelectionState, parent: QWidget | None = None,
+                 export_mode: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline")
+        self._export_mode = export_mode
+        self._selection = selection
+        self._builder = LayoutBuilder()
+        self._layout = TimelineLayout()
+
+        self.view_box = TimelineViewBox()
+        self.axis = CalendarAxisItem("bottom")
+        self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
+        self.plot.setObjectName("timelinePlot")
+        self.plot.hideAxis("left")
+        self.plot.showGrid(x=True, y=False, alpha=0.12)
+        self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.plot.setToolTip("")
+        self.view_box.invertY(True)
+        self.view_box.setLimits(xMin=MIN_ORDINAL, xMax=MAX_ORDINAL + 1, minXRange=MIN_VISIBLE_DAYS)
+        self.axis.setPen(pg.mkPen("#555555"))
+        self.axis.setTextPen(pg.mkPen("#333333"))
+        self.events_item = EventsItem()
+        self.plot.addItem(self.events_item)
+
+        self.undated_list = QListWidget()
+        self.undated_list.setObjectName("undatedList")
+        self.undated_list.setWordWrap(True)
+        self.undated_label = QLabel("<b>Undated events</b>")
+        undated_box = QWidget()
+        box_layout = QVBoxLayout(undated_box)
+        box_layout.setContentsMargins(4, 0, 0, 0)
+        box_layout.addWidget(self.undated_label)
+        box_layout.addWidget(self.undated_list)
+        self.undated_box = undated_box
+        undated_box.hide()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.plot)
+        self.splitter.addWidget(undated_box)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 1)
+        self.legend = QLabel(LEGEND)
+        self.legend.setObjectName("timelineLegend")
+        self.legend.setStyleSheet("color:#444; padding:3px 6px; background:white")
+        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.legend)
+        layout.addWidget(self.splitter)
+
+        self.events_item.event_clicked.connect(self._on_event_clicked)
+        self.events_item.cluster_clicked.connect(self._on_cluster_clicked)
+        self.events_item.empty_clicked.connect(lambda: selection.select_event(None))
+        self.view_box.double_clicked.connect(self.zoom_to_fit)
+        self.undated_list.itemClicked.connect(self._on_undated_clicked)
+        self.plot.installEventFilter(self)
+        selection.library_changed.connect(self._on_library_changed)
+        selection.event_changed.connect(self._on_event_changed)
+        selection.source_changed.connect(self._on_source_changed)
+        selection.story_changed.connect(self._on_source_changed)
+
+    # --- observing the selection ------------------------------------------
+
+    @property
+    def timeline_layout(self) -> TimelineLayout:
+        """The arrays on screen."""
+        return self._layout
+
+    def _on_library_changed(self) -> None:
+        keep_view = self._layout.row_count > 0 and self._selection.library is not None and (
+            self._layout.stories and self._selection.library.folder == self._folder)
+        old_range = self.view_box.viewRange()
+        self._layout = self._builder.build(self._selection.library)
+        self._folder = self._selection.library.folder if self._selection.library else None
+        self.events_item.set_layout(self._layout)
+        self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
+        self._fill_undated()
+        if keep_view:
+            self.view_box.setRange(xRange=old_range[0], yRange=old_range[1], padding=0)
+        else:
+            self.zoom_to_fit()
+        self._on_event_changed()
+        self._on_source_changed()
+
+    _folder = None
+
+    def _fill_undated(self) -> None:
+        self.undated_list.clear()
+        for si, ei in self._layout.undated:
+            story = self._layout.stories[si]
+            event = story.events[ei]
+            text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n{story.title}"
+            item = QListWidgetItem(text)
+            item.setToolTip(event.text)  # plain text: Qt shows it literally unless it looks like markup
+            item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
+            self.undated_list.addItem(item)
+        count = len(self._layout.undated)
+        self.undated_label.setText(f"<b>Undated events</b> ({count})")
+        self.undated_box.setVisible(count > 0)
+
+    def _on_event_changed(self) -> None:
+        ref = self._selection.event_ref
+        index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
+        self.events_item.set_selected(index)
+        if index is not None:
+            self._ensure_visible(index)
+
+    def _on_source_changed(self) -> None:
+        refs = self._selection.highlighted_events()
+        indices = [self._layout.index_of(r.file, r.index) for r in refs]
+        self.events_item.set_highlighted([i for i in indices if i is not None])
+
+    # --- user actions --------------------------------------------------------
+
+    def _on_event_clicked(self, index: int) -> None:
+        story, _ = self._layout.event_at(index)
+        self._selection.select_event(EventRef(story.file, int(self._layout.event[index])))
+        self.plot.setFocus()
+
+    def _on_cluster_clicked(self, x0: float, x1: float) -> None:
+        pad = max((x1 - x0) * 0.3, 3.0)
+        self.view_box.setXRange(x0 - pad, x1 + pad, padding=0)
+
+    def _on_undated_clicked(self, item: QListWidgetItem) -> None:
+        file, index = item.data(Qt.ItemDataRole.UserRole)
+        self._selection.select_event(EventRef(file, index))
+
+    def zoom_to_fit(self, all_rows: bool = False) -> None:
+        """Show every dated event; all lanes if they fit (or if asked), else the first ones."""
+        x_range = self._layout.x_range
+        rows = max(self._layout.row_count, 1)
+        if not all_rows:
+            rows = min(rows, ROWS_IN_VIEW)
+        if x_range is None:
+            x0, x1 = 730000.0, 740000.0
+        else:
+            x0, x1 = x_range
+        span = max(x1 - x0, 30.0)
+        self.view_box.setRange(xRange=(x0 - span * 0.03, x1 + span * 0.12),
+                               yRange=(-0.2, rows + 0.2), padding=0)
+
+    def zoom(self, factor: float) -> None:
+        """Zoom time about the centre of the view: factor < 1 zooms in."""
+        (x0, x1), _ = self.view_box.viewRange()
+        centre = (x0 + x1) / 2
+        half = (x1 - x0) / 2 * factor
+        self.view_box.setXRange(centre - half, centre + half, padding=0)
+
+    def zoom_to_selection(self) -> None:
+        """Centre the selected event, zoomed so it and its neighbours show."""
+        ref = self._selection.event_ref
+        index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
+        if index is None:
+            return
+        x0, x1 = float(self._layout.x0[index]), float(self._layout.x1[index])
+        pad = max((x1 - x0) * 0.5, 20.0)
+        row = int(self._layout.row[index])
+        _, (y0, y1) = self.view_box.viewRange()
+        height = y1 - y0
+        if not (y0 <= row <= y1 - 1):
+            y0 = max(-0.2, row - height / 2)
+            y1 = y0 + height
+        self.view_box.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0, y1), padding=0)
+
+    def _ensure_visible(self, index: int) -> None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        ex0, ex1 = float(self._layout.x0[index]), float(self._layout.x1[index])
+        row = int(self._layout.row[index])
+        dx = dy = 0.0
+        if ex1 < x0 or ex0 > x1:
+            dx = (ex0 + ex1) / 2 - (x0 + x1) / 2
+        if row < y0 or row + 1 > y1:
+            dy = row + 0.5 - (y0 + y1) / 2
+        if dx or dy:
+            self.view_box.setRange(xRange=(x0 + dx, x1 + dx), yRange=(y0 + dy, y1 + dy), padding=0)
+
+    # --- keyboard ----------------------------------------------------------
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+        """Arrow keys, Enter and Esc on the plot navigate the selection."""
+        if watched is self.plot and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
+            return self.handle_key(event.key())
+        return super().eventFilter(watched, event)
+
+    def handle_key(self, key: int) -> bool:
+        """Left/Right: previous/next event of the lane in time; Up/Down: other lane.
+
+        Returns:
+            True when the key was used.
+        """
+        layout = self._layout
+        if key == Qt.Key.Key_Escape:
+            self._selection.select_event(None)
+            self._selection.select_source(None)
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.zoom_to_selection()
+            return True
+        if key not in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down) or not len(layout.x0):
+            return False
+        ref = self._selection.event_ref
+        current = layout.index_of(ref.file, ref.index) if ref is not None else None
+        if current is None:
+            target = self._first_visible_event()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            same_lane = np.flatnonzero(layout.story == layout.story[current])
+            position = int(np.flatnonzero(same_lane == current)[0])
+            step = -1 if key == Qt.Key.Key_Left else 1
+            target = int(same_lane[position + step]) if 0 <= position + step < len(same_lane) else current
+        else:
+            target = self._nearest_in_other_lane(current, -1 if key == Qt.Key.Key_Up else 1)
+        if target is not None:
+            story, _ = layout.event_at(target)
+            self._selection.select_event(EventRef(story.file, int(layout.event[target])))
+        return True
+
+    def _first_visible_event(self) -> int | None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        lo, hi = self._layout.visible_range(x0, x1)
+        rows = self._layout.row[lo:hi]
+        visible = np.flatnonzero((rows >= y0) & (rows <= y1)) + lo
+        return int(visible[0]) if len(visible) else 0
+
+    def _nearest_in_other_lane(self, current: int, direction: int) -> int | None:
+        layout = self._layout
+        lane = int(layout.story[current])
+        centre = (layout.x0[current] + layout.x1[current]) / 2
+        lane += direction
+        while 0 <= lane < len(layout.stories):
+            members = np.flatnonzero(layout.story == lane)
+            if len(members):
+                centres = (layout.x0[members] + layout.x1[members]) / 2
+                return int(members[int(np.argmin(np.abs(centres - centre)))])
+            lane += direction
+        return None
+
+    def event_position(self, index: int) -> QPointF:
+        """Where event ``index`` is drawn, in the plot widget's coordinates (for tests)."""
+        x = (self._layout.x0[index] + self._layout.x1[index]) / 2
+        y = self._layout.row[index] + 0.5
+        scene = self.view_box.mapViewToScene(QPointF(float(x), float(y)))
+        return self.plot.mapFromScene(scene)
