@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QLabel, QListWidget, QListWidgetItem, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
@@ -96,7 +96,8 @@ class TimelineWidget(QWidget):
         self.legend = QLabel(LEGEND)
         self.legend.setObjectName("timelineLegend")
         self.legend.setStyleSheet("color:#444; padding:3px 6px; background:white")
-        self.legend.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # Ignored width: a long legend must not set a minimum width for the window.
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -289,8 +290,8 @@ class TimelineWidget(QWidget):
             lane += direction
         return None
 
-    def event_position(self, index: int) -> QPointF:
-        """Where event ``index`` is drawn, in the plot widget's coordinates (for tests)."""
+    def event_position(self, index: int) -> QPoint:
+        """Where event ``index`` is drawn, in the plot viewport's coordinates (for tests)."""
         x = (self._layout.x0[index] + self._layout.x1[index]) / 2
         y = self._layout.row[index] + 0.5
         scene = self.view_box.mapViewToScene(QPointF(float(x), float(y)))

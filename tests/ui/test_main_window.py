@@ -1,0 +1,250 @@
+"""The main window driven like a user would: open, click, type; check what is shown."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from tests.conftest import SEEDS
+from viewer.model import load_folder
+from viewer.ui.selection import EventRef
+
+pytestmark = pytest.mark.gui
+
+
+def plot_click(qtbot, win, index: int) -> None:
+    """Click where event ``index`` (in the layout's arrays) is drawn."""
+    timeline = win.timeline
+    layout = timeline.timeline_layout
+    x0, x1 = float(layout.x0[index]), float(layout.x1[index])
+    timeline.view_box.setRange(xRange=(x0 - 30, x1 + 30), padding=0)
+    qtbot.wait(1)
+    pos = timeline.event_position(index)
+    qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_opening_a_folder_shows_its_stories_everywhere(seeds_window):
+    win = seeds_window
+    library = load_folder(SEEDS)
+    assert win.windowTitle() == "seeds — Timeline Viewer"
+    layout = win.timeline.timeline_layout
+    assert [s.title for s in layout.stories] == [s.title for s in library.stories]
+    assert len(layout.x0) == library.event_count
+    first = library.stories[0]
+    assert first.title in win.detail.toPlainText()
+    assert first.sections[0].heading in win.detail.toPlainText()
+    assert win.citations.model.rowCount() == len(first.sources)
+    assert win.summary_button.text() == f"4 stories · {library.event_count} events · 0 problems"
+
+
+def test_clicking_an_event_on_the_plot_shows_its_text(qtbot, seeds_window):
+    win = seeds_window
+    layout = win.timeline.timeline_layout
+    index = layout.index_of("pandemic.txt", 6)
+    story, event = layout.event_at(index)
+    plot_click(qtbot, win, index)
+    assert win.selection.event_ref == EventRef("pandemic.txt", 6)
+    text = win.detail.toPlainText()
+    assert event.text in text
+    assert event.date_text in text and "day" in text
+    assert story.title in text
+    assert win.citations.model.rowCount() == len(story.sources)
+
+
+def test_clicking_a_cluster_zooms_in(qtbot, seeds_window):
+    win = seeds_window
+    timeline = win.timeline
+    layout = timeline.timeline_layout
+    # The four January–February 2026 events of the shared seed are one cluster at fit zoom.
+    timeline.zoom_to_fit()
+    qtbot.wait(1)
+    index = layout.index_of("000_51bcd602038b18d9.txt", 3)
+    before = timeline.view_box.viewRange()[0]
+    pos = timeline.event_position(index)
+    qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    after = timeline.view_box.viewRange()[0]
+    assert after[1] - after[0] < (before[1] - before[0]) / 20
+    assert win.selection.event_ref is None  # a cluster zooms; it selects nothing
+
+
+def test_selecting_a_source_highlights_and_lists_the_events_citing_it(qtbot, seeds_window):
+    win = seeds_window
+    win.selection.set_story("pandemic.txt")
+    table = win.citations.table
+    model = win.citations.model
+    row = model.row_of(3)
+    rect = table.visualRect(model.index(row, 1))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    story = win.selection.story
+    citing = [i for i, e in enumerate(story.events) if 3 in e.citations]
+    assert win.selection.source_number == 3
+    layout = win.timeline.timeline_layout
+    assert sorted(win.timeline.events_item._highlighted.tolist()) == sorted(
+        layout.index_of("pandemic.txt", i) for i in citing)
+    listed = [win.citations.citing_list.item(i).text() for i in range(win.citations.citing_list.count())]
+    assert len(listed) == len(citing)
+    assert all(text.startswith(story.events[i].date_text) for text, i in zip(listed, citing))
+    # Clicking a listed event selects it and the detail pane shows it.
+    item = win.citations.citing_list.item(1)
+    qtbot.mouseClick(win.citations.citing_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=win.citations.citing_list.visualItemRect(item).center())
+    assert win.selection.event_ref == EventRef("pandemic.txt", citing[1])
+    assert story.events[citing[1]].text in win.detail.toPlainText()
+
+
+def test_citation_link_in_the_detail_pane_selects_the_source(qtbot, seeds_window):
+    win = seeds_window
+    win.selection.select_event(EventRef("spaceflight.txt", 5))
+    event = win.selection.selected_event()
+    assert len(event.citations) >= 1
+    from PySide6.QtCore import QUrl
+
+    win.detail.anchorClicked.emit(QUrl(f"cite:{event.citations[-1]}"))
+    assert win.selection.source_number == event.citations[-1]
+    assert win.citations.table.currentIndex().row() == win.citations.model.row_of(event.citations[-1])
+
+
+def test_opening_a_second_folder_replaces_everything(qtbot, seeds_window, open_folder, story_folder):
+    win = seeds_window
+    win.selection.select_event(EventRef("internet.txt", 2))
+    other = story_folder({"only.txt": "Only Story\nTimeline\n2001 – A thing happened [1]\n"})
+    open_folder(win, other)
+    layout = win.timeline.timeline_layout
+    assert [s.title for s in layout.stories] == ["Only Story"]
+    assert win.selection.event_ref is None
+    assert "Only Story" in win.detail.toPlainText()
+    assert win.citations.model.rowCount() == 1
+    assert win.windowTitle() == f"{other.name} — Timeline Viewer"
+    assert win.summary_button.text() == "1 story · 1 event · 0 problems"
+
+
+MARKUP = (
+    "Headline <b>not bold</b>\n"
+    "Markup Test Heading Here The body has <img src=\"http://example.com/x.png\"> in it [1].\n"
+    "Timeline\n"
+    "2020 – <script>alert('x')</script> and <a href=\"javascript:alert(1)\">link</a> [1]\n"
+)
+
+
+def test_story_markup_is_shown_literally_and_nothing_is_fetched(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"m.txt": MARKUP})
+    open_folder(window, folder)
+    summary = window.detail.toPlainText()
+    assert "Headline <b>not bold</b>" in summary
+    assert '<img src="http://example.com/x.png">' in summary
+    window.selection.select_event(EventRef("m.txt", 0))
+    text = window.detail.toPlainText()
+    assert "<script>alert('x')</script>" in text
+    assert '<a href="javascript:alert(1)">link</a>' in text
+    html = window.detail.toHtml()
+    assert "<img" not in html.replace("&lt;img", "")
+    assert "javascript:" not in html.replace('&quot;javascript:', "")
+    assert window.detail.loadResource(2, "http://example.com/x.png") is None
+    tip = window.timeline.events_item.tooltip_html(np.array([0]))
+    assert "&lt;script&gt;" in tip and "<script>" not in tip
+
+
+def test_keyboard_navigation(qtbot, seeds_window):
+    win = seeds_window
+    plot = win.timeline.plot
+    plot.setFocus()
+    layout = win.timeline.timeline_layout
+    win.selection.select_event(EventRef("internet.txt", 0))
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
+    # The next event in time in the same lane.
+    lane = np.flatnonzero(layout.story == layout.story[layout.index_of("internet.txt", 0)])
+    expected_next = int(layout.event[lane[1]])
+    assert win.selection.event_ref == EventRef("internet.txt", expected_next)
+    qtbot.keyClick(plot, Qt.Key.Key_Left)
+    assert win.selection.event_ref == EventRef("internet.txt", 0)
+    qtbot.keyClick(plot, Qt.Key.Key_Down)
+    assert win.selection.event_ref.file == "pandemic.txt"
+    qtbot.keyClick(plot, Qt.Key.Key_Up)
+    assert win.selection.event_ref.file == "internet.txt"
+    qtbot.keyClick(plot, Qt.Key.Key_Return)
+    (x0, x1), _ = win.timeline.view_box.viewRange()
+    event = win.selection.selected_event()
+    assert x0 <= event.span.start.toordinal() <= x1
+    assert x1 - x0 < 20000
+    qtbot.keyClick(plot, Qt.Key.Key_Escape)
+    assert win.selection.event_ref is None
+    assert "select an event" in win.detail.toPlainText()
+
+
+def test_recent_folders_newest_first_and_missing_removed(qtbot, window, open_folder, story_folder,
+                                                          tmp_path, monkeypatch):
+    a = tmp_path / "a"
+    b = tmp_path / "b"
+    for folder in (a, b):
+        folder.mkdir()
+        (folder / "s.txt").write_text(f"Story {folder.name}\nTimeline\n2001 – x\n", encoding="utf-8")
+    open_folder(window, a)
+    open_folder(window, b)
+    open_folder(window, a)
+    assert window.recent.folders() == [a.resolve(), b.resolve()]
+    window._fill_recent_menu()
+    assert [act.text() for act in window.recent_menu.actions()][:2] == [str(a.resolve()), str(b.resolve())]
+    shown = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    (b / "s.txt").unlink()
+    b.rmdir()
+    window.open_recent(b.resolve())
+    assert window.recent.folders() == [a.resolve()]
+    assert shown and "no longer exists" in shown[0]
+
+
+def test_problems_in_status_bar_and_table(qtbot, window, open_folder, story_folder):
+    folder = story_folder({
+        "good.txt": "Good\nTimeline\n2001 – fine\nwhenever – no date here\n",
+        "bin.txt": b"\x00\x01\x02",
+    })
+    open_folder(window, folder)
+    assert window.summary_button.text() == "1 story · 2 events · 2 problems"
+    qtbot.mouseClick(window.summary_button, Qt.MouseButton.LeftButton)
+    dialog = window.problems_dialog
+    assert dialog.isVisible()
+    rows = [[dialog.proxy.index(r, c).data() for c in range(4)] for r in range(dialog.proxy.rowCount())]
+    assert ["bin.txt", "1", "error"] == rows[0][:3]
+    assert rows[1][:3] == ["good.txt", "4", "error"]
+    # The undated event is listed beside the plot.
+    assert window.timeline.undated_box.isVisibleTo(window)
+    assert "no date here" in window.timeline.undated_list.item(0).text()
+    # Double-clicking the problem selects its event.
+    rect = dialog.table.visualRect(dialog.proxy.index(1, 3))
+    qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.selection.event_ref == EventRef("good.txt", 1)
+    assert "undated" in window.detail.toPlainText()
+
+
+def test_item_models_pass_the_model_tester(qtmodeltester, seeds_window):
+    qtmodeltester.check(seeds_window.citations.model)
+    seeds_window.problems_dialog.set_problems(load_folder(SEEDS).problems)
+    qtmodeltester.check(seeds_window.problems_dialog.model)
+
+
+def test_window_geometry_is_remembered(qtbot, settings, window):
+    # The offscreen screen is 800×600; stay inside it so the size is not clamped.
+    window.resize(701, 503)
+    window.close()
+    from viewer.ui.main_window import MainWindow
+
+    again = MainWindow(settings)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (701, 503)
+
+
+def test_dropping_a_folder_opens_it(qtbot, window, story_folder):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    folder = story_folder({"d.txt": "Dropped\nTimeline\n2001 – x\n"})
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(window.loader.loaded, timeout=20000):
+        window.dropEvent(event)
+    assert window.timeline.timeline_layout.stories[0].title == "Dropped"
