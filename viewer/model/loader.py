@@ -10,14 +10,19 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from viewer.model.cache import FileStamp, ModelCache
 from viewer.model.decoding import decode_story_bytes
 from viewer.model.parser import parse_story
 from viewer.model.story import FileResult, Library, Problem, Severity
 
-__all__ = ["discover_story_files", "load_file", "load_folder", "MAX_FILE_BYTES", "LoadCancelled"]
+__all__ = [
+    "discover_story_files", "scan_story_files", "load_file", "load_folder", "MAX_FILE_BYTES",
+    "LoadCancelled",
+]
 
 # A story is a few kilobytes; a huge .txt is a log or a dump, not a story.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -35,17 +40,73 @@ def discover_story_files(folder: Path) -> list[str]:
     Hidden folders (``.git``, editors' ``.~lock`` dirs) are skipped: they hold
     copies and swap files, not stories.
     """
-    found: list[str] = []
-    root = os.fspath(folder)
-    for dirpath, dirnames, filenames in os.walk(root, onerror=None):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        rel_dir = os.path.relpath(dirpath, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        for name in filenames:
-            if name.lower().endswith(".txt") and not name.startswith("."):
-                found.append(prefix + name)
+    found = [rel for rel, _ in _story_entries(os.fspath(folder), "")]
     found.sort()
     return found
+
+
+def scan_story_files(folder: Path) -> dict[str, FileStamp | None]:
+    """Like ``discover_story_files``, with each file's size and mtime (sorted by path).
+
+    One ``stat`` per file, done while the directory is listed: this is what
+    tells the model cache which files changed.
+
+    Returns:
+        Relative path → ``(st_size, st_mtime_ns)``, or None where the file
+        cannot be statted (a broken link): it is loaded, and reports why.
+    """
+    found = [(rel, _stamp(entry)) for rel, entry in _story_entries(os.fspath(folder), "")]
+    found.sort()
+    return dict(found)
+
+
+def _story_entries(directory: str, prefix: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every story file below ``directory`` as (relative path, directory entry).
+
+    The same walk as ``os.walk(directory)`` without following links to
+    folders, ignoring unreadable folders, but keeping the ``DirEntry`` so that
+    a caller can stat it.
+    """
+    subdirectories = []
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = entry.name
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not name.startswith(".") and not entry.is_symlink():
+                        subdirectories.append(entry)
+                elif name.lower().endswith(".txt") and not name.startswith("."):
+                    yield prefix + name, entry
+    except OSError:
+        return  # an unreadable folder holds no stories we can load; os.walk skips it too
+    for entry in subdirectories:
+        yield from _story_entries(entry.path, prefix + entry.name + "/")
+
+
+def _stamp(entry: os.DirEntry[str]) -> FileStamp | None:
+    try:
+        info = entry.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _stamp_files(folder: Path, names: Iterable[str]) -> dict[str, FileStamp | None]:
+    """Stamps of already discovered files (``load_folder``'s ``files`` argument)."""
+    root = os.fspath(folder)
+    stamps: dict[str, FileStamp | None] = {}
+    for rel in names:
+        try:
+            info = os.stat(os.path.join(root, rel))
+        except OSError:
+            stamps[rel] = None
+        else:
+            stamps[rel] = (info.st_size, info.st_mtime_ns)
+    return stamps
 
 
 def load_file(folder: Path, rel: str) -> FileResult:
@@ -99,6 +160,7 @@ def load_folder(
     progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
     files: Iterable[str] | None = None,
+    cache: ModelCache | None = None,
 ) -> Library:
     """Load every story file below a folder.
 
@@ -108,6 +170,9 @@ def load_folder(
         is_cancelled: polled between files; when it returns True the load
             stops by raising ``LoadCancelled``.
         files: the relative paths to load, if already discovered.
+        cache: where parsed folders are kept. Files whose size and mtime match
+            their cached entry are taken from it instead of being parsed, and
+            the cache is written back if anything in it changed.
 
     Returns:
         The library: stories ordered by relative path and all problems.
@@ -119,18 +184,32 @@ def load_folder(
     root = Path(folder).resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
-    names = list(files) if files is not None else discover_story_files(root)
-    total = len(names)
+    folder_cache = None
     results: dict[str, FileResult] = {}
-    step = max(1, total // 200)
     with _collector_paused():
-        for done, rel in enumerate(names):
-            if done % step == 0:
+        if cache is None:
+            names = list(files) if files is not None else discover_story_files(root)
+        else:
+            scan_started_ns = time.time_ns()
+            stamps = _stamp_files(root, files) if files is not None else scan_story_files(root)
+            names = list(stamps)
+            if is_cancelled is not None and is_cancelled():
+                raise LoadCancelled()
+            folder_cache = cache.open_folder(root, stamps, scan_started_ns)
+            results.update(folder_cache.unchanged)
+            names = [rel for rel in names if rel not in results]
+        reused = len(results)
+        total = reused + len(names)
+        step = max(1, total // 200)
+        for done, rel in enumerate(names, start=reused):
+            if done % step == 0 or done == reused:
                 if is_cancelled is not None and is_cancelled():
                     raise LoadCancelled()
                 if progress is not None:
                     progress(done, total)
             results[rel] = load_file(root, rel)
+        if folder_cache is not None:
+            folder_cache.store(results)
     if progress is not None:
         progress(total, total)
     return Library.from_results(root, results)

@@ -17,7 +17,7 @@ def render_widget(widget, out: Path) -> bool:
         True when the file was written.
     """
     if out.suffix.lower() == ".svg":
-        from PySide6.QtCore import QRect, QSize
+        from PySide6.QtCore import QPoint, QRect, QSize
         from PySide6.QtGui import QPainter
         from PySide6.QtSvg import QSvgGenerator
 
@@ -27,8 +27,10 @@ def render_widget(widget, out: Path) -> bool:
         generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
         generator.setTitle("Timeline")
         painter = QPainter(generator)
-        widget.render(painter)
-        painter.end()
+        try:
+            widget.render(painter, QPoint(0, 0))
+        finally:
+            painter.end()
         return out.exists() and out.stat().st_size > 0
     return widget.grab().save(str(out))
 

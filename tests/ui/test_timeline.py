@@ -1,0 +1,144 @@
+"""The timeline item tested by numbers: what is drawn, hit-tested and labelled."""
+
+from datetime import date
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QFontMetricsF
+
+from viewer.model import load_folder
+from viewer.ui.selection import SelectionState
+from viewer.ui.timeline.axis import TickLevel, choose_levels, tick_label, tick_ordinals
+from viewer.ui.timeline.layout import build_layout
+from viewer.ui.timeline.view import TimelineWidget
+
+pytestmark = pytest.mark.gui
+
+
+def story(title: str, dates: list[str]) -> str:
+    lines = [title, "Timeline"] + [f"{d} – Event number {i} happened somewhere [1]" for i, d in enumerate(dates)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture
+def timeline(qtbot):
+    selection = SelectionState()
+    widget = TimelineWidget(selection)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return selection, widget
+
+
+def show(qtbot, timeline, folder):
+    selection, widget = timeline
+    selection.set_library(load_folder(folder))
+    widget.plot.grab()  # paint once
+    return widget
+
+
+def test_overlapping_events_of_one_story_get_their_own_sub_rows(story_folder):
+    folder = story_folder({"a.txt": story("A", ["2020", "Mar 2020", "Mar 5, 2020", "Mar 5, 2020", "2021"])})
+    layout = build_layout(load_folder(folder))
+    rows = {int(layout.event[i]): int(layout.row[i]) for i in range(len(layout.x0))}
+    # 2020, Mar 2020 and the two Mar 5 overlap: four different rows; 2021 reuses the first.
+    assert len({rows[0], rows[1], rows[2], rows[3]}) == 4
+    assert rows[4] == rows[0]
+    assert layout.lane_rows.tolist() == [5]  # title row + four sub-rows
+
+
+def test_only_visible_events_are_considered(story_folder):
+    dates = [f"{y}" for y in range(1900, 2000)]
+    layout = build_layout(load_folder(story_folder({"a.txt": story("A", dates), "b.txt": story("B", ["1960s"])})))
+    lo, hi = layout.visible_range(date(1950, 6, 1).toordinal(), date(1952, 6, 1).toordinal())
+    years = sorted(date.fromordinal(int(x)).year for x in layout.x0[lo:hi] if layout.x1[lo:hi].max() > 0)
+    visible = [int(i) for i in range(lo, hi)
+               if layout.x1[i] >= date(1950, 6, 1).toordinal()]
+    # 1950, 1951, 1952 and the long 1960s bar is excluded; no year before 1950 survives the cull.
+    assert [date.fromordinal(int(layout.x0[i])).year for i in visible] == [1950, 1951, 1952]
+    assert len(years) == hi - lo
+
+
+def test_labels_never_overlap_and_hide_when_crowded(qtbot, timeline, story_folder):
+    dates = [f"Jan {d}, 2020" for d in range(1, 29)]
+    widget = show(qtbot, timeline, story_folder({"a.txt": story("A", dates)}))
+    item = widget.events_item
+    # Zoomed out: the marks cluster, few or no labels.
+    widget.view_box.setRange(xRange=(date(2019, 1, 1).toordinal(), date(2021, 1, 1).toordinal()), padding=0)
+    widget.plot.grab()
+    _, crowded_labels = item._last_paint_counts
+    # Zoomed in to a week: the week's events are labelled, without overlap.
+    widget.view_box.setRange(xRange=(date(2020, 1, 1).toordinal(), date(2020, 1, 8).toordinal()),
+                             yRange=(-0.2, 4), padding=0)
+    widget.plot.grab()
+    in_view, labels = item._last_paint_counts
+    assert labels > crowded_labels
+    assert 0 < labels <= in_view
+    # Spacing between the labelled events: at least the label width.
+    metrics = QFontMetricsF(item._label_font)
+    width = metrics.horizontalAdvance("Event number 10 happened somewhere")
+    day_px = widget.plot.width() / 7
+    assert labels <= in_view and (labels == in_view or width > day_px)
+
+
+def test_dense_view_switches_to_pixel_coverage(qtbot, timeline, story_folder):
+    rng = np.random.default_rng(1)
+    days = rng.integers(date(1950, 1, 1).toordinal(), date(2020, 1, 1).toordinal(), 8000)
+    dates = [date.fromordinal(int(d)).strftime("%b %d, %Y").replace(" 0", " ") for d in days]
+    widget = show(qtbot, timeline, story_folder({"a.txt": story("A", dates)}))
+    widget.zoom_to_fit(all_rows=True)
+    image = widget.plot.grab().toImage()
+    in_view, labels = widget.events_item._last_paint_counts
+    assert in_view == 8000 and labels == 0
+    # Something was drawn: the coverage colour appears in the plot.
+    colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
+    assert len(colours) > 5
+
+
+def test_hover_tooltip_and_hit_test(qtbot, timeline, story_folder):
+    widget = show(qtbot, timeline, story_folder({"a.txt": story("A", ["Jan 3, 2026", "2025"])}))
+    layout = widget.timeline_layout
+    i = layout.index_of("a.txt", 0)
+    widget.view_box.setRange(xRange=(layout.x0[i] - 20, layout.x1[i] + 20), padding=0)
+    hits = widget.events_item.hits_at(float(layout.x0[i]) + 0.5, float(layout.row[i]) + 0.5)
+    assert hits.tolist()[:1] == [i]
+    tip = widget.events_item.tooltip_html(hits)
+    assert "Jan 3, 2026" in tip and "Event number 0 happened somewhere" in tip
+    assert widget.events_item.hits_at(float(layout.x0[i]) + 0.5, float(layout.row[i]) + 5.5).tolist() == []
+
+
+def test_wheel_zooms_time_only(qtbot, timeline):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+
+    from tests.conftest import SEEDS
+
+    selection, widget = timeline
+    selection.set_library(load_folder(SEEDS))
+    (x0, x1), (y0, y1) = widget.view_box.viewRange()
+    viewport = widget.plot.viewport()
+    centre = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QWheelEvent(centre, viewport.mapToGlobal(centre), QPoint(0, 0), QPoint(0, 240),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.sendEvent(viewport, event)
+    (nx0, nx1), (ny0, ny1) = widget.view_box.viewRange()
+    assert nx1 - nx0 < (x1 - x0) * 0.9
+    assert (ny0, ny1) == pytest.approx((y0, y1))
+
+
+@pytest.mark.parametrize(("days_per_px", "unit"), [(20000, "year"), (30, "year"), (2, "month"), (0.05, "day")])
+def test_axis_levels_follow_the_zoom(days_per_px, unit):
+    major, _ = choose_levels(days_per_px)
+    assert major.unit == unit
+    # Neighbouring labels are at least 90 px apart.
+    assert major.approx_days / days_per_px >= 90 or major == TickLevel("year", 1000)
+
+
+def test_axis_labels_reach_year_one_and_before_1970():
+    ticks = tick_ordinals(TickLevel("year", 100), date(1, 1, 1).toordinal(), date(450, 1, 1).toordinal())
+    assert [tick_label(t, TickLevel("year", 100)) for t in ticks] == ["100", "200", "300", "400"]
+    ticks = tick_ordinals(TickLevel("month", 1), date(1969, 11, 15).toordinal(), date(1970, 3, 1).toordinal())
+    assert [tick_label(t, TickLevel("month", 1)) for t in ticks] == ["Dec", "1970", "Feb", "Mar"]
