@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,10 +83,9 @@ def _wait_for(what: str, timeout: float, probe: Callable[[], object],
         time.sleep(POLL)
 
 
-@pytest.fixture
-def xvfb_display(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _xvfb(tmp_path: Path, xvfb: str) -> Iterator[str]:
     """A fresh Xvfb server; yields its DISPLAY (``:N``), stops it afterwards."""
-    xvfb = _require_tool("Xvfb")
     read_fd, write_fd = os.pipe()
     log = (tmp_path / "xvfb.log").open("wb")
     # -displayfd: Xvfb picks a free display number itself and writes it to
@@ -179,12 +179,18 @@ def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
     return len(counts), float(counts.max()) / pixels.size, (width, height)
 
 
-def test_installed_app_in_a_real_window(tmp_path: Path, xvfb_display: str) -> None:
+def test_installed_app_in_a_real_window(tmp_path: Path) -> None:
+    xvfb = _require_tool("Xvfb")
     xdotool = _require_tool("xdotool")
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), (
         f"the console script {script} is not installed: pip install -e . in this environment")
-    env = _child_env(tmp_path, xvfb_display)
+    with _xvfb(tmp_path, xvfb) as display:
+        _run_app_on_display(tmp_path, display, script, xdotool)
+
+
+def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str) -> None:
+    env = _child_env(tmp_path, display)
     stdout_path, stderr_path = tmp_path / "app.stdout", tmp_path / "app.stderr"
 
     def stderr_text() -> str:

@@ -18,6 +18,7 @@ from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem, short_label
 from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
+from viewer.ui.timeline.overview import OverviewStrip
 
 MIN_VISIBLE_DAYS = 4.0
 LEGEND = (
@@ -88,8 +89,15 @@ class TimelineWidget(QWidget):
         self.undated_box = undated_box
         undated_box.hide()
 
+        self.overview = OverviewStrip(self.view_box)
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.setSpacing(0)
+        plots_layout.addWidget(self.plot, 1)
+        plots_layout.addWidget(self.overview)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.plot)
+        self.splitter.addWidget(plots)
         self.splitter.addWidget(undated_box)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 1)
@@ -129,6 +137,7 @@ class TimelineWidget(QWidget):
         self._layout = self._builder.build(self._selection.library)
         self._folder = self._selection.library.folder if self._selection.library else None
         self.events_item.set_layout(self._layout)
+        self.overview.set_layout(self._layout)
         self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
         self._fill_undated()
         if keep_view:

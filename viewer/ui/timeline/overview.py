@@ -1,0 +1,92 @@
+"""The overview strip: event density over the whole folder and the current view.
+
+A histogram of event starts (one pyqtgraph curve, filled) with the main
+timeline's visible range as a ``LinearRegionItem``. Dragging or resizing the
+region pans and zooms the timeline; panning the timeline moves the region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtWidgets import QSizePolicy
+
+from viewer.ui.timeline.axis import CalendarAxisItem
+from viewer.ui.timeline.layout import TimelineLayout
+
+BINS = 400
+STRIP_HEIGHT = 78
+
+
+class OverviewStrip(pg.PlotWidget):
+    """A thin density plot whose region mirrors and drives the main view's x range."""
+
+    def __init__(self, main_view: pg.ViewBox, parent=None) -> None:
+        super().__init__(parent, background="w", axisItems={"bottom": CalendarAxisItem("bottom")})
+        self.setObjectName("overviewStrip")
+        self._main_view = main_view
+        self.setFixedHeight(STRIP_HEIGHT)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.hideAxis("left")
+        self.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.getAxis("bottom").setPen(pg.mkPen("#999999"))
+        self.getAxis("bottom").setTextPen(pg.mkPen("#555555"))
+        self.getAxis("bottom").setStyle(tickTextOffset=2)
+        self.curve = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0, brush=pg.mkBrush(74, 111, 165, 110),
+                                      pen=pg.mkPen(74, 111, 165, 200))
+        self.addItem(self.curve)
+        self.region = pg.LinearRegionItem(brush=pg.mkBrush(255, 176, 0, 45),
+                                          pen=pg.mkPen(200, 120, 0, 220, width=2))
+        self.region.setZValue(10)
+        self.addItem(self.region)
+        self._syncing = False
+        self.region.sigRegionChanged.connect(self._on_region_changed)
+        main_view.sigXRangeChanged.connect(self._on_main_range_changed)
+        self.setToolTip("Event density over the whole folder. Drag the highlighted region to pan, "
+                        "drag its edges to zoom.")
+
+    def set_layout(self, layout: TimelineLayout) -> None:
+        """Show the density of another layout's events."""
+        x_range = layout.x_range
+        if x_range is None:
+            self.curve.setData([0.0, 1.0], [0.0])
+            return
+        x0, x1 = x_range
+        span = max(x1 - x0, 30.0)
+        lo, hi = x0 - span * 0.03, x1 + span * 0.12
+        # Each event counts at its middle; a century bar is one event, not a wall.
+        centres = (layout.x0 + layout.x1) / 2
+        counts, edges = np.histogram(centres, bins=BINS, range=(lo, hi))
+        heights = np.sqrt(counts)  # square root: one event stays visible beside a thousand
+        self.curve.setData(edges, heights)
+        self.setXRange(lo, hi, padding=0)
+        self.setYRange(0, max(float(heights.max()), 1.0) * 1.05, padding=0)
+        self.region.setBounds((lo - span, hi + span))
+        self._on_main_range_changed(self._main_view, self._main_view.viewRange()[0])
+
+    def _on_region_changed(self) -> None:
+        if self._syncing:
+            return
+        lo, hi = self.region.getRegion()
+        if hi - lo <= 0:
+            return
+        self._syncing = True
+        try:
+            self._main_view.setXRange(lo, hi, padding=0)
+        finally:
+            self._syncing = False
+
+    def _on_main_range_changed(self, view, x_range) -> None:
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            self.region.setRegion(tuple(x_range))
+        finally:
+            self._syncing = False
+
+    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+        """Ignore: the strip is not a place to zoom."""
+        ev.accept()
+
