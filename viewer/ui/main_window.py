@@ -20,6 +20,7 @@ from viewer import __version__
 from viewer.model import Library, Problem
 from viewer.ui.citations import CitationsPanel
 from viewer.ui.detail_pane import EventDetailPane
+from viewer.ui.live_reload import FolderWatcher
 from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
@@ -62,6 +63,9 @@ class MainWindow(QMainWindow):
         self.recent = RecentFolders(self.settings)
         self.selection = SelectionState(self)
         self.loader = FolderLoader(self, cache=cache)
+        self.watcher = FolderWatcher(self)
+        self.watcher.updated.connect(self._on_folder_changed)
+        self.watcher.folder_missing.connect(self._on_folder_missing)
         self.folder: Path | None = None
         self._reloading = False
 
@@ -245,8 +249,24 @@ class MainWindow(QMainWindow):
         self.settings.setValue("lastFolder", str(library.folder))
         self.setWindowTitle(f"{library.folder.name or library.folder} — {APP_TITLE}")
         self.message.setText("")
+        self.message.setStyleSheet("")
         self.selection.set_library(library, keep_selection=same_folder)
         self.problems_dialog.set_problems(library.problems)
+        self.watcher.watch(library)
+
+    def _on_folder_changed(self, library: Library, files: list[str]) -> None:
+        """A file in the folder was added, edited, renamed or removed: show it, keep the view."""
+        if self.loader.busy:
+            return  # a full load is under way and will show the newest state
+        self.selection.set_library(library, keep_selection=True)
+        self.problems_dialog.set_problems(library.problems)
+        shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+        self.message.setStyleSheet("")
+        self.message.setText(f"Updated from disk: {shown}")
+
+    def _on_folder_missing(self, message: str) -> None:
+        self.message.setStyleSheet("color: #B00020; font-weight: bold")
+        self.message.setText(message)
 
     def _on_load_failed(self, message: str) -> None:
         self._end_load()
@@ -374,6 +394,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         """Save the window state; stop a load in progress."""
         self.save_state()
+        self.watcher.stop()
         self.loader.cancel()
         self.loader.wait(5000)
         self.problems_dialog.close()

@@ -1,0 +1,111 @@
+"""The window follows its folder on disk: add, edit, rename, remove, break, vanish."""
+
+import os
+import shutil
+
+import pytest
+
+from viewer.ui.selection import EventRef
+
+pytestmark = pytest.mark.gui
+
+STORY = "Story {name}\nTimeline\n2001 – First thing [1]\n2002 – Second thing [1]\n"
+
+
+@pytest.fixture
+def live(window, open_folder, story_folder, qtbot):
+    folder = story_folder({"a.txt": STORY.format(name="A"), "b.txt": STORY.format(name="B")})
+    open_folder(window, folder)
+    window.watcher.wait()
+    qtbot.waitUntil(lambda: window.watcher._known is not None, timeout=5000)
+    return window, folder
+
+
+def titles(window):
+    return [s.title for s in window.timeline.timeline_layout.stories]
+
+
+def touch_later(path):
+    """Make sure the modification time moves even on coarse-grained file systems."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+def test_added_file_appears(qtbot, live):
+    window, folder = live
+    (folder / "c.txt").write_text(STORY.format(name="C"), encoding="utf-8")
+    qtbot.waitUntil(lambda: titles(window) == ["Story A", "Story B", "Story C"], timeout=3000)
+
+
+def test_added_subfolder_is_watched_too(qtbot, live):
+    window, folder = live
+    (folder / "sub").mkdir()
+    qtbot.waitUntil(lambda: str(folder / "sub") in window.watcher._watcher.directories(), timeout=3000)
+    (folder / "sub" / "d.txt").write_text(STORY.format(name="D"), encoding="utf-8")
+    qtbot.waitUntil(lambda: "Story D" in titles(window), timeout=3000)
+
+
+def test_edit_updates_that_story_and_keeps_zoom_and_selection(qtbot, live):
+    window, folder = live
+    window.selection.select_event(EventRef("a.txt", 1))
+    window.timeline.view_box.setXRange(730000, 731000, padding=0)
+    untouched = window.timeline.timeline_layout.stories[0]
+    path = folder / "b.txt"
+    path.write_text(STORY.format(name="B edited") + "2003 – Third thing [2]\n", encoding="utf-8")
+    touch_later(path)
+    qtbot.waitUntil(lambda: "Story B edited" in titles(window), timeout=3000)
+    assert window.timeline.timeline_layout.stories[0] is untouched  # the other story was not re-read
+    assert window.selection.event_ref == EventRef("a.txt", 1)
+    (x0, x1), _ = window.timeline.view_box.viewRange()
+    assert (x0, x1) == pytest.approx((730000, 731000))
+    assert window.summary_button.text() == "2 stories · 5 events · 0 problems"
+
+
+def test_broken_edit_keeps_last_good_version_until_fixed(qtbot, live):
+    window, folder = live
+    path = folder / "a.txt"
+    path.write_bytes(b"")  # an editor truncates before writing
+    touch_later(path)
+    qtbot.waitUntil(lambda: "1 problem" in window.summary_button.text()
+                    or "2 problems" in window.summary_button.text(), timeout=3000)
+    assert titles(window) == ["Story A", "Story B"]
+    messages = [p.message for p in window.selection.library.problems]
+    assert any("last version" in m for m in messages)
+    path.write_text(STORY.format(name="A fixed"), encoding="utf-8")
+    touch_later(path)
+    qtbot.waitUntil(lambda: titles(window) == ["Story A fixed", "Story B"], timeout=3000)
+    assert window.selection.library.problems == ()
+
+
+def test_rename_and_remove(qtbot, live):
+    window, folder = live
+    (folder / "b.txt").rename(folder / "z.txt")
+    qtbot.waitUntil(lambda: [s.file for s in window.timeline.timeline_layout.stories] == ["a.txt", "z.txt"],
+                    timeout=3000)
+    (folder / "a.txt").unlink()
+    qtbot.waitUntil(lambda: [s.file for s in window.timeline.timeline_layout.stories] == ["z.txt"],
+                    timeout=3000)
+
+
+def test_folder_vanishing_keeps_the_view_and_says_so(qtbot, live):
+    window, folder = live
+    shutil.rmtree(folder)
+    qtbot.waitUntil(lambda: "removed or renamed" in window.message.text(), timeout=3000)
+    assert titles(window) == ["Story A", "Story B"]
+
+
+def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder, tmp_path):
+    first = story_folder({"a.txt": STORY.format(name="A")})
+    open_folder(window, first)
+    big = tmp_path / "big"
+    big.mkdir()
+    for i in range(3000):
+        (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
+    with qtbot.waitSignal(window.loader.cancelled, timeout=5000):
+        window.open_folder(big)
+        qtbot.mouseClick(window.cancel_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
+    window.loader.wait()
+    qtbot.wait(50)
+    assert titles(window) == ["Story A"]
+    assert window.windowTitle() == f"{first.name} — Timeline Viewer"
+    assert "cancelled" in window.message.text()
