@@ -220,8 +220,8 @@ class FolderCache:
         try:
             payload = _encode(self._folder, entries, [results[rel] for rel in entries])
             _write_atomically(path, payload)
-        except (OSError, ValueError) as exc:  # ValueError: marshal met a type it cannot store
-            _log.warning("cannot write the cache file %s: %s", path, exc)
+        except Exception as exc:  # noqa: BLE001 - OSError, or marshal meeting a type it cannot store
+            _log.warning("cannot write the cache file %s: %s: %s", path, type(exc).__name__, exc)
             return False
         self._stored = entries
         return True
@@ -420,7 +420,8 @@ def _grouped(children: list[Any], counts: list[int]) -> Iterator[tuple[Any, ...]
     if (stops[-1] if stops else 0) != len(children) or any(c < 0 for c in counts):
         raise CacheUnusable("child counts do not add up")
     starts = [0, *stops[:-1]]
-    return map(tuple, map(children.__getitem__, map(slice, starts, stops)))
+    # Slicing a tuple gives the tuple each parent holds, with no list in between.
+    return map(tuple(children).__getitem__, map(slice, starts, stops))
 
 
 _SETTERS: dict[type, list[tuple[str, bool, Any, Callable[[Any, Any], None]]]] = {}

@@ -108,6 +108,14 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     return [t for t in ticks if first <= t <= last]
 
 
+def major_ticks(first: float, last: float, size_px: float) -> list[float]:
+    """The labelled ticks for a view of ``[first, last]`` over ``size_px`` pixels (for grid lines)."""
+    if size_px <= 0 or last <= first:
+        return []
+    major, _ = choose_levels((last - first) / size_px)
+    return tick_ordinals(major, first, last)
+
+
 def tick_label(ordinal: float, level: TickLevel) -> str:
     """The label of one tick: as much of the date as the level shows."""
     try:

@@ -67,7 +67,6 @@ class TimelineWidget(QWidget):
         self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
         self.plot.setObjectName("timelinePlot")
         self.plot.hideAxis("left")
-        self.plot.showGrid(x=True, y=False, alpha=0.12)
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot.setToolTip("")
         self.view_box.invertY(True)
