@@ -142,3 +142,31 @@ def test_axis_labels_reach_year_one_and_before_1970():
     assert [tick_label(t, TickLevel("year", 100)) for t in ticks] == ["100", "200", "300", "400"]
     ticks = tick_ordinals(TickLevel("month", 1), date(1969, 11, 15).toordinal(), date(1970, 3, 1).toordinal())
     assert [tick_label(t, TickLevel("month", 1)) for t in ticks] == ["Dec", "1970", "Feb", "Mar"]
+
+
+@pytest.mark.parametrize("new_dates", [
+    ["1999", "Mar 2020", "Mar 5, 2020", "Mar 5, 2020", "1850s"],  # more events, more sub-rows
+    ["2001"],  # fewer events
+    [],  # no dated events left
+])
+def test_patched_layout_equals_a_fresh_one(story_folder, new_dates):
+    from viewer.model import load_file
+    from viewer.ui.timeline.layout import LayoutBuilder
+
+    folder = story_folder({
+        "a.txt": story("A", ["2020", "1990", "Jan 3, 2026"]),
+        "b.txt": story("B", ["2020", "Mar 2020", "sometime"]),
+        "c.txt": story("C", ["1960s", "2005", "1999", "Mar 5, 2020"]),
+    })
+    library = load_folder(folder)
+    builder = LayoutBuilder()
+    builder.build(library)
+    (folder / "b.txt").write_text(story("B2", new_dates), encoding="utf-8")
+    updated = library.with_result(load_file(folder, "b.txt"))
+    patched = builder.build(updated)
+    fresh = build_layout(updated)
+    for name in ("x0", "x1", "row", "precision", "story", "event", "end_max", "lane_row", "lane_rows"):
+        assert getattr(patched, name).tolist() == getattr(fresh, name).tolist(), name
+    assert patched.undated == fresh.undated
+    assert [patched.index_of("b.txt", i) for i in range(len(new_dates))] == [
+        fresh.index_of("b.txt", i) for i in range(len(new_dates))]

@@ -181,6 +181,13 @@ class Library:
     stories: tuple[Story, ...] = ()
     problems: tuple[Problem, ...] = ()
     results: dict[str, FileResult] = field(default_factory=dict, compare=False, repr=False)
+    event_count: int = field(default=-1, compare=False)
+
+    def __post_init__(self) -> None:
+        # Counted once: the status bar asks after every live update, and
+        # summing 10,000 stories each time costs milliseconds.
+        if self.event_count < 0:
+            object.__setattr__(self, "event_count", sum(len(s.events) for s in self.stories))
 
     @classmethod
     def from_results(cls, folder: Path, results: dict[str, FileResult]) -> Library:
@@ -206,7 +213,3 @@ class Library:
         result = self.results.get(file)
         return result.story if result is not None else None
 
-    @property
-    def event_count(self) -> int:
-        """The number of events over all stories."""
-        return sum(len(s.events) for s in self.stories)

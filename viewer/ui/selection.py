@@ -27,7 +27,9 @@ class SelectionState(QObject):
     """The library on screen and what is selected in it.
 
     Signals:
-        library_changed(): a folder was opened or a file reloaded.
+        library_changed(): a folder was opened or a file reloaded; the story,
+            event and source may have changed too (one signal for all, so each
+            view redraws once).
         story_changed(): the current story (the one whose summary and sources
             are shown) changed.
         event_changed(): the selected event changed (or was cleared).
@@ -78,9 +80,6 @@ class SelectionState(QObject):
         self._event = event_ref
         self._source = source
         self.library_changed.emit()
-        self.story_changed.emit()
-        self.event_changed.emit()
-        self.source_changed.emit()
 
     # --- the current story -----------------------------------------------
 

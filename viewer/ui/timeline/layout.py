@@ -112,16 +112,37 @@ class _LanePieces:
     undated: tuple[int, ...]
 
 
-class LayoutBuilder:
-    """Builds layouts, reusing each unchanged story's packed lane.
+@dataclass
+class _Built:
+    """What the builder keeps of its last layout to patch it cheaply."""
 
-    Stories are immutable and a reload replaces only the story of the file
-    that changed, so a live update re-packs one lane and only re-sorts the
-    concatenated arrays (milliseconds for 100,000 events).
+    stories: list[Story]
+    lanes: list[_LanePieces]
+    counts: np.ndarray  # dated events per lane
+    base: np.ndarray  # where each lane starts in the unsorted arrays (len = lanes + 1)
+    unsorted: dict[str, np.ndarray]  # x0, x1, precision, event, sub_row in lane order
+    story_of: np.ndarray  # lane of each unsorted element
+    by_start: np.ndarray  # unsorted indices in start order
+    story_index: dict[str, int]
+
+
+_FIELDS = ("x0", "x1", "precision", "event", "sub_row")
+
+
+class LayoutBuilder:
+    """Builds layouts, reusing what did not change.
+
+    Stories are immutable and a live reload replaces only the story of the
+    file that changed. When the stories are the same files as last time with
+    a few of them replaced, the builder re-packs those lanes and splices
+    their events into the sorted arrays instead of sorting everything again,
+    so one edited file in a 100,000-event folder costs milliseconds.
     """
 
+    MAX_PATCHED_LANES = 16
+
     def __init__(self) -> None:
-        self._pieces: dict[int, tuple[Story, _LanePieces]] = {}
+        self._built: _Built | None = None
 
     def build(self, library: Library | None) -> TimelineLayout:
         """Lay out every story of a library in lanes and sub-rows.
@@ -132,52 +153,98 @@ class LayoutBuilder:
         Returns:
             The arrays the timeline paints from.
         """
-        layout = TimelineLayout()
         if library is None or not library.stories:
-            self._pieces = {}
-            return layout
+            self._built = None
+            return TimelineLayout()
         stories = list(library.stories)
-        pieces: dict[int, tuple[Story, _LanePieces]] = {}
-        lanes: list[_LanePieces] = []
-        for story in stories:
-            cached = self._pieces.get(id(story))
-            lane = cached[1] if cached is not None and cached[0] is story else _lane_pieces(story)
-            pieces[id(story)] = (story, lane)
-            lanes.append(lane)
-        self._pieces = pieces
+        built = self._built
+        if built is not None and len(built.stories) == len(stories):
+            changed = [i for i, (a, b) in enumerate(zip(built.stories, stories)) if a is not b]
+            if len(changed) <= self.MAX_PATCHED_LANES and all(
+                    stories[i].file == built.stories[i].file for i in changed):
+                return self._patch(built, stories, changed)
+        return self._full(stories)
 
-        lane_rows = np.fromiter((lane.sub_rows + 1 for lane in lanes), dtype=np.int32, count=len(lanes))
-        lane_row = np.zeros(len(stories), dtype=np.int32)
-        if len(stories) > 1:
-            lane_row[1:] = np.cumsum(lane_rows)[:-1]
+    def _full(self, stories: list[Story]) -> TimelineLayout:
+        lanes = [_lane_pieces(story) for story in stories]
         counts = np.fromiter((len(lane.x0) for lane in lanes), dtype=np.int64, count=len(lanes))
-        if counts.sum():
-            x0 = np.concatenate([lane.x0 for lane in lanes])
-            x1 = np.concatenate([lane.x1 for lane in lanes])
-            prec = np.concatenate([lane.precision for lane in lanes])
-            event_idx = np.concatenate([lane.event for lane in lanes])
-            sub = np.concatenate([lane.sub_row for lane in lanes])
-            story_idx = np.repeat(np.arange(len(stories), dtype=np.int32), counts)
-            row = lane_row[story_idx] + 1 + sub
-            by_start = np.argsort(x0, kind="stable")
-            layout.x0 = x0[by_start]
-            layout.x1 = x1[by_start]
-            layout.row = row[by_start].astype(np.int32)
-            layout.precision = prec[by_start]
-            layout.story = story_idx[by_start]
-            layout.event = event_idx[by_start]
+        unsorted = {name: np.concatenate([getattr(lane, name) for lane in lanes]) for name in _FIELDS}
+        story_of = np.repeat(np.arange(len(stories), dtype=np.int32), counts)
+        by_start = np.argsort(unsorted["x0"], kind="stable")
+        story_index = {story.file: i for i, story in enumerate(stories)}
+        return self._finish(_Built(stories, lanes, counts, _bases(counts), unsorted, story_of, by_start,
+                                   story_index))
+
+    def _patch(self, old: _Built, stories: list[Story], changed: list[int]) -> TimelineLayout:
+        lanes = list(old.lanes)
+        counts = old.counts.copy()
+        for i in changed:
+            lanes[i] = _lane_pieces(stories[i])
+            counts[i] = len(lanes[i].x0)
+        base = _bases(counts)
+        unsorted = {}
+        for name in _FIELDS:
+            pieces, position = [], 0
+            for i in changed:
+                pieces.append(old.unsorted[name][position: old.base[i]])
+                pieces.append(getattr(lanes[i], name))
+                position = old.base[i + 1]
+            pieces.append(old.unsorted[name][position:])
+            unsorted[name] = np.concatenate(pieces)
+        story_of = np.repeat(np.arange(len(stories), dtype=np.int32), counts)
+        # Keep the order of every unchanged event (moved by its lane's new
+        # offset), then insert the changed lanes' events where they belong.
+        lane_of_old = old.story_of[old.by_start]
+        keep = ~np.isin(lane_of_old, changed)
+        kept = old.by_start[keep] + (base - old.base)[lane_of_old[keep]]
+        fresh = np.concatenate([np.arange(base[i], base[i + 1]) for i in changed]) if changed else \
+            np.zeros(0, dtype=np.int64)
+        fresh = fresh[np.argsort(unsorted["x0"][fresh], kind="stable")]
+        # Ties in start go by lane, as in a full build's stable sort (starts
+        # are whole days, so start × lanes + lane is exact in a float).
+        lanes_count = float(len(stories))
+        kept_key = unsorted["x0"][kept] * lanes_count + story_of[kept]
+        fresh_key = unsorted["x0"][fresh] * lanes_count + story_of[fresh]
+        at = np.searchsorted(kept_key, fresh_key, side="right")
+        by_start = np.insert(kept, at, fresh)
+        return self._finish(_Built(stories, lanes, counts, base, unsorted, story_of, by_start, old.story_index))
+
+    def _finish(self, built: _Built) -> TimelineLayout:
+        self._built = built
+        lanes = built.lanes
+        lane_rows = np.fromiter((lane.sub_rows + 1 for lane in lanes), dtype=np.int32, count=len(lanes))
+        lane_row = np.zeros(len(lanes), dtype=np.int32)
+        if len(lanes) > 1:
+            lane_row[1:] = np.cumsum(lane_rows)[:-1]
+        layout = TimelineLayout()
+        by_start = built.by_start
+        if len(by_start):
+            u = built.unsorted
+            story_idx = built.story_of[by_start]
+            layout.x0 = u["x0"][by_start]
+            layout.x1 = u["x1"][by_start]
+            layout.row = (lane_row[story_idx] + 1 + u["sub_row"][by_start]).astype(np.int32)
+            layout.precision = u["precision"][by_start]
+            layout.story = story_idx
+            layout.event = u["event"][by_start]
             layout.end_max = np.maximum.accumulate(layout.x1)
             inverse = np.empty(len(by_start), dtype=np.int64)
             inverse[by_start] = np.arange(len(by_start))
             layout._inverse = inverse
-        layout._base = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        layout._base = built.base
         layout._lanes = lanes
-        layout.stories = stories
-        layout.story_index = {story.file: i for i, story in enumerate(stories)}
+        layout.stories = built.stories
+        layout.story_index = built.story_index
         layout.lane_row = lane_row
         layout.lane_rows = lane_rows
-        layout.undated = [(si, ei) for si, lane in enumerate(lanes) for ei in lane.undated]
+        layout.undated = [(si, ei) for si, lane in enumerate(lanes) if lane.undated for ei in lane.undated]
         return layout
+
+
+def _bases(counts: np.ndarray) -> np.ndarray:
+    base = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=base[1:])
+    return base
 
 
 def build_layout(library: Library | None) -> TimelineLayout:
