@@ -25,6 +25,8 @@ MAX_DATE_LENGTH = 48
 
 _UPDATED = re.compile(r"updated\b.*?\((\d[\d,]*)\s+articles?\)\s*\.?", re.I)
 _CITATION = re.compile(r"\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
+_TAIL_MARKERS = re.compile(r"((?:\[\d{1,4}\]\s*)+)([.!?;:]?)\s*")
+_DIGITS = re.compile(r"\d+")
 _CITATION_NUMBER = re.compile(r"\d+|[–-]")
 _SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
 _FIRST_SEPARATOR = re.compile(rf"(\S.{{0,{MAX_DATE_LENGTH - 1}}}?)\s+[–—-]+\s+")
@@ -51,9 +53,15 @@ def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
         The text without the markers (and the spaces before them), and the
         cited numbers in order of first appearance, without duplicates.
     """
-    if "[" not in text:
+    first = text.find("[")
+    if first < 0:
         return text, ()
-    numbers: list[int] = []
+    tail = _TAIL_MARKERS.fullmatch(text, first)
+    if tail is not None:
+        # The usual case: every marker at the end ("… networks [1][3].").
+        numbers = [int(n) for n in _DIGITS.findall(tail.group(1))]
+        return text[:first].rstrip() + tail.group(2), tuple(dict.fromkeys(numbers))
+    numbers = []
     pieces: list[str] = []
     position = 0
     for match in _CITATION.finditer(text):
@@ -159,7 +167,9 @@ class _StoryParser:
                 # and a date the grammar reads; anything else takes the
                 # careful path that tries every separator.
                 match = _FIRST_SEPARATOR.match(line)
-                if match is not None and _SEPARATOR.search(line, match.end(), MAX_DATE_LENGTH + 4) is None:
+                window = line[match.end(): MAX_DATE_LENGTH + 4] if match is not None else ""
+                if match is not None and not (" –" in window or " —" in window or " -" in window
+                                              or "\t" in window):
                     date_text = match.group(1)
                     span = parse_date(date_text)
                     if type(span) is DateSpan:
