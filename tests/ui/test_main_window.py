@@ -248,3 +248,41 @@ def test_dropping_a_folder_opens_it(qtbot, window, story_folder):
     with qtbot.waitSignal(window.loader.loaded, timeout=20000):
         window.dropEvent(event)
     assert window.timeline.timeline_layout.stories[0].title == "Dropped"
+
+
+@pytest.mark.parametrize(("url", "safe"), [
+    ("https://example.com/a", True), ("http://example.com", True), ("www.example.com/x", True),
+    ("javascript:alert(1)", False), ("file:///etc/passwd", False), ("ftp://example.com/x", False),
+    ("", False), (None, False),
+])
+def test_only_web_urls_are_safe(url, safe):
+    from viewer.ui.citations import is_safe_url
+
+    assert is_safe_url(url) is safe
+
+
+def test_activating_a_source_opens_only_web_urls(qtbot, window, open_folder, story_folder, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
+    folder = story_folder({"s.txt": "S\nTimeline\n2001 – x [1][2]\nSources\n"
+                                    "[1] Good — https://example.com/a\n[2] Bad — javascript:alert(1)\n"})
+    open_folder(window, folder)
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
+    table = window.citations.table
+    model = window.citations.model
+    assert opened == []  # nothing opens by itself
+    for row in range(model.rowCount()):
+        table.setCurrentIndex(model.index(row, 1))
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert opened == ["https://example.com/a"]
+
+
+def test_standard_shortcuts(window):
+    from PySide6.QtGui import QKeySequence
+
+    assert QKeySequence(QKeySequence.StandardKey.Open) in window.open_action.shortcuts()
+    assert QKeySequence("F5") in window.reload_action.shortcuts()
+    quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
+    assert window.quit_action.shortcuts() == quit_keys
+    assert QKeySequence(QKeySequence.StandardKey.ZoomIn) in window.zoom_in_action.shortcuts()

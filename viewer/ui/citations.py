@@ -196,7 +196,7 @@ class CitationsPanel(QWidget):
         if story is None or not index.isValid():
             return
         url = story.sources[index.row()].url
-        if index.column() == 2 and is_safe_url(url):
+        if is_safe_url(url):
             QDesktopServices.openUrl(QUrl(url if "://" in url else f"https://{url}"))
 
     def _on_citing_clicked(self, item: QListWidgetItem) -> None:

@@ -129,11 +129,11 @@ class MainWindow(QMainWindow):
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
         action = QAction(text, self)
-        if shortcut is not None:
-            if isinstance(shortcut, list):
-                action.setShortcuts(shortcut)
-            else:
-                action.setShortcut(QKeySequence(shortcut))
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            # Every binding the platform has for it (Refresh is F5 and Ctrl+R on Linux).
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(slot)
@@ -148,8 +148,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.open_action)
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.reload_action = self._action("&Reload", self.reload, [QKeySequence(keys.Refresh), QKeySequence("F5")],
-                                          "Read the folder again")
+        self.reload_action = self._action("&Reload", self.reload, keys.Refresh, "Read the folder again")
+        if QKeySequence("F5") not in self.reload_action.shortcuts():
+            self.reload_action.setShortcuts([*self.reload_action.shortcuts(), QKeySequence("F5")])
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
         self.export_action = self._action("&Export Timeline Image…", self.export_image, None,
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
+        if not self.quit_action.shortcuts():
+            # Some platforms (and themes) bind no key to Quit; Ctrl+Q is what users expect.
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
 
