@@ -32,7 +32,7 @@ pytestmark = pytest.mark.e2e
 WINDOW_TITLE = f"{SEEDS.name} — Timeline Viewer"
 POLL = 0.1  # seconds between two polls
 XVFB_TIMEOUT = 10.0
-WINDOW_TIMEOUT = 25.0
+WINDOW_TIMEOUT = 20.0
 PAINT_TIMEOUT = 10.0
 EXIT_TIMEOUT = 10.0
 
@@ -90,8 +90,12 @@ def _xvfb(tmp_path: Path, xvfb: str) -> Iterator[str]:
     log = (tmp_path / "xvfb.log").open("wb")
     # -displayfd: Xvfb picks a free display number itself and writes it to
     # the pipe once it accepts connections, so there is no race on :N.
+    # -noreset: by default the server resets when its last client leaves; an
+    # xdotool poll that ends while the app is still starting would then make
+    # the app's connection fail ("could not connect to display").
     proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp",
+         "-noreset"],
         pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
     )
     os.close(write_fd)
