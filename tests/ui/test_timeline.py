@@ -4,7 +4,6 @@ from datetime import date
 
 import numpy as np
 import pytest
-from PySide6.QtGui import QFontMetricsF
 
 from viewer.model import load_folder
 from viewer.ui.selection import SelectionState
@@ -61,25 +60,28 @@ def test_only_visible_events_are_considered(story_folder):
 
 
 def test_labels_never_overlap_and_hide_when_crowded(qtbot, timeline, story_folder):
-    dates = [f"Jan {d}, 2020" for d in range(1, 29)]
+    dates = [f"Jan {d}, 2020" for d in range(1, 29)] + ["Jan 2, 2020", "Jan 3, 2020"]
     widget = show(qtbot, timeline, story_folder({"a.txt": story("A", dates)}))
     item = widget.events_item
-    # Zoomed out: the marks cluster, few or no labels.
+    # Zoomed out: the marks cluster, no labels.
     widget.view_box.setRange(xRange=(date(2019, 1, 1).toordinal(), date(2021, 1, 1).toordinal()), padding=0)
     widget.plot.grab()
-    _, crowded_labels = item._last_paint_counts
-    # Zoomed in to a week: the week's events are labelled, without overlap.
-    widget.view_box.setRange(xRange=(date(2020, 1, 1).toordinal(), date(2020, 1, 8).toordinal()),
-                             yRange=(-0.2, 4), padding=0)
-    widget.plot.grab()
-    in_view, labels = item._last_paint_counts
-    assert labels > crowded_labels
-    assert 0 < labels <= in_view
-    # Spacing between the labelled events: at least the label width.
-    metrics = QFontMetricsF(item._label_font)
-    width = metrics.horizontalAdvance("Event number 10 happened somewhere")
-    day_px = widget.plot.width() / 7
-    assert labels <= in_view and (labels == in_view or width > day_px)
+    assert item._last_paint_counts[1] == 0
+    # Zoomed in to a few days: labels appear, never overlapping each other or the plot edge.
+    for days in (3, 6, 12):
+        start = date(2020, 1, 1).toordinal()
+        widget.view_box.setRange(xRange=(start, start + days), yRange=(-0.2, 4), padding=0)
+        widget.plot.grab()
+        in_view, labels = item._last_paint_counts
+        rects = item._last_label_rects
+        assert len(rects) == labels
+        for a in range(len(rects)):
+            assert rects[a].right() <= widget.plot.viewport().width()
+            for b in range(a + 1, len(rects)):
+                assert not rects[a].intersects(rects[b])
+        if days == 3:
+            assert labels >= 3
+        assert labels <= in_view
 
 
 def test_dense_view_switches_to_pixel_coverage(qtbot, timeline, story_folder):

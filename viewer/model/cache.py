@@ -9,19 +9,23 @@ One cache file per opened folder, named by a hash of the folder's absolute path,
 directory the caller chooses (the app passes its per-user cache location). A story
 folder is the user's: nothing is ever written into it.
 
-Why the file looks the way it does (measured on 10,000 files, 100,000 events):
+Why the file looks the way it does (measured on 10,000 files, 100,000 events, by
+``tests/benchmarks/bench_cache.py``):
 
-- Unpickling 240,000 frozen, slotted dataclasses runs each one's ``__setstate__`` in
-  Python and takes about half a second, a third of a cold load. So the model is stored
-  flat, as one column of primitives per dataclass field (the events' texts in one list,
-  their line numbers in another, ...), serialized with ``marshal``, which reads
-  strings, ints and tuples at memory speed.
+- Unpickling the 240,000 frozen, slotted dataclasses runs each one's ``__setstate__``
+  in Python and takes a third of a cold load. So the model is stored flat, one column
+  of primitives per dataclass field (the events' texts in one list, their line
+  numbers in another, ...), serialized with ``marshal``, which reads strings and
+  tuples at memory speed. Int columns are stored as packed machine words.
 - The objects are rebuilt column by column: allocate all events with
   ``object.__new__``, then fill one field of all of them with ``map`` over the slot's
-  setter. That runs in C, about twice as fast as calling the dataclasses' ``__init__``.
-- A date span is stored once per distinct value (as day ordinals and a precision
-  index) and events refer to it by index; equal citation tuples are stored once.
+  setter. That runs in C, twice as fast as calling the dataclasses' ``__init__``.
+- Values that repeat are stored, and rebuilt, once: date spans (as day ordinals and a
+  precision index) and sources are tables that events and stories refer to by index;
+  equal citation tuples and date texts become marshal back-references.
 - The file is memory-mapped rather than read, which saves copying it.
+
+What is left is mostly creating 60 MB of strings and touching each once.
 
 The format is checked before anything in it is trusted: a magic number, then
 ``FORMAT_VERSION`` (bump it whenever the layout written here changes), then a digest
@@ -42,23 +46,25 @@ import os
 import struct
 import sys
 import tempfile
-import time
+from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, fields
 from datetime import date
-from itertools import accumulate, repeat
-from operator import attrgetter
+from itertools import accumulate, chain, compress, count, repeat
+from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
 
-from viewer.model.story import DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story
+from viewer.model.story import (
+    DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story,
+)
 
 __all__ = ["FORMAT_VERSION", "FileStamp", "FolderCache", "ModelCache"]
 
 _log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 """The layout of a cache file; bump it on any change to how ``_encode`` writes one."""
 
 FileStamp = tuple[int, int]
@@ -245,16 +251,17 @@ def _read_cache_file(
         raise CacheUnusable("written for another model or interpreter")
     if stored_folder != os.fspath(folder):
         raise CacheUnusable(f"written for {stored_folder!r}")
-    files = tables["files"]
-    rels, sizes, mtimes = files["file"], files["size"], files["mtime_ns"]
-    _check_lengths("files", files, len(rels))
-    stored = dict(zip(rels, zip(sizes, mtimes)))
-    matching = [stamps.get(rel) == stamp for rel, stamp in stored.items()]
+    files, _ = _table(tables, "files", {"file", "size", "mtime_ns"})
+    rels = files["file"]
+    stored_stamps = list(zip(files["size"], files["mtime_ns"]))
+    matching = list(map(eq, map(stamps.get, rels), stored_stamps))
+    stored = dict(zip(rels, stored_stamps))
     if not any(matching):
         return stored, {}
     results = _decode(tables)
-    unchanged = {rel: result for rel, result, match in zip(rels, results, matching) if match}
-    return stored, unchanged
+    if list(map(attrgetter("file"), results)) != rels:
+        raise CacheUnusable("results out of step with the file list")
+    return stored, dict(compress(zip(rels, results), matching))
 
 
 def _write_atomically(path: Path, payload: bytes) -> None:
@@ -278,146 +285,198 @@ def _write_atomically(path: Path, payload: bytes) -> None:
 
 # --- Flat columns -------------------------------------------------------------------
 #
-# A table is {field name: list of values}, one entry per instance, instances in
-# file order. A field that holds another model object stores that object's index
-# in its table (-1 for None); a field that holds a tuple of them stores how many
-# (they follow each other in the child table); enums store their index. Fields
-# with ``init=False`` (Section's lazily computed heading split) are not stored:
-# they are reset to their default and recomputed on first use, as after parsing.
+# A table is {field name: column}, a column holding one value per instance, in file
+# order. A field that holds a tuple of child objects stores how many (the children
+# follow each other in the child's table); a field that holds one model object
+# stores its index in that object's table (-1 for None); enums store their index.
+# Values that repeat (date spans, sources, citation tuples, date texts) are stored
+# once, and so are built once. Fields with ``init=False`` (Section's lazily
+# computed heading split) are not stored: they get their default, as after parsing.
 
 
 def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileResult]) -> bytes:
     """The marshal payload of a cache file holding ``results`` (stamped by ``entries``)."""
     stories = [r.story for r in results if r.story is not None]
-    problems = [p for r in results for p in r.problems]
-    sections = [s for story in stories for s in story.sections]
-    events = [e for story in stories for e in story.events]
-    sources = [s for story in stories for s in story.sources]
+    problems = _flattened(results, "problems")
+    events = _flattened(stories, "events")
+    span_refs, span_table = _distinct(DateSpan, list(map(attrgetter("span"), events)), {
+        "start": lambda column: list(map(date.toordinal, column)),
+        "end": lambda column: list(map(date.toordinal, column)),
+        "precision": lambda column: list(map(_PRECISION_INDEX.__getitem__, column)),
+    })
+    source_refs, source_table = _distinct(Source, _flattened(stories, "sources"), {})
+    seen: dict[Any, Any] = {}
 
-    citations: dict[tuple[int, ...], tuple[int, ...]] = {}
-    span_refs: dict[int, int] = {}  # id(span) -> index; most events share span objects
-    span_index: dict[tuple[int, int, int], int] = {}
-    spans: list[DateSpan] = []
+    def shared(column: list[Any]) -> list[Any]:
+        # The first of equal values stands for all: marshal then writes a
+        # back-reference instead of the value again, and the reader builds it once.
+        return list(map(seen.setdefault, column, column))
 
-    def span_ref(span: DateSpan | None) -> int:
-        if span is None:
-            return -1
-        ref = span_refs.get(id(span))
-        if ref is None:
-            key = (span.start.toordinal(), span.end.toordinal(), _PRECISION_INDEX[span.precision])
-            ref = span_index.setdefault(key, len(spans))
-            if ref == len(spans):
-                spans.append(span)
-            span_refs[id(span)] = ref
-        return ref
+    def counts(column: list[tuple[Any, ...]]) -> list[int]:
+        return list(map(len, column))
 
-    def interned(value: tuple[int, ...]) -> tuple[int, ...]:
-        return citations.setdefault(value, value)
+    def story_refs(column: list[Story | None]) -> list[int]:
+        numbers = iter(range(len(stories)))  # stories are numbered in file order
+        return [-1 if story is None else next(numbers) for story in column]
 
-    story_refs = iter(range(len(stories)))
     tables = {
         "files": {
             "file": list(entries),
             "size": [stamp[0] for stamp in entries.values()],
             "mtime_ns": [stamp[1] for stamp in entries.values()],
         },
-        "FileResult": _columns(FileResult, results, {
-            "story": lambda story: -1 if story is None else next(story_refs),
-            "problems": len,
+        "FileResult": _columns(FileResult, results, {"story": story_refs, "problems": counts}),
+        "Story": _columns(Story, stories, {"sections": counts, "events": counts, "sources": counts}),
+        "Story.sources": {"source": source_refs},
+        "Section": _columns(Section, _flattened(stories, "sections"), {"citations": shared}),
+        "Event": _columns(Event, events, {
+            "date_text": shared, "span": lambda _: span_refs, "citations": shared,
         }),
-        "Story": _columns(Story, stories, {"sections": len, "events": len, "sources": len}),
-        "Section": _columns(Section, sections, {"citations": interned}),
-        "Event": _columns(Event, events, {"span": span_ref, "citations": interned}),
-        "Source": _columns(Source, sources, {}),
-        "Problem": _columns(Problem, problems, {"severity": _SEVERITY_INDEX.__getitem__}),
+        "Source": source_table,
+        "DateSpan": span_table,
+        "Problem": _columns(Problem, problems, {
+            "severity": lambda column: list(map(_SEVERITY_INDEX.__getitem__, column)),
+        }),
     }
-    # After the events: span_ref has collected the distinct spans while they were encoded.
-    tables["DateSpan"] = _columns(DateSpan, spans, {
-        "start": date.toordinal, "end": date.toordinal, "precision": _PRECISION_INDEX.__getitem__,
-    })
-    return marshal.dumps((_SCHEMA, os.fspath(folder), tables), marshal.version)
+    packed = {name: {field: _packed(column) for field, column in table.items()}
+              for name, table in tables.items()}
+    return marshal.dumps((_SCHEMA, os.fspath(folder), packed), marshal.version)
 
 
-def _columns(cls: type, objects: list[Any], convert: Mapping[str, Callable[[Any], Any]]) -> dict[str, list[Any]]:
-    """One list per stored field of ``cls``, each value passed through ``convert[field]`` if given."""
+def _flattened(objects: list[Any], name: str) -> list[Any]:
+    """The items of each object's tuple attribute ``name``, one after the other."""
+    return list(chain.from_iterable(map(attrgetter(name), objects)))
+
+
+def _distinct(
+    cls: type, values: list[Any], convert: Mapping[str, Callable[[list[Any]], list[Any]]],
+) -> tuple[list[int], dict[str, list[Any]]]:
+    """A table of the distinct values among ``values``, and each value's index in it.
+
+    Values are equal when their stored rows are, compared as tuples of
+    primitives (all in C); None's index is -1. Most uses of a value share one
+    object already (the parser caches a date's span by its text), so each
+    object is encoded once.
+
+    Returns:
+        The index of each value, and the table's columns (values in order of first use).
+    """
+    by_identity = dict(zip(map(id, values), values))
+    by_identity.pop(id(None), None)
+    objects = list(by_identity.values())
+    columns = _columns(cls, objects, convert)
+    rows = list(zip(*columns.values()))
+    index_of_row = dict(zip(dict.fromkeys(rows), count()))
+    index_of_id = dict(zip(map(id, objects), map(index_of_row.__getitem__, rows)))
+    index_of_id[id(None)] = -1
+    distinct = list(zip(*index_of_row)) or [()] * len(columns)
+    return list(map(index_of_id.__getitem__, map(id, values))), dict(zip(columns, map(list, distinct)))
+
+
+def _columns(
+    cls: type, objects: list[Any], convert: Mapping[str, Callable[[list[Any]], list[Any]]],
+) -> dict[str, list[Any]]:
+    """One list per stored field of ``cls``, passed through ``convert[field]`` if given."""
     columns = {}
     for f in fields(cls):
-        if not f.init:
-            continue
-        values: Iterable[Any] = map(attrgetter(f.name), objects)
-        if f.name in convert:
-            values = map(convert[f.name], values)
-        columns[f.name] = list(values)
+        if f.init:
+            column = list(map(attrgetter(f.name), objects))
+            columns[f.name] = convert[f.name](column) if f.name in convert else column
     return columns
 
 
-def _decode(tables: Mapping[str, Mapping[str, list[Any]]]) -> list[FileResult]:
-    """Rebuild the files' results, in the order of ``tables["files"]``."""
-    columns = {cls: _table(tables, cls) for cls in _TABLES}
+def _packed(column: list[Any]) -> list[Any] | tuple[str, bytes]:
+    """A column of ints as one string of machine words, any other column as it is.
 
-    span_columns = columns[DateSpan]
+    marshal reads a million ints one object at a time; as bytes they load at
+    memory speed and ``array`` hands them out as ints. (A field's values share
+    one type, or None: a column that starts with an int and holds something
+    else fails in ``array``; one of bools starts with a bool.)
+    """
+    if column and type(column[0]) is int:
+        with contextlib.suppress(TypeError, OverflowError):
+            return ("q", array("q", column).tobytes())
+    return column
+
+
+def _unpacked(column: Any) -> Sequence[Any]:
+    if isinstance(column, tuple) and len(column) == 2 and column[0] == "q":
+        values = array("q")
+        values.frombytes(column[1])
+        return values
+    if not isinstance(column, list):
+        raise CacheUnusable(f"a column of {type(column).__name__}")
+    return column
+
+
+def _decode(tables: Mapping[str, Mapping[str, Any]]) -> list[FileResult]:
+    """Rebuild the files' results, in the order of ``tables["files"]``."""
+    span_columns, span_count = _table(tables, DateSpan)
     spans = _build(DateSpan, {
         "start": map(date.fromordinal, span_columns["start"]),
         "end": map(date.fromordinal, span_columns["end"]),
         "precision": map(_PRECISIONS.__getitem__, span_columns["precision"]),
-    }, _count(span_columns))
+    }, span_count)
     spans.append(None)  # index -1: undated
 
-    event_columns = columns[Event]
+    event_columns, event_count = _table(tables, Event)
     events = _build(Event, {**event_columns, "span": map(spans.__getitem__, event_columns["span"])},
-                    _count(event_columns))
-    sections = _build(Section, columns[Section], _count(columns[Section]))
-    sources = _build(Source, columns[Source], _count(columns[Source]))
+                    event_count)
+    sections = _build(Section, *_table(tables, Section))
+    sources = _build(Source, *_table(tables, Source))
+    story_sources, _ = _table(tables, "Story.sources", {"source"})
 
-    story_columns = columns[Story]
+    story_columns, story_count = _table(tables, Story)
     stories = _build(Story, {
         **story_columns,
         "sections": _grouped(sections, story_columns["sections"]),
         "events": _grouped(events, story_columns["events"]),
-        "sources": _grouped(sources, story_columns["sources"]),
-    }, _count(story_columns))
+        "sources": _grouped(list(map(sources.__getitem__, story_sources["source"])),
+                            story_columns["sources"]),
+    }, story_count)
     stories.append(None)  # index -1: a file with no usable story
 
-    problem_columns = columns[Problem]
+    problem_columns, problem_count = _table(tables, Problem)
     problems = _build(Problem, {
         **problem_columns, "severity": map(_SEVERITIES.__getitem__, problem_columns["severity"]),
-    }, _count(problem_columns))
+    }, problem_count)
 
-    result_columns = columns[FileResult]
-    if result_columns["file"] != tables["files"]["file"]:
-        raise CacheUnusable("results out of step with the file list")
+    result_columns, result_count = _table(tables, FileResult)
     return _build(FileResult, {
         **result_columns,
         "story": map(stories.__getitem__, result_columns["story"]),
         "problems": _grouped(problems, result_columns["problems"]),
-    }, _count(result_columns))
+    }, result_count)
 
 
-def _table(tables: Mapping[str, Mapping[str, list[Any]]], cls: type) -> dict[str, list[Any]]:
-    """The stored columns of ``cls``, checked to be the fields it has, all of one length."""
-    columns = dict(tables[cls.__name__])
-    expected = {f.name for f in fields(cls) if f.init}
-    if set(columns) != expected:
-        raise CacheUnusable(f"{cls.__name__} columns {sorted(columns)}, expected {sorted(expected)}")
-    _check_lengths(cls.__name__, columns, _count(columns))
-    return columns
+def _table(
+    tables: Mapping[str, Mapping[str, Any]], table: type | str, names: set[str] | None = None,
+) -> tuple[dict[str, Sequence[Any]], int]:
+    """A stored table's columns and row count, checked to be the expected fields, all of one length.
+
+    Args:
+        tables: the decoded cache file.
+        table: a model class (its stored fields are expected) or a table name.
+        names: the expected columns of a table given by name.
+    """
+    if isinstance(table, type):
+        name, names = table.__name__, {f.name for f in fields(table) if f.init}
+    else:
+        name = table
+    columns = {field: _unpacked(column) for field, column in tables[name].items()}
+    if set(columns) != names:
+        raise CacheUnusable(f"{name} has columns {sorted(columns)}, expected {sorted(names or ())}")
+    rows = len(next(iter(columns.values())))
+    for field, column in columns.items():
+        if len(column) != rows:  # map() would quietly stop at the shortest
+            raise CacheUnusable(f"{name}.{field} has {len(column)} values, not {rows}")
+    return columns, rows
 
 
-def _count(columns: Mapping[str, list[Any]]) -> int:
-    return len(next(iter(columns.values()))) if columns else 0
-
-
-def _check_lengths(name: str, columns: Mapping[str, list[Any]], count: int) -> None:
-    """Refuse a table whose columns differ in length: ``map`` would quietly stop short."""
-    for field_name, column in columns.items():
-        if not isinstance(column, list) or len(column) != count:
-            raise CacheUnusable(f"{name}.{field_name} is not a list of {count} values")
-
-
-def _grouped(children: list[Any], counts: list[int]) -> Iterator[tuple[Any, ...]]:
+def _grouped(children: list[Any], counts: Sequence[int]) -> Iterator[tuple[Any, ...]]:
     """Consecutive runs of ``children``, ``counts[i]`` of them for parent ``i``."""
     stops = list(accumulate(counts))
-    if (stops[-1] if stops else 0) != len(children) or any(c < 0 for c in counts):
+    if (stops[-1] if stops else 0) != len(children) or (counts and min(counts) < 0):
         raise CacheUnusable("child counts do not add up")
     starts = [0, *stops[:-1]]
     # Slicing a tuple gives the tuple each parent holds, with no list in between.

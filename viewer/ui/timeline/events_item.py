@@ -48,7 +48,7 @@ LANE_BAND = QColor(0, 0, 0, 6)
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 MAX_LABELS = 600
 MARK_PX = 11.0  # diamond size
-NARROW_PX = 5.0  # bars narrower than this are marks (they can cluster)
+NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
 LABEL_CHARS = 48
 
 
@@ -94,6 +94,7 @@ class EventsItem(pg.GraphicsObject):
         self._colours = [QColor(c) for c in STORY_COLOURS]
         self._brushes: dict[tuple[int, int], QBrush] = {}
         self._last_paint_counts = (0, 0)  # (events in view, labels drawn), for tests
+        self._last_label_rects: list[QRectF] = []  # where the last paint put labels (device px)
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
 
     # --- data --------------------------------------------------------------
@@ -177,10 +178,11 @@ class EventsItem(pg.GraphicsObject):
         in_view = (rows >= math.floor(top) - 1) & (rows <= math.ceil(bottom)) & (layout.x1[lo:hi] >= left)
         index = np.flatnonzero(in_view) + lo
         labels = 0
+        self._last_label_rects = []
         if len(index) > DENSE_LIMIT or row_px < 3:
             self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
         else:
-            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px)
+            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px, right * sx + dx)
         self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
         self._last_paint_counts = (len(index), labels)
         del device
@@ -235,7 +237,7 @@ class EventsItem(pg.GraphicsObject):
             painter.drawStaticText(QPointF(x_left + 6, y0 + (row_px - h) / 2), title)
 
     def _paint_detail(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
-                      sx: float, sy: float, dx: float, dy: float, row_px: float) -> int:
+                      sx: float, sy: float, dx: float, dy: float, row_px: float, right_px: float) -> int:
         """Each event: bars, diamonds, cluster counts and the labels that fit."""
         if not len(index):
             return 0
@@ -264,7 +266,8 @@ class EventsItem(pg.GraphicsObject):
         mark_rows = rows[marks]
         new_cluster = np.ones(len(marks), dtype=bool)
         if len(marks) > 1:
-            new_cluster[1:] = (mark_rows[1:] != mark_rows[:-1]) | (np.diff(centres) > mark * 0.9)
+            # Marks closer than a cluster circle is wide join it, so nothing peeks out from under it.
+            new_cluster[1:] = (mark_rows[1:] != mark_rows[:-1]) | (np.diff(centres) > max(mark * 1.2, 16.0))
         starts = np.flatnonzero(new_cluster)
         ends = np.append(starts[1:], len(marks))
         outline = QPen(QColor(255, 255, 255, 220), 1.0)
@@ -283,7 +286,8 @@ class EventsItem(pg.GraphicsObject):
                 if int(layout.precision[i]) == DAY_INDEX:
                     painter.drawPolygon(_diamond(centres[s], y, mark))
                 else:
-                    painter.drawRoundedRect(QRectF(centres[s] - mark / 2, y - bar_h / 2, mark, bar_h), 2, 2)
+                    w = max(float(width[k]), 4.0)
+                    painter.drawRoundedRect(QRectF(centres[s] - w / 2, y - bar_h / 2, w, bar_h), 2, 2)
                 continue
             centre = (centres[s] + centres[e - 1]) / 2
             radius = max(mark * 0.65, 7.0 if e - s < 10 else 9.0)
@@ -321,7 +325,9 @@ class EventsItem(pg.GraphicsObject):
         next_start = np.where(np.floor((next_key + 5e7) / 1e8) == item_rows, next_key - item_rows * 1e8, np.inf)
         painter.setFont(self._label_font)
         painter.setPen(QColor("#222222"))
+        view_right = right_px - 4  # a label cut by the edge of the plot is not drawn
         drawn = 0
+        self._last_label_rects = []
         last_row = None
         last_end = -np.inf
         text_h = self._label_metrics.height()
@@ -335,13 +341,14 @@ class EventsItem(pg.GraphicsObject):
             if x < last_end + 8:
                 continue
             static, w = self._label(int(index[k]))
-            limit = float(next_start[j]) - 6
+            limit = min(float(next_start[j]) - 6, view_right)
             if x + w > limit:
                 continue
             y = float(py[k]) + (row_px - text_h) / 2
             if not narrow[k]:
                 y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 1 if row_px > 2 * text_h + 4 else y
             painter.drawStaticText(QPointF(x, y), static)
+            self._last_label_rects.append(QRectF(x, y, w, text_h))
             last_end = x + w
             drawn += 1
         return drawn

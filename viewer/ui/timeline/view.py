@@ -67,6 +67,7 @@ class TimelineWidget(QWidget):
         self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
         self.plot.setObjectName("timelinePlot")
         self.plot.hideAxis("left")
+        self.plot.hideButtons()  # the "A" auto-range button: double-click does that here
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot.setToolTip("")
         self.view_box.invertY(True)
