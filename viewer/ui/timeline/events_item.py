@@ -182,7 +182,8 @@ class EventsItem(pg.GraphicsObject):
         if len(index) > DENSE_LIMIT or row_px < 3:
             self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
         else:
-            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px, right * sx + dx)
+            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px,
+                                        left * sx + dx, right * sx + dx)
         self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
         self._last_paint_counts = (len(index), labels)
         del device
@@ -237,7 +238,8 @@ class EventsItem(pg.GraphicsObject):
             painter.drawStaticText(QPointF(x_left + 6, y0 + (row_px - h) / 2), title)
 
     def _paint_detail(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
-                      sx: float, sy: float, dx: float, dy: float, row_px: float, right_px: float) -> int:
+                      sx: float, sy: float, dx: float, dy: float, row_px: float,
+                      left_px: float, right_px: float) -> int:
         """Each event: bars, diamonds, cluster counts and the labels that fit."""
         if not len(index):
             return 0
@@ -311,7 +313,9 @@ class EventsItem(pg.GraphicsObject):
         if not len(items):
             return 0
         own_start = np.where(narrow[items], (px0[items] + px1[items]) / 2 - mark / 2, px0[items])
-        label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3, px0[items] + 4)
+        # A bar that starts left of the view keeps its label at the view's left edge.
+        label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3,
+                           np.maximum(px0[items], left_px) + 4)
         order = np.lexsort((label_x, rows[items]))
         items, label_x, own_start = items[order], label_x[order], own_start[order]
         item_rows = rows[items]
