@@ -45,3 +45,18 @@ def seeds_window(window, open_folder):
     """The main window showing the bundled sample stories."""
     open_folder(window, SEEDS)
     return window
+
+
+@pytest.fixture
+def timeline(qtbot):
+    """A bare timeline widget and its selection state, shown offscreen."""
+    from viewer.ui.selection import SelectionState
+    from viewer.ui.timeline.view import TimelineWidget
+
+    selection = SelectionState()
+    widget = TimelineWidget(selection)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return selection, widget

@@ -13,18 +13,12 @@ from PySide6.QtWidgets import QApplication
 
 from tests.conftest import SEEDS
 from viewer.model import load_folder
-from viewer.ui.selection import SelectionState
-from viewer.ui.timeline.view import TimelineWidget
 
 pytestmark = pytest.mark.gui
 
 
-def test_two_thousand_pans_and_zooms(qtbot):
-    selection = SelectionState()
-    widget = TimelineWidget(selection)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 500)
-    widget.show()
+def test_two_thousand_pans_and_zooms(timeline):
+    selection, widget = timeline
     selection.set_library(load_folder(SEEDS))
     (x0, x1), _ = widget.view_box.viewRange()
     none_before = sys.getrefcount(None)

@@ -6,10 +6,8 @@ import numpy as np
 import pytest
 
 from viewer.model import load_folder
-from viewer.ui.selection import SelectionState
 from viewer.ui.timeline.axis import TickLevel, choose_levels, tick_label, tick_ordinals
 from viewer.ui.timeline.layout import build_layout
-from viewer.ui.timeline.view import TimelineWidget
 
 pytestmark = pytest.mark.gui
 
@@ -17,17 +15,6 @@ pytestmark = pytest.mark.gui
 def story(title: str, dates: list[str]) -> str:
     lines = [title, "Timeline"] + [f"{d} – Event number {i} happened somewhere [1]" for i, d in enumerate(dates)]
     return "\n".join(lines) + "\n"
-
-
-@pytest.fixture
-def timeline(qtbot):
-    selection = SelectionState()
-    widget = TimelineWidget(selection)
-    qtbot.addWidget(widget)
-    widget.resize(1200, 500)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return selection, widget
 
 
 def show(qtbot, timeline, folder):

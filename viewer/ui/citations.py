@@ -7,7 +7,7 @@ only when the user activates them, and only http and https.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView, QHeaderView, QLabel, QListWidget, QListWidgetItem, QSplitter, QTableView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from viewer.model import Story
 from viewer.ui.selection import EventRef, SelectionState
+from viewer.ui.table_model import FlatTableModel
 from viewer.ui.timeline.events_item import short_label
 
 SAFE_SCHEMES = ("http", "https")
@@ -29,7 +30,7 @@ def is_safe_url(url: str | None) -> bool:
     return parsed.isValid() and parsed.scheme().lower() in SAFE_SCHEMES and bool(parsed.host())
 
 
-class SourcesModel(QAbstractTableModel):
+class SourcesModel(FlatTableModel):
     """Rows: the sources of one story. Columns: number, title, url, citing events."""
 
     COLUMNS = ("#", "Title", "URL", "Events")
@@ -50,21 +51,9 @@ class SourcesModel(QAbstractTableModel):
                     self._counts[n] = self._counts.get(n, 0) + 1
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """Number of sources (0 for child indexes: this is a flat table)."""
-        if parent.isValid() or self._story is None:
-            return 0
-        return len(self._story.sources)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """Four columns (0 for child indexes)."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
-            return self.COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        """One row per source."""
+        return len(self._story.sources) if self._story is not None else 0
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         """Plain-text cells (never interpreted as markup by the view)."""

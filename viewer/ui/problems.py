@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from viewer.model import Problem
+from viewer.ui.table_model import FlatTableModel
 
 
-class ProblemsModel(QAbstractTableModel):
+class ProblemsModel(FlatTableModel):
     """Rows: problems. Columns: file, line, severity, message."""
 
     COLUMNS = ("File", "Line", "Severity", "Message")
@@ -27,19 +28,9 @@ class ProblemsModel(QAbstractTableModel):
         """The problem shown in ``row``."""
         return self._problems[row]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """Number of problems (0 for child indexes)."""
-        return 0 if parent.isValid() else len(self._problems)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        """Four columns (0 for child indexes)."""
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        """Column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
-            return self.COLUMNS[section]
-        return None
+    def row_count(self) -> int:
+        """One row per problem."""
+        return len(self._problems)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         """Cells; the line sorts as a number (``EditRole``)."""
