@@ -389,9 +389,9 @@ def _packed(column: list[Any]) -> list[Any] | tuple[str, bytes]:
     """A column of ints as one string of machine words, any other column as it is.
 
     marshal reads a million ints one object at a time; as bytes they load at
-    memory speed and ``array`` hands them out as ints. (A field's values share
-    one type, or None: a column that starts with an int and holds something
-    else fails in ``array``; one of bools starts with a bool.)
+    memory speed and ``array`` hands them out as ints. A field holds one type
+    (or None), so a column of bools starts with a bool and is left alone, and
+    ``array`` refuses a column with a None or a str further on.
     """
     if column and type(column[0]) is int:
         with contextlib.suppress(TypeError, OverflowError):
@@ -400,6 +400,7 @@ def _packed(column: list[Any]) -> list[Any] | tuple[str, bytes]:
 
 
 def _unpacked(column: Any) -> Sequence[Any]:
+    """A stored column as a sequence of values: ``_packed`` undone, anything unknown refused."""
     if isinstance(column, tuple) and len(column) == 2 and column[0] == "q":
         values = array("q")
         values.frombytes(column[1])
@@ -501,16 +502,16 @@ def _setters(cls: type) -> list[tuple[str, bool, Any, Callable[[Any, Any], None]
     return found
 
 
-def _build(cls: type, columns: Mapping[str, Iterable[Any]], count: int) -> list[Any]:
-    """``count`` instances of a frozen slotted dataclass, filled from columns.
+def _build(cls: type, columns: Mapping[str, Iterable[Any]], rows: int) -> list[Any]:
+    """``rows`` instances of a frozen slotted dataclass, filled from columns.
 
     Equivalent to calling ``cls(*row)`` for every row: the dataclass
     ``__init__`` does nothing but set each slot (these classes have no
     ``__post_init__``). Here a ``map`` over the slot descriptor's setter fills
     one field of every instance at a time, in C, about twice as fast.
     """
-    instances = list(map(object.__new__, repeat(cls, count)))
+    instances = list(map(object.__new__, repeat(cls, rows)))
     for name, stored, default, setter in _setters(cls):
-        values = columns[name] if stored else repeat(default, count)
+        values = columns[name] if stored else repeat(default, rows)
         deque(map(setter, instances, values), maxlen=0)
     return instances

@@ -1,0 +1,281 @@
+"""The model cache: a reopen gives what a cold load gives, and parses only what changed."""
+
+import marshal
+import os
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+import viewer.model.cache as cache_module
+import viewer.model.loader as loader
+from tests.conftest import SEEDS
+from viewer.model import (
+    LoadCancelled, ModelCache, Precision, discover_story_files, load_folder, scan_story_files,
+)
+from viewer.model.export import library_to_dict
+
+# Files are dated well in the past: the cache does not trust a file modified
+# within its racy window (2 s) before the scan, and these tests must not sleep.
+OLD_NS = 1_600_000_000 * 10**9
+
+STORIES = {
+    "a.txt": "Alpha Story\nUpdated (2 articles)\nMarkets Rally The index rose [1].\nTimeline\n"
+             "1960s – Founded [1]\nJan 3, 2026 – Launched [1][2]\nSomeday – Undatable [2]\n"
+             "Sources\n[1] Reuters: Alpha — https://example.com/a\n[2] https://example.com/b\n",
+    "sub/b.txt": "Beta Story\nTimeline\nSep 14–16, 2025 – Summit [1]\nQ3 2024 – Quarter [1]\n"
+                 "Dec 12 – Yearless [1]\n",
+    "sub/deeper/c.txt": "Gamma Story\nTimeline\nEarly 2025 – Things [3]\n2019–2021 – Range [1, 3]\n",
+    "empty.txt": "",
+    "latin.txt": "Caf\xe9 Story\nTimeline\n2020 – Caf\xe9 opened [1]\n".encode("cp1252"),
+}
+
+
+def write_story(folder: Path, rel: str, content: str | bytes, mtime_ns: int = OLD_NS) -> None:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A story folder with good, broken and nested files, plus the bundled seeds."""
+    root = tmp_path / "stories"
+    for rel, content in STORIES.items():
+        write_story(root, rel, content)
+    for seed in SEEDS.glob("*.txt"):
+        write_story(root, f"seeds/{seed.name}", seed.read_bytes())
+    return root
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> ModelCache:
+    return ModelCache(tmp_path / "cache")
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The relative paths ``load_folder`` reads and parses, in order."""
+    calls: list[str] = []
+    real_load_file = loader.load_file
+
+    def counting_load_file(root: Path, rel: str):
+        calls.append(rel)
+        return real_load_file(root, rel)
+
+    monkeypatch.setattr(loader, "load_file", counting_load_file)
+    return calls
+
+
+def assert_same(library, expected) -> None:
+    """Equal as exported, and as dataclasses (which also compares the fields not exported)."""
+    assert library_to_dict(library) == library_to_dict(expected)
+    assert library.stories == expected.stories
+    assert library.problems == expected.problems
+    assert library.results == expected.results
+
+
+def test_reopen_equals_a_cold_load_and_parses_nothing(folder, cache, parsed):
+    cold = load_folder(folder)
+    assert_same(load_folder(folder, cache=cache), cold)
+    parsed.clear()
+    reopened = load_folder(folder, cache=cache)
+    assert parsed == []
+    assert_same(reopened, cold)
+    assert len(reopened.stories) == 8 and reopened.problems
+    spans = [e.span for s in reopened.stories for e in s.events if e.span is not None]
+    assert {s.precision for s in spans} >= {Precision.DECADE, Precision.DAY, Precision.YEAR_PART}
+    # The lazily computed heading split is not stored, but works as after parsing.
+    section = reopened.stories[0].sections[0]
+    assert (section.heading, section.body) == ("Markets Rally", "The index rose.")
+
+
+def test_unchanged_reopen_does_not_rewrite_the_cache(folder, cache, monkeypatch):
+    load_folder(folder, cache=cache)
+    writes: list[Path] = []
+    monkeypatch.setattr(cache_module, "_write_atomically", lambda path, payload: writes.append(path))
+    load_folder(folder, cache=cache)
+    assert writes == []
+
+
+def test_editing_one_file_reparses_only_that_file(folder, cache, parsed):
+    load_folder(folder, cache=cache)
+    write_story(folder, "sub/b.txt", "Beta Story Revised\nTimeline\n2024 – Changed [1]\n", OLD_NS + 10**9)
+    parsed.clear()
+    library = load_folder(folder, cache=cache)
+    assert parsed == ["sub/b.txt"]
+    assert_same(library, load_folder(folder))
+    assert library.results["sub/b.txt"].story.title == "Beta Story Revised"
+    parsed.clear()
+    assert_same(load_folder(folder, cache=cache), library)
+    assert parsed == []
+
+
+def test_same_size_new_mtime_is_reparsed(folder, cache, parsed):
+    load_folder(folder, cache=cache)
+    old = (folder / "sub/b.txt").read_text(encoding="utf-8")
+    write_story(folder, "sub/b.txt", old.replace("Beta", "Bota"), OLD_NS + 1)
+    parsed.clear()
+    assert load_folder(folder, cache=cache).results["sub/b.txt"].story.title == "Bota Story"
+    assert parsed == ["sub/b.txt"]
+
+
+def test_removed_files_disappear_and_added_files_appear(folder, cache, parsed):
+    load_folder(folder, cache=cache)
+    (folder / "a.txt").unlink()
+    shutil.rmtree(folder / "sub" / "deeper")
+    write_story(folder, "new/d.txt", "Delta Story\nTimeline\n2021 – New [1]\n")
+    parsed.clear()
+    library = load_folder(folder, cache=cache)
+    assert parsed == ["new/d.txt"]
+    files = [s.file for s in library.stories]
+    assert "a.txt" not in files and "sub/deeper/c.txt" not in files and "new/d.txt" in files
+    assert_same(library, load_folder(folder))
+    parsed.clear()
+    assert_same(load_folder(folder, cache=cache), library)
+    assert parsed == []
+
+
+def corrupt_cache_file(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "garbage":
+        path.write_bytes(b"\x00not a cache\xff" * 100)
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "header only":
+        path.write_bytes(data[:12])
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+    elif how == "garbled body":
+        path.write_bytes(data[:12] + bytes(b ^ 0x5A for b in data[12:]))
+    elif how == "wrong shape":
+        path.write_bytes(data[:12] + marshal.dumps((1, 2, 3)))
+    elif how == "older format":
+        magic, version = struct.unpack_from("<8sI", data)
+        path.write_bytes(struct.pack("<8sI", magic, version - 1) + data[12:])
+    elif how == "unreadable":
+        path.unlink()
+        path.mkdir()
+    else:
+        raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", [
+    "garbage", "empty", "header only", "truncated", "garbled body", "wrong shape", "older format",
+])
+def test_a_bad_cache_file_is_ignored_and_rebuilt(folder, cache, parsed, how):
+    cold = load_folder(folder)
+    load_folder(folder, cache=cache)
+    corrupt_cache_file(cache.path_for(folder), how)
+    parsed.clear()
+    assert_same(load_folder(folder, cache=cache), cold)
+    assert len(parsed) == len(discover_story_files(folder))
+    parsed.clear()
+    assert_same(load_folder(folder, cache=cache), cold)
+    assert parsed == []
+
+
+def test_an_unreadable_cache_file_is_ignored(folder, cache, parsed):
+    cold = load_folder(folder)
+    load_folder(folder, cache=cache)
+    corrupt_cache_file(cache.path_for(folder), "unreadable")
+    parsed.clear()
+    assert_same(load_folder(folder, cache=cache), cold)
+    assert len(parsed) == len(discover_story_files(folder))
+    assert not [p for p in cache.directory.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_cache_file_of_another_folder_is_ignored(tmp_path, folder, cache):
+    other = tmp_path / "other"
+    write_story(other, "x.txt", "Other Story\nTimeline\n2020 – Elsewhere [1]\n")
+    load_folder(other, cache=cache)
+    shutil.copyfile(cache.path_for(other.resolve()), cache.path_for(folder.resolve()))
+    assert_same(load_folder(folder, cache=cache), load_folder(folder))
+
+
+def test_the_story_folder_gets_no_new_files(folder, cache):
+    def listing() -> list[tuple[str, int]]:
+        return sorted((str(p.relative_to(folder)), p.stat().st_mtime_ns) for p in folder.rglob("*"))
+
+    before = listing()
+    load_folder(folder, cache=cache)
+    write_story(folder, "a.txt", STORIES["a.txt"] + "2027 – Later [1]\n", OLD_NS + 10**9)
+    before_reopen = listing()
+    load_folder(folder, cache=cache)
+    assert listing() == before_reopen
+    assert len(before_reopen) == len(before)
+    assert len(list(cache.directory.iterdir())) == 1  # the cache file went to the cache directory
+
+
+def test_a_cache_directory_inside_the_story_folder_is_never_written(folder):
+    inside = ModelCache(folder / ".cache")
+    before = sorted(folder.rglob("*"))
+    assert_same(load_folder(folder, cache=inside), load_folder(folder))
+    assert sorted(folder.rglob("*")) == before
+
+
+def test_a_file_modified_just_before_the_scan_is_not_trusted(folder, cache, parsed):
+    # Written "now": a rewrite within the same mtime tick and of the same size
+    # would look unchanged, so the file is not cached until it is older.
+    path = folder / "a.txt"
+    path.write_text(STORIES["a.txt"], encoding="utf-8")
+    load_folder(folder, cache=cache)
+    stamp = path.stat().st_mtime_ns
+    path.write_text(STORIES["a.txt"].replace("Alpha", "Alfa!"), encoding="utf-8")
+    os.utime(path, ns=(stamp, stamp))
+    parsed.clear()
+    assert load_folder(folder, cache=cache).results["a.txt"].story.title == "Alfa! Story"
+    assert parsed == ["a.txt"]
+
+
+def test_progress_and_cancel_with_a_cache(folder, cache):
+    load_folder(folder, cache=cache)
+    write_story(folder, "a.txt", STORIES["a.txt"] + "2027 – Later [1]\n", OLD_NS + 10**9)
+    calls: list[tuple[int, int]] = []
+    load_folder(folder, progress=lambda done, total: calls.append((done, total)), cache=cache)
+    total = len(discover_story_files(folder))
+    assert calls[-1] == (total, total)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert calls[0] == (total - 1, total)  # all but the edited file came from the cache
+    with pytest.raises(LoadCancelled):
+        load_folder(folder, is_cancelled=lambda: True, cache=cache)
+
+
+def test_given_files_are_stamped_and_cached(folder, cache, parsed):
+    files = ["a.txt", "sub/b.txt"]
+    expected = load_folder(folder, files=files)
+    load_folder(folder, files=files, cache=cache)
+    parsed.clear()
+    assert_same(load_folder(folder, files=files, cache=cache), expected)
+    assert parsed == []
+
+
+def test_scan_finds_what_discovery_finds(tmp_path):
+    root = tmp_path / "walk"
+    for rel in ["a.txt", "B.TXT", "x.md", ".hidden.txt", ".git/c.txt", "sub/d.txt", "sub/.e.txt"]:
+        write_story(root, rel, "T\n")
+    (root / "dir.txt").mkdir()
+    (root / "linked").symlink_to(root / "sub", target_is_directory=True)
+    (root / "broken.txt").symlink_to(root / "missing.txt")
+    expected = ["B.TXT", "a.txt", "broken.txt", "sub/d.txt"]
+    assert discover_story_files(root) == expected
+    stamps = scan_story_files(root)
+    assert list(stamps) == expected
+    assert stamps["broken.txt"] is None
+    assert stamps["a.txt"] == (2, OLD_NS)
+
+
+def test_a_broken_link_is_loaded_but_never_cached(tmp_path, cache, monkeypatch):
+    root = tmp_path / "links"
+    write_story(root, "a.txt", "Good Story\nTimeline\n2020 – Fine [1]\n")
+    (root / "broken.txt").symlink_to(root / "missing.txt")
+    load_folder(root, cache=cache)
+    writes: list[Path] = []
+    monkeypatch.setattr(cache_module, "_write_atomically", lambda path, payload: writes.append(path))
+    library = load_folder(root, cache=cache)
+    assert [p.file for p in library.problems] == ["broken.txt"]
+    assert writes == []  # nothing storable changed: the cache is not rewritten every time
