@@ -20,7 +20,8 @@ from viewer.model.parser import parse_story
 from viewer.model.story import FileResult, Library, Problem, Severity
 
 __all__ = [
-    "discover_story_files", "scan_story_files", "load_file", "load_folder", "MAX_FILE_BYTES",
+    "discover_story_files", "scan_story_files", "load_file", "load_folder", "load_folder_then_cache",
+    "MAX_FILE_BYTES",
     "LoadCancelled",
 ]
 
@@ -191,6 +192,27 @@ def load_folder(
         NotADirectoryError: the folder does not exist or is not a folder.
         LoadCancelled: ``is_cancelled`` returned True.
     """
+    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache)
+    write_cache()
+    return library
+
+
+def load_folder_then_cache(
+    folder: Path | str,
+    progress: ProgressCallback | None = None,
+    is_cancelled: Callable[[], bool] | None = None,
+    files: Iterable[str] | None = None,
+    cache: ModelCache | None = None,
+) -> tuple[Library, Callable[[], None]]:
+    """``load_folder``, with writing the cache left to the caller.
+
+    Writing a 10,000-file cache takes a few tenths of a second; the window
+    shows the library first and writes the cache after, in its worker.
+
+    Returns:
+        The library and a function that writes the cache (does nothing
+        without a cache or when nothing changed).
+    """
     root = Path(folder).resolve()
     if not root.is_dir():
         raise NotADirectoryError(f"not a folder: {folder}")
@@ -218,8 +240,13 @@ def load_folder(
                 if progress is not None:
                     progress(done, total)
             results[rel] = load_file(root, rel)
-        if folder_cache is not None:
-            folder_cache.store(results)
     if progress is not None:
         progress(total, total)
-    return Library.from_results(root, results)
+    library = Library.from_results(root, results)
+
+    def write_cache() -> None:
+        if folder_cache is not None:
+            with _collector_paused():
+                folder_cache.store(results)
+
+    return library, write_cache

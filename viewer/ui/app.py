@@ -88,11 +88,11 @@ def run_app(folder: Path | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
     install_error_reporting()
-    from viewer.model.cache_support import make_cache
+    from viewer.model.cache import ModelCache
     from viewer.ui.main_window import MainWindow
 
     settings = QSettings()
-    window = MainWindow(settings, cache=make_cache(model_cache_dir()))
+    window = MainWindow(settings, cache=ModelCache(model_cache_dir()))
     window.show()
     start = initial_folder(settings, folder)
     if start is not None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from viewer.model import Library, LoadCancelled, load_folder
+from viewer.model import Library, LoadCancelled
+from viewer.model.loader import load_folder_then_cache
 
 
 class _Signals(QObject):
@@ -37,12 +38,11 @@ class _LoadTask(QRunnable):
     def run(self) -> None:
         generation = self._generation
         try:
-            kwargs = {"cache": self._cache} if self._cache is not None else {}
-            library = load_folder(
+            library, write_cache = load_folder_then_cache(
                 self._folder,
                 progress=lambda done, total: self._signals.progress.emit(generation, done, total),
                 is_cancelled=self._cancel.is_set,
-                **kwargs,
+                cache=self._cache,
             )
         except LoadCancelled:
             self._signals.cancelled.emit(generation)
@@ -52,6 +52,7 @@ class _LoadTask(QRunnable):
             self._signals.failed.emit(generation, f"Loading {self._folder} failed: {exc!r}")
         else:
             self._signals.finished.emit(generation, library)
+            write_cache()  # after the window has the library: the cache can wait
 
 
 class FolderLoader(QObject):
