@@ -52,12 +52,12 @@ def story_text(rng: random.Random, events: int = 10) -> str:
     lines = [f"{' '.join(rng.sample(HEADS, 6))} {rng.randint(1, 99)}", f"Updated ({sources} articles)"]
     for _ in range(4):
         heading = " ".join(rng.sample(HEADS, rng.randint(3, 7)))
-        lines.append(f"{heading} The {sentence(rng, 30).lower()} [{rng.randint(1, sources)}]. "
-                     f"{sentence(rng, 25)} [{rng.randint(1, sources)}].")
+        lines.append(f"{heading} The {sentence(rng, 24).lower()} [{rng.randint(1, sources)}]. "
+                     f"{sentence(rng, 18)} [{rng.randint(1, sources)}].")
     lines.append("Timeline")
     for _ in range(events):
         cites = "".join(f"[{n}]" for n in sorted(rng.sample(range(1, sources + 1), rng.randint(1, 2))))
-        lines.append(f"{random_date(rng)} – {sentence(rng, rng.randint(40, 60))} {cites}.")
+        lines.append(f"{random_date(rng)} – {sentence(rng, rng.randint(28, 42))} {cites}.")
     return "\n".join(lines) + "\n"
 
 
