@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
 
         view_menu = menu.addMenu("&View")
         self.zoom_in_action = self._action("Zoom &In", lambda: self.timeline.zoom(0.5), keys.ZoomIn)
+        if QKeySequence("Ctrl+=") not in self.zoom_in_action.shortcuts():
+            # Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
+            self.zoom_in_action.setShortcuts([*self.zoom_in_action.shortcuts(), QKeySequence("Ctrl+=")])
         self.zoom_out_action = self._action("Zoom &Out", lambda: self.timeline.zoom(2.0), keys.ZoomOut)
         self.zoom_fit_action = self._action("Zoom to &Fit", self.timeline.zoom_to_fit, "Ctrl+0")
         self.zoom_selection_action = self._action("Zoom to &Selection", self.timeline.zoom_to_selection,
