@@ -151,6 +151,7 @@ _FAST = re.compile(
     r"|(?P<part>Early|Mid|Late|early|mid|late)[- ](?P<py>\d{4})"
     r"|(?P<dec>\d{3}0)s"
     r"|(?P<rM>[A-Za-z]{3,9})\.? (?P<rd1>\d{1,2})[–-](?P<rd2>\d{1,2}), (?P<ry>\d{4})"
+    r"|(?P<ya>\d{4})[–-](?P<yb>\d{4})"
 )
 
 
@@ -193,6 +194,9 @@ def _parse_fast(text: str) -> DateSpan | None:
             if y % 100 == 0 and y != 2000:
                 return None  # "1800s" is a century: the full grammar decides
             return DateSpan(date(y, 1, 1), date(y + 9, 12, 31), Precision.DECADE)
+        if m["ya"]:
+            ya, yb = int(m["ya"]), int(m["yb"])
+            return DateSpan(date(ya, 1, 1), date(yb, 12, 31), Precision.YEAR) if ya <= yb else None
         month = _MONTHS.get(m["rM"].lower())
         if month is None:
             return None

@@ -271,23 +271,28 @@ class _StoryParser:
 
     def complete_sources(self, listed: bool) -> tuple[Source, ...]:
         """The story's sources: the listed ones, plus any cited but not listed."""
-        cited: dict[int, int] = {}
+        cited: set[int] = set()
         for section in self.sections:
-            for n in section.citations:
-                cited.setdefault(n, section.line)
+            cited.update(section.citations)
         for event in self.events:
-            for n in event.citations:
-                cited.setdefault(n, event.line)
+            cited.update(event.citations)
+        known = {s.number for s in self.sources}
+        missing = sorted(cited - known)
+        if not missing and not self.sources:
+            return ()
         sources = list(self.sources)
-        known = {s.number for s in sources}
-        for n in sorted(cited):
-            if n not in known:
-                if listed:
-                    self.problem(cited[n], Severity.WARNING,
-                                 f"cites source [{n}], which the 'Sources' section does not list")
-                sources.append(Source(n, None, None, None))
+        for n in missing:
+            if listed:
+                self.problem(self._first_citing_line(n), Severity.WARNING,
+                             f"cites source [{n}], which the 'Sources' section does not list")
+            sources.append(Source(n, None, None, None))
         sources.sort(key=lambda s: s.number)
         return tuple(sources)
+
+    def _first_citing_line(self, number: int) -> int | None:
+        lines = [s.line for s in self.sections if number in s.citations]
+        lines += [e.line for e in self.events if number in e.citations]
+        return min(lines) if lines else None
 
     def infer_years(self) -> None:
         """Give yearless dates (``Dec 12``) the year of their neighbours.
