@@ -148,3 +148,19 @@ def test_seed_loads_alongside_broken_files(story_folder):
     folder = story_folder({"seed.txt": SHARED_SEED.read_bytes(), "z.txt": b"\x00\x01"})
     library = load_folder(folder)
     assert len(library.stories) == 1 and len(library.problems) == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_read_with_a_warning(story_folder, encoding):
+    folder = story_folder({"a.txt": GOOD.encode(encoding)})
+    library = load_folder(folder)
+    assert library.stories[0].events[0].text == "Something happened"
+    [(line, severity, message)] = problems_of(library, "a.txt")
+    assert severity is Severity.WARNING and encoding.upper() in message
+
+
+def test_bytes_undefined_in_cp1252_fall_back_to_latin1(story_folder):
+    folder = story_folder({"a.txt": b"Title \x81\xe9\nTimeline\n2020 - x\n"})
+    library = load_folder(folder)
+    assert library.stories[0].title == "Title \x81é"
+    assert problems_of(library, "a.txt")[0][1] is Severity.WARNING

@@ -58,6 +58,11 @@ def decode_story_bytes(data: bytes) -> DecodedText:
                                            f"but is not valid {label or 'UTF-8'}: {exc.reason}"),))
             return _check_text(text)
     if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            text, encoding = utf16
+            return _check_text(text, ((None, Severity.WARNING,
+                                       f"no byte-order mark, but the text is {encoding}; read as such"),))
         line = data.count(b"\n", 0, data.index(b"\x00")) + 1
         return DecodedText(None, ((line, Severity.ERROR,
                                    "binary file (contains NUL bytes); not a story file"),))
@@ -65,11 +70,33 @@ def decode_story_bytes(data: bytes) -> DecodedText:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        text = data.decode("cp1252", errors="replace")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            # The five bytes Windows-1252 leaves undefined: Latin-1 maps every byte.
+            text = data.decode("latin-1")
         bad = data[exc.start]
         return _check_text(text, ((line, Severity.WARNING,
                                    f"not valid UTF-8 (byte 0x{bad:02X}); read as Windows-1252"),))
     return _check_text(text)
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Text written as UTF-16 without a byte-order mark (some Windows tools do that).
+
+    Latin-script UTF-16 has a NUL in every other byte; binary data does not
+    look like that, so this never mistakes an image for a story.
+    """
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
+            try:
+                return data.decode(encoding), encoding.upper()
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 def _check_text(text: str, notes: tuple[tuple[int | None, Severity, str], ...] = ()) -> DecodedText:
