@@ -159,3 +159,23 @@ def test_patched_layout_equals_a_fresh_one(story_folder, new_dates):
     assert patched.undated == fresh.undated
     assert [patched.index_of("b.txt", i) for i in range(len(new_dates))] == [
         fresh.index_of("b.txt", i) for i in range(len(new_dates))]
+
+
+def test_overview_region_and_main_view_follow_each_other(qtbot, timeline):
+    from tests.conftest import SEEDS
+
+    selection, widget = timeline
+    selection.set_library(load_folder(SEEDS))
+    overview = widget.overview
+    # The strip's histogram covers every event.
+    xs, heights = overview.curve.getData()
+    assert heights.sum() > 0 and xs[0] <= widget.timeline_layout.x0.min() and xs[-1] >= widget.timeline_layout.x1.max()
+    # Dragging the region (setting it, as a drag does) pans and zooms the main view.
+    lo, hi = date(1960, 1, 1).toordinal(), date(1975, 1, 1).toordinal()
+    overview.region.setRegion((lo, hi))
+    (x0, x1), _ = widget.view_box.viewRange()
+    assert (x0, x1) == pytest.approx((lo, hi), abs=1)
+    # Zooming the main view resizes the region.
+    widget.zoom(0.5)
+    r0, r1 = overview.region.getRegion()
+    assert r1 - r0 == pytest.approx((hi - lo) / 2, rel=0.01)

@@ -194,7 +194,9 @@ class Library:
         """Assemble a library from per-file results, ordered by relative path."""
         ordered = {name: results[name] for name in sorted(results)}
         stories = tuple(r.story for r in ordered.values() if r.story is not None)
-        problems = tuple(p for r in ordered.values() for p in r.problems)
+        # Within a file, problems in line order (whole-file ones, line None, first).
+        problems = tuple(p for r in ordered.values()
+                         for p in sorted(r.problems, key=lambda p: -1 if p.line is None else p.line))
         return cls(folder=folder, stories=stories, problems=problems, results=ordered)
 
     def with_result(self, result: FileResult) -> Library:
