@@ -164,3 +164,21 @@ def test_bytes_undefined_in_cp1252_fall_back_to_latin1(story_folder):
     library = load_folder(folder)
     assert library.stories[0].title == "Title \x81é"
     assert problems_of(library, "a.txt")[0][1] is Severity.WARNING
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_named_pipe_is_reported_not_read(story_folder):
+    folder = story_folder({"good.txt": GOOD})
+    os.mkfifo(folder / "pipe.txt")
+    library = load_folder(folder)  # would block forever if the pipe were opened for reading
+    assert [s.file for s in library.stories] == ["good.txt"]
+    [(line, severity, message)] = problems_of(library, "pipe.txt")
+    assert severity is Severity.ERROR and "not a regular file" in message
+
+
+def test_many_yearless_dates_all_get_a_year(story_folder):
+    lines = ["T", "Timeline", "Nov 30, 2025 – start"] + ["Dec 12 – again"] * 3000 + ["Jan 2 – later"]
+    library = load_folder(story_folder({"a.txt": "\n".join(lines)}))
+    events = library.stories[0].events
+    assert {e.span.start.isoformat() for e in events[1:-1]} == {"2025-12-12"}
+    assert events[-1].span.start.isoformat() == "2026-01-02"

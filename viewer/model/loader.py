@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -110,6 +111,24 @@ def _stamp_files(folder: Path, names: Iterable[str]) -> dict[str, FileStamp | No
     return stamps
 
 
+def _read_regular_file(path: str) -> bytes | None:
+    """The first ``MAX_FILE_BYTES + 1`` bytes of a regular file; None for anything else.
+
+    The file is opened without blocking and checked after opening: a named
+    pipe called ``x.txt`` would otherwise block the loader forever.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        if hasattr(os, "O_NONBLOCK"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
 def load_file(folder: Path, rel: str) -> FileResult:
     """Read and parse one story file; never raises for what the file contains.
 
@@ -122,11 +141,13 @@ def load_file(folder: Path, rel: str) -> FileResult:
     """
     path = os.path.join(os.fspath(folder), rel)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        data = _read_regular_file(path)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         return FileResult(rel, None, (Problem(rel, None, Severity.ERROR, f"cannot read the file: {reason}"),))
+    if data is None:
+        return FileResult(rel, None, (Problem(
+            rel, None, Severity.ERROR, "not a regular file (a pipe, socket or device); not read"),))
     if len(data) > MAX_FILE_BYTES:
         return FileResult(rel, None, (Problem(
             rel, None, Severity.ERROR,

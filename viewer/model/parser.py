@@ -300,37 +300,40 @@ class _StoryParser:
         The nearest earlier dated event gives the year; a month earlier than
         that event's month means the timeline rolled over into the next year
         (Dec → Jan). Without an earlier one, the nearest later one is used.
+        One pass each way, so a file of thousands of yearless dates stays fast.
         """
         events = self.events
-        for index, yearless in self.yearless:
-            previous = _nearest_span(events, range(index - 1, -1, -1))
-            following = _nearest_span(events, range(index + 1, len(events)))
+        yearless = dict(self.yearless)
+        following: list[DateSpan | None] = [None] * len(events)
+        next_span: DateSpan | None = None
+        for i in range(len(events) - 1, -1, -1):
+            following[i] = next_span
+            if events[i].span is not None:
+                next_span = events[i].span
+        previous: DateSpan | None = None
+        for index, event in enumerate(events):
+            date_of = yearless.get(index)
+            if date_of is None:
+                if event.span is not None:
+                    previous = event.span
+                continue
             year: int | None = None
+            after = following[index]
             if previous is not None:
-                year = previous.end.year
-                if yearless.month < previous.end.month:
-                    year += 1
+                year = previous.end.year + (1 if date_of.month < previous.end.month else 0)
                 basis = f"the event before it ({previous.end.isoformat()})"
-            elif following is not None:
-                year = following.start.year
-                if yearless.month > following.start.month:
-                    year -= 1
-                basis = f"the event after it ({following.start.isoformat()})"
-            event = events[index]
-            span = yearless.in_year(year) if year is not None else None
+            elif after is not None:
+                year = after.start.year - (1 if date_of.month > after.start.month else 0)
+                basis = f"the event after it ({after.start.isoformat()})"
+            span = date_of.in_year(year) if year is not None and 1 <= year <= 9999 else None
             if span is None:
+                reason = ("no dated neighbour to infer it from" if year is None
+                          else f"and the year inferred from its neighbours ({year}) is not a valid date")
                 self.problem(event.line, Severity.ERROR,
-                             f"the date {event.date_text!r} has no year and no dated neighbour "
-                             "to infer it from; the event is shown as undated")
+                             f"the date {event.date_text!r} has no year, {reason}; "
+                             "the event is shown as undated")
                 continue
             events[index] = Event(event.date_text, span, event.text, event.citations, event.line)
+            previous = span
             self.problem(event.line, Severity.WARNING,
                          f"the date {event.date_text!r} has no year; assumed {year} from {basis}")
-
-
-def _nearest_span(events: list[Event], indices: range) -> DateSpan | None:
-    for i in indices:
-        span = events[i].span
-        if span is not None:
-            return span
-    return None

@@ -13,6 +13,7 @@ to at most one row when zoomed in.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -262,25 +263,29 @@ def _lane_pieces(story: Story) -> _LanePieces:
     dated.sort(key=lambda item: item[1].start)
     starts = [span.start.toordinal() for _, span in dated]
     ends = [span.end.toordinal() + 1 for _, span in dated]
-    # Interval partitioning: each event goes into the first sub-row that is
-    # free by its start, so no event hides another in its lane.
-    row_ends: list[int] = []
+    # Interval partitioning: each event goes into the lowest sub-row that is
+    # free by its start, so no event hides another in its lane. Heaps keep it
+    # O(n log n) for a story with thousands of overlapping events.
+    busy: list[tuple[int, int]] = []  # (end, row) of rows in use
+    free: list[int] = []  # rows that are free again
     rows: list[int] = []
+    row_count = 0
     for start, end in zip(starts, ends):
-        for r, row_end in enumerate(row_ends):
-            if row_end <= start:
-                row_ends[r] = end
-                rows.append(r)
-                break
+        while busy and busy[0][0] <= start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            row = heapq.heappop(free)
         else:
-            rows.append(len(row_ends))
-            row_ends.append(end)
+            row = row_count
+            row_count += 1
+        rows.append(row)
+        heapq.heappush(busy, (end, row))
     return _LanePieces(
         x0=np.array(starts, dtype=np.float64),
         x1=np.array(ends, dtype=np.float64),
         precision=np.array([PRECISION_INDEX[span.precision] for _, span in dated], dtype=np.int8),
         event=np.array([i for i, _ in dated], dtype=np.int32),
         sub_row=np.array(rows, dtype=np.int32),
-        sub_rows=max(1, len(row_ends)),
+        sub_rows=max(1, row_count),
         undated=undated,
     )
