@@ -279,3 +279,14 @@ def test_a_broken_link_is_loaded_but_never_cached(tmp_path, cache, monkeypatch):
     library = load_folder(root, cache=cache)
     assert [p.file for p in library.problems] == ["broken.txt"]
     assert writes == []  # nothing storable changed: the cache is not rewritten every time
+
+
+def test_a_changed_parser_invalidates_the_cache(folder, cache, parsed, monkeypatch):
+    load_folder(folder, cache=cache)
+    parsed.clear()
+    # The digest covers the parsing modules' source; a different one stands
+    # for a new version of the parser, whose reading may differ.
+    monkeypatch.setattr(cache_module, "_SCHEMA", b"another parser!!")
+    load_folder(folder, cache=cache)
+    assert sorted(parsed) == sorted(discover_story_files(folder))
+

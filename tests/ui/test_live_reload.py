@@ -109,3 +109,23 @@ def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder,
     assert titles(window) == ["Story A"]
     assert window.windowTitle() == f"{first.name} — Timeline Viewer"
     assert "cancelled" in window.message.text()
+
+
+def test_an_edit_made_while_the_folder_loads_is_shown(qtbot, window, story_folder, monkeypatch):
+    import viewer.ui.loading as loading
+
+    folder = story_folder({"a.txt": STORY.format(name="Old")})
+    real = loading.load_folder_then_cache
+
+    def load_then_edit(*args, **kwargs):
+        result = real(*args, **kwargs)
+        # The file changes after the loader read it, before the window shows it.
+        path = folder / "a.txt"
+        path.write_text(STORY.format(name="New"), encoding="utf-8")
+        touch_later(path)
+        return result
+
+    monkeypatch.setattr(loading, "load_folder_then_cache", load_then_edit)
+    with qtbot.waitSignal(window.loader.loaded, timeout=10000):
+        window.open_folder(folder)
+    qtbot.waitUntil(lambda: titles(window) == ["Story New"], timeout=3000)

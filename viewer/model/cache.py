@@ -94,15 +94,33 @@ def _schema_digest() -> bytes:
     """A digest of everything the stored columns depend on outside this module.
 
     The field names of each class, the order of the enums whose indexes are
-    stored, and the interpreter (marshal's format may differ between versions).
+    stored, the interpreter (marshal's format may differ between versions),
+    and the source of the modules that turn bytes into stories: a parser that
+    reads a file differently must not be served yesterday's reading of it.
     """
     schema = (
         sys.implementation.cache_tag,
+        _parser_source_digest(),
         [(cls.__name__, [(f.name, f.init) for f in fields(cls)]) for cls in _TABLES],
         [p.value for p in _PRECISIONS],
         [s.value for s in _SEVERITIES],
     )
     return hashlib.blake2b(repr(schema).encode(), digest_size=16).digest()
+
+
+def _parser_source_digest() -> str:
+    """A digest of the parsing modules' source (a few tens of kilobytes, read once)."""
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for name in ("dates.py", "decoding.py", "headings.py", "loader.py", "parser.py", "story.py"):
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            # No source to read (a frozen app): fall back to the package version.
+            from viewer import __version__
+
+            digest.update(__version__.encode())
+    return digest.hexdigest()
 
 
 _SCHEMA = _schema_digest()

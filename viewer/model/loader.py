@@ -240,12 +240,10 @@ def load_folder_then_cache(
     folder_cache = None
     results: dict[str, FileResult] = {}
     with _collector_paused():
-        if cache is None:
-            names = list(files) if files is not None else discover_story_files(root)
-        else:
-            scan_started_ns = time.time_ns()
-            stamps = _stamp_files(root, files) if files is not None else scan_story_files(root)
-            names = list(stamps)
+        scan_started_ns = time.time_ns()
+        stamps = _stamp_files(root, files) if files is not None else scan_story_files(root)
+        names = list(stamps)
+        if cache is not None:
             if is_cancelled is not None and is_cancelled():
                 raise LoadCancelled()
             folder_cache = cache.open_folder(root, stamps, scan_started_ns)
@@ -263,7 +261,7 @@ def load_folder_then_cache(
             results[rel] = load_file(root, rel)
     if progress is not None:
         progress(total, total)
-    library = Library.from_results(root, results)
+    library = Library.from_results(root, results, stamps)
 
     def write_cache() -> None:
         if folder_cache is not None:

@@ -182,6 +182,9 @@ class Library:
     problems: tuple[Problem, ...] = ()
     results: dict[str, FileResult] = field(default_factory=dict, compare=False, repr=False)
     event_count: int = field(default=-1, compare=False)
+    # Size and mtime of each file as the load saw them before reading it, so
+    # that whoever watches the folder notices an edit made during the load.
+    stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Counted once: the status bar asks after every live update, and
@@ -190,14 +193,15 @@ class Library:
             object.__setattr__(self, "event_count", sum(len(s.events) for s in self.stories))
 
     @classmethod
-    def from_results(cls, folder: Path, results: dict[str, FileResult]) -> Library:
+    def from_results(cls, folder: Path, results: dict[str, FileResult],
+                     stamps: dict[str, tuple[int, int] | None] | None = None) -> Library:
         """Assemble a library from per-file results, ordered by relative path."""
         ordered = {name: results[name] for name in sorted(results)}
         stories = tuple(r.story for r in ordered.values() if r.story is not None)
         # Within a file, problems in line order (whole-file ones, line None, first).
         problems = tuple(p for r in ordered.values()
                          for p in sorted(r.problems, key=lambda p: -1 if p.line is None else p.line))
-        return cls(folder=folder, stories=stories, problems=problems, results=ordered)
+        return cls(folder=folder, stories=stories, problems=problems, results=ordered, stamps=stamps or {})
 
     def with_result(self, result: FileResult) -> Library:
         """A new library with one file's result added or replaced."""

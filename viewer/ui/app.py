@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from importlib import resources
 from pathlib import Path
@@ -55,7 +56,8 @@ def install_error_reporting() -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error:\n%s", text)
         app = QApplication.instance()
-        if app is not None:
+        # Widgets belong to the GUI thread; an error elsewhere is only logged.
+        if app is not None and threading.current_thread() is threading.main_thread():
             box = QMessageBox(QMessageBox.Icon.Critical, APPLICATION,
                               "An unexpected error occurred. The app keeps running; "
                               "the details below help us fix it.")

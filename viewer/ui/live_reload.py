@@ -14,6 +14,7 @@ story on screen, with a problem saying so, until it parses again.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, 
 from viewer.model import FileResult, Library, Problem, Severity, load_file
 from viewer.model.loader import scan_story_files
 
+log = logging.getLogger(__name__)
+
 QUIET_MS = 250  # wait for this long without events before rescanning
 MAX_WAIT_MS = 800  # but never longer than this after the first event
 
@@ -29,6 +32,7 @@ MAX_WAIT_MS = 800  # but never longer than this after the first event
 class _Signals(QObject):
     scanned = Signal(int, object, object, object)  # generation, stamps, results, dirs
     missing = Signal(int)
+    failed = Signal(int, str)
 
 
 class _RescanTask(QRunnable):
@@ -42,6 +46,13 @@ class _RescanTask(QRunnable):
         self._signals = signals
 
     def run(self) -> None:
+        try:
+            self._scan()
+        except Exception as exc:  # noqa: BLE001 — report, so the watcher keeps working
+            log.exception("rescanning %s failed", self._folder)
+            self._signals.failed.emit(self._generation, f"Following {self._folder} failed: {exc!r}")
+
+    def _scan(self) -> None:
         if not self._folder.is_dir():
             self._signals.missing.emit(self._generation)
             return
@@ -73,6 +84,7 @@ class FolderWatcher(QObject):
 
     updated = Signal(object, list)
     folder_missing = Signal(str)
+    failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +96,8 @@ class FolderWatcher(QObject):
         self._signals = _Signals()
         self._signals.scanned.connect(self._on_scanned)
         self._signals.missing.connect(self._on_missing)
+        self._signals.failed.connect(self._on_failed)
+        self._unwatchable: set[str] = set()  # paths the system refused to watch
         self._quiet = QTimer(self, singleShot=True, interval=QUIET_MS)
         self._quiet.timeout.connect(self._rescan)
         self._deadline = QTimer(self, singleShot=True, interval=MAX_WAIT_MS)
@@ -92,7 +106,7 @@ class FolderWatcher(QObject):
         self._library: Library | None = None
         self._known: dict | None = None
         self._good: dict[str, FileResult] = {}
-        self._busy = False
+        self._running = 0  # scans started and not yet reported
         self._pending = False
 
     @property
@@ -106,13 +120,16 @@ class FolderWatcher(QObject):
         self._generation += 1
         self._library = library
         self._good = {name: r for name, r in library.results.items() if r.story is not None}
-        # The first scan records the stamps and sets up the watches.
-        self._known = None
+        # The load's own stamps are the baseline, so an edit made while the
+        # folder was loading shows up in the first scan; without them the
+        # first scan only records what it finds.
+        self._known = dict(library.stamps) if library.stamps else None
         self._start_scan()
 
     def stop(self) -> None:
         """Stop watching (another folder is being opened)."""
         self._generation += 1
+        self._unwatchable = set()
         self._quiet.stop()
         self._deadline.stop()
         paths = self._watcher.files() + self._watcher.directories()
@@ -134,7 +151,7 @@ class FolderWatcher(QObject):
         self._deadline.stop()
         if self._library is None:
             return
-        if self._busy:
+        if self._running:
             self._pending = True
             return
         self._start_scan()
@@ -142,14 +159,16 @@ class FolderWatcher(QObject):
     def _start_scan(self) -> None:
         if self._library is None:
             return
-        self._busy = True
+        self._running += 1
         self._pending = False
         known = dict(self._known) if self._known is not None else None
         self._pool.start(_RescanTask(self._generation, self._library.folder, known, self._signals))
 
     def _on_scanned(self, generation: int, stamps: dict, results: dict[str, FileResult], dirs: list[str]) -> None:
-        self._busy = False
+        self._running -= 1
         if generation != self._generation or self._library is None:
+            if self._pending and not self._running and self._library is not None:
+                self._start_scan()
             return
         removed = [] if self._known is None else [rel for rel in self._known if rel not in stamps]
         self._known = dict(stamps)
@@ -157,7 +176,7 @@ class FolderWatcher(QObject):
         changed = sorted(set(results) | set(removed))
         if changed:
             self._apply(results, removed)
-        if self._pending:
+        if self._pending and not self._running:
             self._start_scan()
 
     def _apply(self, results: dict[str, FileResult], removed: list[str]) -> None:
@@ -185,15 +204,23 @@ class FolderWatcher(QObject):
         root = os.fspath(self._library.folder) if self._library is not None else ""
         wanted = set(dirs) | {os.path.join(root, rel) for rel in stamps}
         current = set(self._watcher.files()) | set(self._watcher.directories())
-        gone = [p for p in current - wanted]
-        new = [p for p in wanted - current]
+        gone = list(current - wanted)
+        new = list(wanted - current - self._unwatchable)
         if gone:
             self._watcher.removePaths(gone)
         if new:
-            self._watcher.addPaths(new)
+            # Paths that cannot be watched (a link loop, the system's watch
+            # limit) are not asked for again at every rescan; their folder's
+            # watch still reports them being added, removed or renamed.
+            self._unwatchable.update(self._watcher.addPaths(new))
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        self._running -= 1
+        if generation == self._generation:
+            self.failed.emit(message)
 
     def _on_missing(self, generation: int) -> None:
-        self._busy = False
+        self._running -= 1
         if generation != self._generation or self._library is None:
             return
         self.folder_missing.emit(

@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.watcher = FolderWatcher(self)
         self.watcher.updated.connect(self._on_folder_changed)
         self.watcher.folder_missing.connect(self._on_folder_missing)
+        self.watcher.failed.connect(self._on_folder_missing)
         self.folder: Path | None = None
         self._reloading = False
 
