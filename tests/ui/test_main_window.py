@@ -5,7 +5,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
 
 from tests.conftest import SEEDS
 from viewer.model import load_folder
@@ -141,7 +140,6 @@ def test_story_markup_is_shown_literally_and_nothing_is_fetched(qtbot, window, o
     html = window.detail.toHtml()
     assert "<img" not in html.replace("&lt;img", "")
     assert "javascript:" not in html.replace('&quot;javascript:', "")
-    assert window.detail.loadResource(2, "http://example.com/x.png") is None
     tip = window.timeline.events_item.tooltip_html(np.array([0]))
     assert "&lt;script&gt;" in tip and "<script>" not in tip
 
@@ -187,7 +185,7 @@ def test_recent_folders_newest_first_and_missing_removed(qtbot, window, open_fol
     window._fill_recent_menu()
     assert [act.text() for act in window.recent_menu.actions()][:2] == [str(a.resolve()), str(b.resolve())]
     shown = []
-    monkeypatch.setattr(QMessageBox, "information", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr(window, "show_message", lambda icon, text: shown.append(text))
     (b / "s.txt").unlink()
     b.rmdir()
     window.open_recent(b.resolve())
@@ -264,8 +262,9 @@ def test_only_web_urls_are_safe(url, safe):
 def test_activating_a_source_opens_only_web_urls(qtbot, window, open_folder, story_folder, monkeypatch):
     from PySide6.QtGui import QDesktopServices
 
-    folder = story_folder({"s.txt": "S\nTimeline\n2001 – x [1][2]\nSources\n"
-                                    "[1] Good — https://example.com/a\n[2] Bad — javascript:alert(1)\n"})
+    folder = story_folder({"s.txt": "S\nTimeline\n2001 – x [1][2][3]\nSources\n"
+                                    "[1] Good — https://example.com/a\n[2] Bad — javascript:alert(1)\n"
+                                    "[3] Not the web — ftp://example.com/file\n"})
     open_folder(window, folder)
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
@@ -286,3 +285,27 @@ def test_standard_shortcuts(window):
     quit_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")]
     assert window.quit_action.shortcuts() == quit_keys
     assert QKeySequence(QKeySequence.StandardKey.ZoomIn) in window.zoom_in_action.shortcuts()
+
+
+def test_markup_in_lists_and_problem_tooltips_stays_text(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"m.txt": "T\nTimeline\n<b>when</b> – <img src='http://x/y.png'> [1]\n"
+                                    "2001 – <i>cited</i> [1]\nSources\n<b>not a source</b>\n"})
+    open_folder(window, folder)
+    undated_tip = window.timeline.undated_list.item(0).toolTip()
+    assert "&lt;img src=&#x27;http://x/y.png&#x27;&gt;" in undated_tip and "<img" not in undated_tip
+    window.selection.select_source(1)
+    citing_tip = window.citations.citing_list.item(1).toolTip()
+    assert "&lt;i&gt;cited&lt;/i&gt;" in citing_tip
+    model = window.problems_dialog.model
+    tips = [model.data(model.index(r, 3), Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
+    assert any("&lt;b&gt;" in tip for tip in tips) and not any("<b>" in tip for tip in tips)
+
+
+def test_a_huge_line_is_shown_capped_and_the_window_stays_responsive(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"big.txt": "W" * 1_000_000 + "\nTimeline\n2001 – " + "x" * 500_000 + "\n"})
+    open_folder(window, folder)
+    text = window.detail.toPlainText()
+    assert "more characters" in text and len(text) < 5_000
+    window.selection.select_event(EventRef("big.txt", 0))
+    text = window.detail.toPlainText()
+    assert "480,000 more characters" in text

@@ -138,7 +138,7 @@ class _StoryParser:
                 title = line.lstrip("\ufeff")
                 if _HEADERS.get(title.rstrip(":").lower()):
                     self.problem(number, Severity.WARNING,
-                                 f"the first line should be the headline, not {title!r}")
+                                 f"the first line should be the headline, not {title[:80]!r}")
                 expect_updated = True
                 continue
             if expect_updated:

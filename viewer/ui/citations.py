@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from viewer.model import Story
 from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.table_model import FlatTableModel
+from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip
 from viewer.ui.timeline.events_item import short_label
 
 SAFE_SCHEMES = ("http", "https")
@@ -67,7 +68,7 @@ class SourcesModel(FlatTableModel):
             if column == 0:
                 return f"[{source.number}]"
             if column == 1:
-                return source.title or "(no title)"
+                return capped(source.title, TITLE_CHARS) if source.title else "(no title)"
             if column == 2:
                 return source.url or ""
             if column == 3:
@@ -140,7 +141,6 @@ class CitationsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.table.activated.connect(self._on_activated)
         self.citing_list.itemClicked.connect(self._on_citing_clicked)
-        self.citing_list.itemActivated.connect(self._on_citing_clicked)
         selection.story_changed.connect(self._on_story_changed)
         selection.source_changed.connect(self._on_source_changed)
         selection.library_changed.connect(self._on_story_changed)
@@ -149,7 +149,7 @@ class CitationsPanel(QWidget):
     def _on_story_changed(self) -> None:
         story = self._selection.story
         self.model.set_story(story)
-        self.title.setText(f"Sources of: {story.title}" if story else "Sources")
+        self.title.setText(f"Sources of: {capped(story.title, TITLE_CHARS)}" if story else "Sources")
         self._on_source_changed()
 
     def _on_source_changed(self) -> None:
@@ -174,7 +174,7 @@ class CitationsPanel(QWidget):
         for ref in refs:
             event = story.events[ref.index]
             item = QListWidgetItem(f"{event.date_text or '(no date)'} – {short_label(event.text)}")
-            item.setToolTip(event.text)
+            item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, ref.index)
             self.citing_list.addItem(item)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.model import Event, Story, describe_span
 from viewer.ui.selection import SelectionState
+from viewer.ui.text import TITLE_CHARS, capped
 
 _CITE_SCHEME = "cite"
 
@@ -74,21 +75,21 @@ def _citation_links(citations: tuple[int, ...]) -> str:
 def event_html(story: Story, event: Event) -> str:
     """The detail of one event: story, date as written and its span, text, citations."""
     span = describe_span(event.span) if event.span is not None else "undated: the date could not be read"
-    date_text = html.escape(event.date_text) if event.date_text else "(no date)"
+    date_text = html.escape(capped(event.date_text, TITLE_CHARS)) if event.date_text else "(no date)"
     sources = ""
     if event.citations:
         rows = []
         for n in event.citations:
             source = story.source(n)
-            title = html.escape(source.title) if source and source.title else "<i>untitled source</i>"
+            title = html.escape(capped(source.title, TITLE_CHARS)) if source and source.title else "<i>untitled source</i>"
             rows.append(f"<li><a href='{_CITE_SCHEME}:{n}'>[{n}]</a> {title}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
     return (
-        f"<p style='color:#555; margin-bottom:2px'>{html.escape(story.title)}</p>"
+        f"<p style='color:#555; margin-bottom:2px'>{html.escape(capped(story.title, TITLE_CHARS))}</p>"
         f"<h3 style='margin-top:0; margin-bottom:2px'>{date_text}</h3>"
         f"<p style='color:#666; margin-top:0'>{html.escape(span)} · line {event.line} of "
         f"{html.escape(story.file)}</p>"
-        f"<p>{html.escape(event.text)} {_citation_links(event.citations)}</p>"
+        f"<p>{html.escape(capped(event.text))} {_citation_links(event.citations)}</p>"
         f"{sources}"
     )
 
@@ -99,13 +100,13 @@ def story_html(story: Story) -> str:
     if story.article_count is not None:
         count = f" · {story.article_count} article{'s' if story.article_count != 1 else ''}"
     parts = [
-        f"<h3 style='margin-bottom:2px'>{html.escape(story.title)}</h3>",
-        f"<p style='color:#666; margin-top:0'>{len(story.events)} events{count} · "
+        f"<h3 style='margin-bottom:2px'>{html.escape(capped(story.title, TITLE_CHARS))}</h3>",
+        f"<p style='color:#666; margin-top:0'>{len(story.events)} event{'' if len(story.events) == 1 else 's'}{count} · "
         f"{html.escape(story.file)} · select an event on the timeline to read it</p>",
     ]
     for section in story.sections:
-        heading = f"<b>{html.escape(section.heading)}</b><br>" if section.heading else ""
-        parts.append(f"<p>{heading}{html.escape(section.body)} {_citation_links(section.citations)}</p>")
+        heading = f"<b>{html.escape(capped(section.heading, TITLE_CHARS))}</b><br>" if section.heading else ""
+        parts.append(f"<p>{heading}{html.escape(capped(section.body))} {_citation_links(section.citations)}</p>")
     return "".join(parts)
 
 

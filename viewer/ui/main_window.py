@@ -195,7 +195,7 @@ class MainWindow(QMainWindow):
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             self.recent.remove(folder)
-            QMessageBox.warning(self, APP_TITLE, f"The folder {folder} does not exist any more.")
+            self.show_message(QMessageBox.Icon.Warning, f"The folder {folder} does not exist any more.")
             return
         self._reloading = self.folder is not None and folder.resolve() == self.folder
         self.loader.load(folder.resolve())
@@ -230,8 +230,8 @@ class MainWindow(QMainWindow):
         if not folder.is_dir():
             self.recent.remove(folder)
             self.message.setText(f"{folder} no longer exists; removed from Open Recent.")
-            QMessageBox.information(self, APP_TITLE,
-                                    f"The folder {folder} no longer exists.\nIt was removed from Open Recent.")
+            self.show_message(QMessageBox.Icon.Information,
+                              f"The folder {folder} no longer exists.\nIt was removed from Open Recent.")
             return
         self.open_folder(folder)
 
@@ -279,7 +279,7 @@ class MainWindow(QMainWindow):
     def _on_load_failed(self, message: str) -> None:
         self._end_load()
         self.message.setText(message)
-        QMessageBox.warning(self, APP_TITLE, message)
+        self.show_message(QMessageBox.Icon.Warning, message)
 
     def _on_load_cancelled(self) -> None:
         self._end_load()
@@ -337,7 +337,13 @@ class MainWindow(QMainWindow):
         if render_widget(self.timeline, out):
             self.message.setText(f"Saved {out}")
         else:
-            QMessageBox.warning(self, APP_TITLE, f"Could not write {out}.")
+            self.show_message(QMessageBox.Icon.Warning, f"Could not write {out}.")
+
+    def show_message(self, icon: QMessageBox.Icon, text: str) -> None:
+        """A modal message in plain text: folder names are never read as markup."""
+        box = QMessageBox(icon, APP_TITLE, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
 
     def show_about(self) -> None:
         """Help → About: versions of the app, Qt and PySide6."""

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, Q
 
 from viewer.model import Problem
 from viewer.ui.table_model import FlatTableModel
+from viewer.ui.text import plain_tooltip
 
 
 class ProblemsModel(FlatTableModel):
@@ -38,8 +39,10 @@ class ProblemsModel(FlatTableModel):
             return None
         p = self._problems[index.row()]
         column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return (p.file, "" if p.line is None else str(p.line), p.severity.value, p.message)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip((p.file, str(p.line), p.severity.value, p.message)[column])
         if role == Qt.ItemDataRole.EditRole:
             return (p.file, p.line or 0, p.severity.value, p.message)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
@@ -75,7 +78,7 @@ class ProblemsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.doubleClicked.connect(self._on_double_clicked)
+        # activated: a double-click or Enter, as the platform defines them (once each).
         self.table.activated.connect(self._on_double_clicked)
         self.summary = QLabel()
         layout = QVBoxLayout(self)
@@ -87,7 +90,8 @@ class ProblemsDialog(QDialog):
         self.model.set_problems(problems)
         errors = sum(1 for p in problems if p.severity.value == "error")
         self.summary.setText(
-            f"{len(problems)} problems ({errors} errors, {len(problems) - errors} warnings). "
+            f"{_count(len(problems), 'problem')} ({_count(errors, 'error')}, "
+            f"{_count(len(problems) - errors, 'warning')}). "
             "Double-click a row to show that story or event."
         )
         self.table.resizeColumnsToContents()
@@ -95,3 +99,7 @@ class ProblemsDialog(QDialog):
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.problem_activated.emit(self.model.problem(self.proxy.mapToSource(index).row()))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

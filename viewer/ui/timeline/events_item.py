@@ -30,6 +30,7 @@ from PySide6.QtGui import (
 )
 
 from viewer.model import describe_span
+from viewer.ui.text import TOOLTIP_CHARS, capped
 from viewer.ui.timeline.axis import major_ticks
 from viewer.ui.timeline.layout import DAY_INDEX, PRECISIONS, TimelineLayout
 
@@ -228,7 +229,7 @@ class EventsItem(pg.GraphicsObject):
             title = self._titles.get(lane)
             if title is None:
                 story = layout.stories[lane]
-                title = QStaticText(story.title)
+                title = QStaticText(capped(story.title, 300))
                 title.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
                 title.prepare(font=self._title_font)
                 self._titles[lane] = title
@@ -520,7 +521,8 @@ class EventsItem(pg.GraphicsObject):
             parts.append(
                 f"<p style='margin:0 0 6px 0; max-width:420px'><b>{html.escape(event.date_text)}</b>"
                 f" <span style='color:#666'>({html.escape(span)})</span><br>"
-                f"{html.escape(event.text)}<br><i style='color:#666'>{html.escape(story.title)}</i></p>"
+                f"{html.escape(capped(event.text, TOOLTIP_CHARS))}<br>"
+                f"<i style='color:#666'>{html.escape(capped(story.title, 300))}</i></p>"
             )
         if len(hits) > 5:
             parts.append(f"<p>… and {len(hits) - 5} more: click to zoom in</p>")

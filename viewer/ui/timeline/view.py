@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.ui.selection import EventRef, SelectionState
+from viewer.ui.text import plain_tooltip
 from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem, short_label
 from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
@@ -156,7 +157,7 @@ class TimelineWidget(QWidget):
             event = story.events[ei]
             text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n{story.title}"
             item = QListWidgetItem(text)
-            item.setToolTip(event.text)  # plain text: Qt shows it literally unless it looks like markup
+            item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
             self.undated_list.addItem(item)
         count = len(self._layout.undated)
