@@ -84,3 +84,19 @@ def test_unreadable_dates_are_none(text):
 ])
 def test_description_for_readers(text, described):
     assert describe_span(parse_date(text)) == described
+
+
+@pytest.mark.parametrize("text", ["90s", "'90s", "’00s", "May '68", "Jan 5, 45", "10 10", "3/4"])
+def test_no_century_or_year_is_guessed(text):
+    # Two-digit years and decades do not say which century; dateutil would
+    # pick one from today's date.
+    assert parse_date(text) is None
+
+
+def test_range_to_the_present_ends_today():
+    span = parse_date("Jan 2020 – present")
+    assert (span.start, span.end, span.precision) == (date(2020, 1, 1), date.today(), M)
+
+
+def test_two_digit_range_end_rolls_over_the_century():
+    assert parse_date("1999–01") == DateSpan(date(1999, 1, 1), date(2001, 12, 31), Y)

@@ -117,3 +117,11 @@ def test_heading_split_on_a_written_corpus():
 
 
 MIN_HEADING_RATE = 0.9
+
+
+def test_a_range_that_cannot_be_read_is_reported():
+    story, problems = parse("T\nTimeline\nOct 1, 2020 – Sep 1, 2020 – Talks collapse [1]\n")
+    event = story.events[0]
+    assert event.date_text == "Oct 1, 2020"
+    assert [(p.line, p.severity) for p in problems] == [(3, Severity.WARNING)]
+    assert "Sep 1, 2020" in problems[0].message

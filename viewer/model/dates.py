@@ -55,7 +55,10 @@ _CALENDAR_FORMS: list[tuple[re.Pattern[str], str]] = [
 ]
 
 _PART = r"(?P<part>early|mid|middle|late|end of|start of|beginning of)[- ]?(?:the )?"
-_DECADE = re.compile(rf"(?:{_PART})?(?P<dec>\d{{1,3}}0)['’]?s")
+# Three or four digits: "90s" or "'90s" does not say which century, and the
+# grammar does not guess one.
+_DECADE = re.compile(rf"(?:{_PART})?(?P<dec>\d{{2,3}}0)['’]?s")
+_PRESENT = frozenset(("present", "now", "today", "ongoing", "the present", "date"))
 _CENTURY = re.compile(
     rf"(?:{_PART})?(?P<c>\d{{1,2}})(?:st|nd|rd|th)[- ]century(?: (?:ad|ce))?"
 )
@@ -398,8 +401,16 @@ def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
                     return None
                 rp = _Cal(tail.y, lp.m, int(bare))
     if rp is None and isinstance(lp, _Cal) and lp.y is not None and right.isdigit() and len(right) == 2:
-        # "2019–21": the century comes from the left end.
-        rp = _Cal(lp.y // 100 * 100 + int(right), None, None)
+        # "2019–21": the century comes from the left end; "1999–01" rolls over.
+        year = lp.y // 100 * 100 + int(right)
+        rp = _Cal(year + 100 if year < lp.y else year, None, None)
+    if rp is None and right in _PRESENT:
+        # "Jan 2020 – present": the range runs to today.
+        start = lp if isinstance(lp, DateSpan) else _cal_to_span(lp)
+        today = date.today()
+        if start is None or start.start > today:
+            return None
+        return DateSpan(start.start, today, start.precision)
     if rp is None:
         return None
     if isinstance(lp, DateSpan) or isinstance(rp, DateSpan):
@@ -454,6 +465,10 @@ def _parse_with_dateutil(s: str) -> _Cal | None:
     d = a.day if a.day == b.day else None
     if m is None or (y is None and d is None):
         return None
+    if y is not None and str(y) not in s:
+        return None  # "May '68": dateutil picked the century; the text did not say
+    if y is None and not any(c.isalpha() for c in s):
+        return None  # "10 10": two bare numbers are not a date
     return _Cal(y, m, d)
 
 

@@ -207,6 +207,8 @@ class _StoryParser:
 
     def parse_event(self, number: int, line: str) -> Event:
         date_text, rest, span = self.split_event_line(line)
+        if span is not None:
+            self.check_unread_range(number, date_text, rest)
         text, citations = strip_citations(rest)
         if isinstance(span, YearlessDate):
             self.yearless.append((len(self.events), span))
@@ -219,6 +221,22 @@ class _StoryParser:
                 self.problem(number, Severity.ERROR,
                              "timeline line without a 'DATE – text' separator; shown as undated")
         return Event(date_text, span, text, citations, number)
+
+    def check_unread_range(self, number: int, date_text: str, rest: str) -> None:
+        """Warn when the text goes on with another date: a range that could not be read.
+
+        ``Oct 1, 2020 – Sep 1, 2020 – text`` (the end before the start) reads
+        as the first date with the second in the text; say so, so the reader
+        knows the range was not understood.
+        """
+        match = _SEPARATOR.search(rest, 0, MAX_DATE_LENGTH + 4)
+        if match is None:
+            return
+        head = rest[: match.start()].strip()
+        if head and parse_date(head) is not None:
+            self.problem(number, Severity.WARNING,
+                         f"'{date_text} – {head}' is not a range that can be read (does it end before "
+                         f"it starts?); the date is read as {date_text!r}")
 
     def split_event_line(self, line: str) -> tuple[str, str, DateSpan | YearlessDate | None]:
         """Find the separator after the date: the longest prefix that reads as a date.
