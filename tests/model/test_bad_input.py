@@ -182,3 +182,12 @@ def test_many_yearless_dates_all_get_a_year(story_folder):
     events = library.stories[0].events
     assert {e.span.start.isoformat() for e in events[1:-1]} == {"2025-12-12"}
     assert events[-1].span.start.isoformat() == "2026-01-02"
+
+
+@pytest.mark.parametrize("text", ["Заголовок\nTimeline\n2020 – событие [1]\n",
+                                  "Title 一\nTimeline\n2020 – 东京 event [1]\n"])
+def test_utf16_without_bom_in_any_script(story_folder, text):
+    folder = story_folder({"a.txt": text.encode("utf-16-le")})
+    library = load_folder(folder)
+    assert library.stories[0].title == text.split("\n")[0]
+    assert library.stories[0].events[0].span is not None

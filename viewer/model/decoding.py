@@ -84,19 +84,31 @@ def decode_story_bytes(data: bytes) -> DecodedText:
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     """Text written as UTF-16 without a byte-order mark (some Windows tools do that).
 
-    Latin-script UTF-16 has a NUL in every other byte; binary data does not
-    look like that, so this never mistakes an image for a story.
+    In UTF-16 the NUL bytes of spaces, newlines, digits and Latin letters all
+    fall on one side of each pair (odd offsets for little-endian), whatever
+    the script of the rest; binary data has NULs on both sides. The text must
+    then decode, and contain a line break, as every story does.
     """
     if len(data) < 4 or len(data) % 2:
         return None
-    even, odd = data[0::2], data[1::2]
-    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) == 0:
-            try:
-                return data.decode(encoding), encoding.upper()
-            except UnicodeDecodeError:
-                return None
-    return None
+    zeros_even = data[0::2].count(0)
+    zeros_odd = data[1::2].count(0)
+    total = zeros_even + zeros_odd
+    if total < len(data) // 40:
+        return None
+    if zeros_odd >= 0.9 * total:
+        encoding = "utf-16-le"
+    elif zeros_even >= 0.9 * total:
+        encoding = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if "\n" not in text and "\r" not in text:
+        return None
+    return text, encoding.upper()
 
 
 def _check_text(text: str, notes: tuple[tuple[int | None, Severity, str], ...] = ()) -> DecodedText:
