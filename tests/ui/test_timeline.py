@@ -179,3 +179,24 @@ def test_overview_region_and_main_view_follow_each_other(qtbot, timeline):
     widget.zoom(0.5)
     r0, r1 = overview.region.getRegion()
     assert r1 - r0 == pytest.approx((hi - lo) / 2, rel=0.01)
+
+
+def test_many_lanes_get_a_scroll_bar(qtbot, timeline, story_folder):
+    selection, widget = timeline
+    files = {f"s{i:02d}.txt": story(f"Story {i}", ["2001", "2002"]) for i in range(30)}
+    selection.set_library(load_folder(story_folder(files)))
+    bar = widget.lane_scroll
+    assert bar.isVisible()  # 60 rows, 40 shown
+    _, (y0, _) = widget.view_box.viewRange()
+    bar.setValue(bar.maximum())
+    _, (ny0, ny1) = widget.view_box.viewRange()
+    assert ny1 >= widget.timeline_layout.row_count - 0.5 and ny0 > y0 + 10
+    # Scrolling the view (Shift+wheel or a drag) moves the bar back.
+    widget.view_box.setYRange(0, 40, padding=0)
+    assert bar.value() == 0
+
+
+def test_few_lanes_need_no_scroll_bar(qtbot, timeline, story_folder):
+    selection, widget = timeline
+    selection.set_library(load_folder(story_folder({"a.txt": story("A", ["2001"])})))
+    assert not widget.lane_scroll.isVisible()

@@ -51,6 +51,7 @@ MAX_LABELS = 600
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
 LABEL_CHARS = 48
+MIN_ELIDED_PX = 70  # less room than this: no label rather than "Th…"
 
 
 def short_label(text: str) -> str:
@@ -91,12 +92,15 @@ class EventsItem(pg.GraphicsObject):
         self._count_font.setPointSizeF(7.5)
         self._count_font.setBold(True)
         self._labels: dict[int, tuple[QStaticText, float]] = {}
+        self._elided: dict[tuple[int, int], tuple[QStaticText, float]] = {}
         self._titles: dict[int, QStaticText] = {}
         self._colours = [QColor(c) for c in STORY_COLOURS]
         self._brushes: dict[tuple[int, int], QBrush] = {}
         self._last_paint_counts = (0, 0)  # (events in view, labels drawn), for tests
         self._last_label_rects: list[QRectF] = []  # where the last paint put labels (device px)
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
+        # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
+        self._in_cluster: dict[int, tuple[float, float, float]] = {}
 
     # --- data --------------------------------------------------------------
 
@@ -111,6 +115,7 @@ class EventsItem(pg.GraphicsObject):
         self._layout = layout
         self._coverage = None
         self._labels.clear()
+        self._elided.clear()
         self._titles.clear()
         self._selected = None
         self._highlighted = np.zeros(0, dtype=np.int64)
@@ -180,6 +185,7 @@ class EventsItem(pg.GraphicsObject):
         index = np.flatnonzero(in_view) + lo
         labels = 0
         self._last_label_rects = []
+        self._in_cluster = {}
         if len(index) > DENSE_LIMIT or row_px < 3:
             self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
         else:
@@ -274,6 +280,7 @@ class EventsItem(pg.GraphicsObject):
         starts = np.flatnonzero(new_cluster)
         ends = np.append(starts[1:], len(marks))
         outline = QPen(QColor(255, 255, 255, 220), 1.0)
+        interest = self._highlighted if self._selected is None else np.append(self._highlighted, self._selected)
         singles: list[int] = []
         cluster_rows: list[int] = []
         cluster_left: list[float] = []
@@ -294,6 +301,10 @@ class EventsItem(pg.GraphicsObject):
                 continue
             centre = (centres[s] + centres[e - 1]) / 2
             radius = max(mark * 0.65, 7.0 if e - s < 10 else 9.0)
+            if len(interest):
+                # A selected or highlighted event inside this cluster rings the cluster.
+                for member in np.intersect1d(index[marks[s:e]], interest).tolist():
+                    self._in_cluster[int(member)] = (centre, y, radius)
             cluster_rows.append(int(mark_rows[s]))
             cluster_left.append(centre - radius)
             i = int(index[marks[s]])
@@ -348,10 +359,13 @@ class EventsItem(pg.GraphicsObject):
             static, w = self._label(int(index[k]))
             limit = min(float(next_start[j]) - 6, view_right)
             if x + w > limit:
-                continue
+                if limit - x < MIN_ELIDED_PX:
+                    continue
+                static, w = self._elided_label(int(index[k]), limit - x)
             y = float(py[k]) + (row_px - text_h) / 2
             if not narrow[k]:
-                y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 1 if row_px > 2 * text_h + 4 else y
+                # Above the bar, clear of the outline a highlighted bar gets.
+                y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 4 if row_px > 2 * text_h + 8 else y
             painter.drawStaticText(QPointF(x, y), static)
             self._last_label_rects.append(QRectF(x, y, w, text_h))
             last_end = x + w
@@ -367,6 +381,23 @@ class EventsItem(pg.GraphicsObject):
             static.prepare(font=self._label_font)
             cached = (static, static.size().width())
             self._labels[i] = cached
+        return cached
+
+    def _elided_label(self, i: int, width: float) -> tuple[QStaticText, float]:
+        """The label cut to ``width`` pixels with an ellipsis (cached in 24 px steps)."""
+        bucket = int(width // 24) * 24
+        key = (i, bucket)
+        cached = self._elided.get(key)
+        if cached is None:
+            if len(self._elided) > 4000:
+                self._elided.clear()
+            _, event = self._layout.event_at(i)
+            text = self._label_metrics.elidedText(short_label(event.text), Qt.TextElideMode.ElideRight, bucket)
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=self._label_font)
+            cached = (static, static.size().width())
+            self._elided[key] = cached
         return cached
 
     def _paint_coverage(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
@@ -446,10 +477,15 @@ class EventsItem(pg.GraphicsObject):
                 continue
             if layout.x1[i] < left or layout.x0[i] > right or layout.row[i] < top - 1 or layout.row[i] > bottom:
                 continue
+            painter.setPen(QPen(colour, width))
+            cluster = self._in_cluster.get(i)
+            if cluster is not None:
+                cx, cy, radius = cluster
+                painter.drawEllipse(QPointF(cx, cy), radius + 3, radius + 3)
+                continue
             x0 = layout.x0[i] * sx + dx
             x1 = layout.x1[i] * sx + dx
             y = layout.row[i] * sy + dy + row_px / 2
-            painter.setPen(QPen(colour, width))
             if x1 - x0 < NARROW_PX:
                 c = (x0 + x1) / 2
                 painter.drawEllipse(QPointF(c, y), mark * 0.8, mark * 0.8)

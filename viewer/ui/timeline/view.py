@@ -11,7 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QLabel, QListWidget, QListWidgetItem, QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QScrollBar, QSizePolicy, QSplitter, QVBoxLayout,
+    QWidget,
 )
 
 from viewer.ui.selection import EventRef, SelectionState
@@ -30,6 +31,7 @@ LEGEND = (
     "<span style='color:#777'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>"
 )
 ROWS_IN_VIEW = 40  # more rows than this: zoom to fit shows the first ones
+LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -42,7 +44,16 @@ class TimelineViewBox(pg.ViewBox):
         self.setMouseMode(pg.ViewBox.PanMode)
 
     def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt API)
-        """Zoom the time axis about the pointer; the lanes keep their height."""
+        """Zoom the time axis about the pointer; the lanes keep their height.
+
+        With Shift held the wheel scrolls through the lanes instead.
+        """
+        if ev.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            (_, _), (y0, y1) = self.viewRange()
+            step = (y1 - y0) * 0.15 * (-1 if ev.delta() > 0 else 1)
+            self.setYRange(y0 + step, y1 + step, padding=0)
+            ev.accept()
+            return
         super().wheelEvent(ev, axis=0)
 
     def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt API)
@@ -95,7 +106,17 @@ class TimelineWidget(QWidget):
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
         plots_layout.setSpacing(0)
-        plots_layout.addWidget(self.plot, 1)
+        # A scroll bar for the lanes, shown when they do not all fit.
+        self.lane_scroll = QScrollBar(Qt.Orientation.Vertical)
+        self.lane_scroll.setObjectName("laneScroll")
+        self.lane_scroll.setToolTip("Scroll through the stories (or Shift+wheel on the timeline)")
+        self.lane_scroll.hide()
+        plot_row = QHBoxLayout()
+        plot_row.setContentsMargins(0, 0, 0, 0)
+        plot_row.setSpacing(0)
+        plot_row.addWidget(self.plot, 1)
+        plot_row.addWidget(self.lane_scroll)
+        plots_layout.addLayout(plot_row, 1)
         plots_layout.addWidget(self.overview)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(plots)
@@ -118,6 +139,9 @@ class TimelineWidget(QWidget):
         self.events_item.empty_clicked.connect(lambda: selection.select_event(None))
         self.view_box.double_clicked.connect(self.zoom_to_fit)
         self.undated_list.itemClicked.connect(self._on_undated_clicked)
+        self._scrolling = False
+        self.view_box.sigYRangeChanged.connect(self._sync_lane_scroll)
+        self.lane_scroll.valueChanged.connect(self._on_lane_scroll)
         self.plot.installEventFilter(self)
         selection.library_changed.connect(self._on_library_changed)
         selection.event_changed.connect(self._on_event_changed)
@@ -147,15 +171,47 @@ class TimelineWidget(QWidget):
             self.zoom_to_fit()
         self._on_event_changed()
         self._on_source_changed()
+        self._sync_lane_scroll()
 
     _folder = None
+
+    def _sync_lane_scroll(self, *_args) -> None:
+        """Size and place the lane scroll bar to match the rows in view."""
+        if self._scrolling:
+            return
+        _, (y0, y1) = self.view_box.viewRange()
+        rows = self._layout.row_count
+        page = y1 - y0
+        if rows <= page + 0.5:
+            self.lane_scroll.hide()
+            return
+        self._scrolling = True
+        try:
+            self.lane_scroll.setRange(0, int((rows - page + 0.5) * LANE_SCROLL_SCALE))
+            self.lane_scroll.setPageStep(max(1, int(page * LANE_SCROLL_SCALE)))
+            self.lane_scroll.setSingleStep(LANE_SCROLL_SCALE)
+            self.lane_scroll.setValue(int(max(0.0, y0) * LANE_SCROLL_SCALE))
+        finally:
+            self._scrolling = False
+        self.lane_scroll.show()
+
+    def _on_lane_scroll(self, value: int) -> None:
+        if self._scrolling:
+            return
+        _, (y0, y1) = self.view_box.viewRange()
+        top = value / LANE_SCROLL_SCALE - 0.2
+        self._scrolling = True
+        try:
+            self.view_box.setYRange(top, top + (y1 - y0), padding=0)
+        finally:
+            self._scrolling = False
 
     def _fill_undated(self) -> None:
         self.undated_list.clear()
         for si, ei in self._layout.undated:
             story = self._layout.stories[si]
             event = story.events[ei]
-            text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n{story.title}"
+            text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n    in: {short_label(story.title)}"
             item = QListWidgetItem(text)
             item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
