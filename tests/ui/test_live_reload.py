@@ -94,18 +94,34 @@ def test_folder_vanishing_keeps_the_view_and_says_so(qtbot, live):
     assert titles(window) == ["Story A", "Story B"]
 
 
-def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder, tmp_path):
+def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder, tmp_path,
+                                                     monkeypatch):
+    import viewer.model.loader as loader
+    from PySide6.QtCore import Qt
+
     first = story_folder({"a.txt": STORY.format(name="A")})
     open_folder(window, first)
     big = tmp_path / "big"
     big.mkdir()
     for i in range(3000):
         (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
-    with qtbot.waitSignal(window.loader.cancelled, timeout=5000):
-        window.open_folder(big)
-        qtbot.mouseClick(window.cancel_button, __import__("PySide6.QtCore", fromlist=["Qt"]).Qt.MouseButton.LeftButton)
-    window.loader.wait()
-    qtbot.wait(50)
+    read = []
+    real_load_file = loader.load_file
+
+    def slow_load_file(root, rel):
+        read.append(rel)
+        if len(read) == 50:
+            # The user clicks Cancel while the worker is busy.
+            qtbot_click.append(True)
+        return real_load_file(root, rel)
+
+    qtbot_click: list[bool] = []
+    monkeypatch.setattr(loader, "load_file", slow_load_file)
+    window.open_folder(big)
+    qtbot.waitUntil(lambda: bool(qtbot_click), timeout=5000)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    assert window.loader.wait()
+    assert len(read) < 3000  # the worker stopped instead of reading everything
     assert titles(window) == ["Story A"]
     assert window.windowTitle() == f"{first.name} — Timeline Viewer"
     assert "cancelled" in window.message.text()

@@ -19,7 +19,6 @@ def plot_click(qtbot, win, index: int) -> None:
     layout = timeline.timeline_layout
     x0, x1 = float(layout.x0[index]), float(layout.x1[index])
     timeline.view_box.setRange(xRange=(x0 - 30, x1 + 30), padding=0)
-    qtbot.wait(1)
     pos = timeline.event_position(index)
     qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
 
@@ -58,7 +57,6 @@ def test_clicking_a_cluster_zooms_in(qtbot, seeds_window):
     layout = timeline.timeline_layout
     # The four January–February 2026 events of the shared seed are one cluster at fit zoom.
     timeline.zoom_to_fit()
-    qtbot.wait(1)
     index = layout.index_of("000_51bcd602038b18d9.txt", 3)
     before = timeline.view_box.viewRange()[0]
     pos = timeline.event_position(index)

@@ -1,9 +1,12 @@
 """The timeline item tested by numbers: what is drawn, hit-tested and labelled."""
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from viewer.model import load_folder
 from viewer.ui.timeline.axis import TickLevel, choose_levels, tick_label, tick_ordinals
@@ -34,16 +37,16 @@ def test_overlapping_events_of_one_story_get_their_own_sub_rows(story_folder):
     assert layout.lane_rows.tolist() == [5]  # title row + four sub-rows
 
 
-def test_only_visible_events_are_considered(story_folder):
+def test_only_visible_events_are_considered_long_bars_included(story_folder):
     dates = [f"{y}" for y in range(1900, 2000)]
-    layout = build_layout(load_folder(story_folder({"a.txt": story("A", dates), "b.txt": story("B", ["1960s"])})))
-    lo, hi = layout.visible_range(date(1950, 6, 1).toordinal(), date(1952, 6, 1).toordinal())
-    years = sorted(date.fromordinal(int(x)).year for x in layout.x0[lo:hi] if layout.x1[lo:hi].max() > 0)
-    visible = [int(i) for i in range(lo, hi)
-               if layout.x1[i] >= date(1950, 6, 1).toordinal()]
-    # 1950, 1951, 1952 and the long 1960s bar is excluded; no year before 1950 survives the cull.
-    assert [date.fromordinal(int(layout.x0[i])).year for i in visible] == [1950, 1951, 1952]
-    assert len(years) == hi - lo
+    folder = story_folder({"a.txt": story("A", dates), "b.txt": story("B", ["1930s", "20th century"])})
+    layout = build_layout(load_folder(folder))
+    left, right = date(1950, 6, 1).toordinal(), date(1952, 6, 1).toordinal()
+    drawn = {(layout.stories[int(layout.story[i])].file, int(layout.event[i]))
+             for i in layout.visible_indices(left, right)}
+    # The years that overlap the window, and the century bar that started long before it;
+    # nothing that ends before the window (the 1930s) or starts after it.
+    assert drawn == {("a.txt", 50), ("a.txt", 51), ("a.txt", 52), ("b.txt", 1)}
 
 
 def test_labels_never_overlap_and_hide_when_crowded(qtbot, timeline, story_folder):
@@ -200,3 +203,34 @@ def test_few_lanes_need_no_scroll_bar(qtbot, timeline, story_folder):
     selection, widget = timeline
     selection.set_library(load_folder(story_folder({"a.txt": story("A", ["2001"])})))
     assert not widget.lane_scroll.isVisible()
+
+
+YEARS = st.lists(st.sampled_from(["1990", "1999", "2000", "Mar 2000", "Mar 5, 2000", "1990s", "2000–2003",
+                                  "undatable", "Early 2001"]), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(YEARS, min_size=1, max_size=6), st.data())
+def test_patching_any_lanes_equals_building_afresh(lanes, data):
+    from viewer.model import FileResult, Library, parse_story
+    from viewer.ui.timeline.layout import LayoutBuilder
+
+    def result(i: int, dates: list[str]) -> FileResult:
+        name = f"s{i}.txt"
+        parsed, problems = parse_story(story(f"S{i}", dates), name)
+        return FileResult(name, parsed, tuple(problems))
+
+    results = {f"s{i}.txt": result(i, dates) for i, dates in enumerate(lanes)}
+    library = Library.from_results(Path("/nowhere"), results)
+    builder = LayoutBuilder()
+    builder.build(library)
+    for _ in range(3):
+        changed = data.draw(st.lists(st.integers(0, len(lanes) - 1), unique=True, max_size=len(lanes)))
+        for i in changed:
+            results[f"s{i}.txt"] = result(i, data.draw(YEARS))
+        library = Library.from_results(Path("/nowhere"), dict(results))
+        patched = builder.build(library)
+        fresh = build_layout(library)
+        for name in ("x0", "x1", "row", "precision", "story", "event", "lane_row", "lane_rows"):
+            assert getattr(patched, name).tolist() == getattr(fresh, name).tolist(), name
+        assert patched.undated == fresh.undated

@@ -179,10 +179,7 @@ class EventsItem(pg.GraphicsObject):
         self._paint_lanes(painter, layout, top, bottom, sx, sy, dx, dy, left, right, row_px)
         self._paint_grid(painter, sx, dx, left, right, top * sy + dy, bottom * sy + dy)
 
-        lo, hi = layout.visible_range(left, right)
-        rows = layout.row[lo:hi]
-        in_view = (rows >= math.floor(top) - 1) & (rows <= math.ceil(bottom)) & (layout.x1[lo:hi] >= left)
-        index = np.flatnonzero(in_view) + lo
+        index = layout.visible_indices(left, right, top, bottom)
         labels = 0
         self._last_label_rects = []
         self._in_cluster = {}
@@ -419,10 +416,7 @@ class EventsItem(pg.GraphicsObject):
                 return
         margin = (right - left) * 0.25
         cx0, cx1 = left - margin, right + margin
-        lo, hi = layout.visible_range(cx0, cx1)
-        rows = layout.row[lo:hi]
-        keep = np.flatnonzero((rows >= math.floor(top) - 1) & (rows <= math.ceil(bottom))
-                              & (layout.x1[lo:hi] >= cx0)) + lo
+        keep = layout.visible_indices(cx0, cx1, top, bottom)
         image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom)
         if image is None:
             return

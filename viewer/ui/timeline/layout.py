@@ -88,6 +88,14 @@ class TimelineLayout:
         story = self.stories[int(self.story[i])]
         return story, story.events[int(self.event[i])]
 
+    def visible_indices(self, left: float, right: float, top: float = -np.inf,
+                        bottom: float = np.inf) -> np.ndarray:
+        """Indices of the events that overlap the window [left, right] × [top, bottom]."""
+        lo, hi = self.visible_range(left, right)
+        rows = self.row[lo:hi]
+        keep = (self.x1[lo:hi] >= left) & (rows >= top - 1) & (rows <= bottom + 1)
+        return np.flatnonzero(keep) + lo
+
     def visible_range(self, left: float, right: float) -> tuple[int, int]:
         """Indices [lo, hi) of events that may overlap [left, right] in time.
 
