@@ -27,7 +27,7 @@ def random_date(rng: random.Random) -> str:
     if form < 0.15:
         return str(y)
     if form < 0.22:
-        return f"{rng.choice(['Early', 'Mid-', 'Late'])}{'' if form < 0.2 else ' '}{y}".replace("- ", "-")
+        return rng.choice([f"Early {y}", f"Mid-{y}", f"Late {y}"])
     if form < 0.35:
         return f"{rng.choice(MONTHS + LONG_MONTHS[:3])} {y}"
     if form < 0.8:
