@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 
 from viewer.model import describe_span
 from viewer.ui.text import TOOLTIP_CHARS, capped
-from viewer.ui.timeline.axis import major_ticks
+from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.ui.timeline.layout import DAY_INDEX, PRECISIONS, TimelineLayout
 
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau), one per story.
@@ -119,12 +119,10 @@ class EventsItem(pg.GraphicsObject):
         self._titles.clear()
         self._selected = None
         self._highlighted = np.zeros(0, dtype=np.int64)
-        x_range = layout.x_range
+        # Lane bands and titles are drawn across whatever part of time is in
+        # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
-        if x_range is None:
-            self._bounds = QRectF(0.0, 0.0, 1.0, float(rows))
-        else:
-            self._bounds = QRectF(x_range[0], 0.0, max(x_range[1] - x_range[0], 1.0), float(rows))
+        self._bounds = QRectF(float(MIN_ORDINAL), 0.0, float(MAX_ORDINAL + 1 - MIN_ORDINAL), float(rows))
         self.update()
 
     def set_selected(self, index: int | None) -> None:
@@ -189,9 +187,19 @@ class EventsItem(pg.GraphicsObject):
             labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px,
                                         left * sx + dx, right * sx + dx)
         self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
+        if not len(layout.x0):
+            self._paint_notice(painter, left * sx + dx, right * sx + dx, top * sy + dy, bottom * sy + dy,
+                               "No dated events" + (f": {len(layout.undated)} undated, listed at the right"
+                                                    if layout.undated else ""))
         self._last_paint_counts = (len(index), labels)
         del device
         painter.restore()
+
+    def _paint_notice(self, painter: QPainter, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
+        """A line of grey text in the middle of the view (nothing else to show)."""
+        painter.setFont(self._title_font)
+        painter.setPen(QColor("#777777"))
+        painter.drawText(QRectF(x0, y0, x1 - x0, y1 - y0), Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_grid(self, painter: QPainter, sx: float, dx: float, left: float, right: float,
                     y_top: float, y_bottom: float) -> None:

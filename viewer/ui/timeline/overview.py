@@ -50,7 +50,10 @@ class OverviewStrip(pg.PlotWidget):
         """Show the density of another layout's events."""
         x_range = layout.x_range
         if x_range is None:
-            self.curve.setData([0.0, 1.0], [0.0])
+            # No dated events: an empty strip over the same years as the timeline.
+            lo, hi = self._main_view.viewRange()[0]
+            self.curve.setData([lo, hi], [0.0])
+            self.setXRange(lo, hi, padding=0)
             return
         x0, x1 = x_range
         span = max(x1 - x0, 30.0)
