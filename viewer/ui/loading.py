@@ -8,18 +8,24 @@ on screen stays until the new one is ready.
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from viewer.model import Library, LoadCancelled
 from viewer.model.loader import load_folder_then_cache
 
 
+log = logging.getLogger(__name__)
+
+CACHE_WRITE_DELAY_MS = 1500
+
+
 class _Signals(QObject):
     progress = Signal(int, int, int)  # generation, done, total
-    finished = Signal(int, object)  # generation, Library
+    finished = Signal(int, object, object)  # generation, Library, the function that writes the cache
     failed = Signal(int, str)  # generation, message
     cancelled = Signal(int)
 
@@ -51,8 +57,22 @@ class _LoadTask(QRunnable):
         except Exception as exc:  # noqa: BLE001 — a bug must reach the user, not kill the worker silently
             self._signals.failed.emit(generation, f"Loading {self._folder} failed: {exc!r}")
         else:
-            self._signals.finished.emit(generation, library)
-            write_cache()  # after the window has the library: the cache can wait
+            self._signals.finished.emit(generation, library, write_cache)
+
+
+class _CallTask(QRunnable):
+    """Run one function in the pool (writing the cache after the window is drawn)."""
+
+    def __init__(self, function) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._function = function
+
+    def run(self) -> None:
+        try:
+            self._function()
+        except Exception:  # noqa: BLE001 — a cache that cannot be written is only a slower next start
+            log.exception("writing the model cache failed")
 
 
 class FolderLoader(QObject):
@@ -84,6 +104,7 @@ class FolderLoader(QObject):
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._cache = cache
+        self._pending_cache_write = None
         self.folder: Path | None = None
 
     @property
@@ -115,10 +136,25 @@ class FolderLoader(QObject):
         if generation == self._generation and self._cancel is not None:
             self.progress.emit(done, total)
 
-    def _on_finished(self, generation: int, library: Library) -> None:
+    def _on_finished(self, generation: int, library: Library, write_cache) -> None:
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
             self.loaded.emit(library)
+            # Encoding a large cache holds the interpreter for a few tenths of a
+            # second; let the window lay out and paint the new folder first.
+            self._pending_cache_write = write_cache
+            QTimer.singleShot(CACHE_WRITE_DELAY_MS, self, self._start_cache_write)
+
+    def _start_cache_write(self) -> None:
+        write, self._pending_cache_write = self._pending_cache_write, None
+        if write is not None:
+            self._pool.start(_CallTask(write))
+
+    def write_pending_cache(self) -> None:
+        """Write a cache still waiting to be written, now (the window is closing)."""
+        write, self._pending_cache_write = self._pending_cache_write, None
+        if write is not None:
+            _CallTask(write).run()
 
     def _on_failed(self, generation: int, message: str) -> None:
         if generation == self._generation and self._cancel is not None:

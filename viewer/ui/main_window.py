@@ -411,6 +411,7 @@ class MainWindow(QMainWindow):
         self.watcher.stop()
         self.loader.cancel()
         self.loader.wait(5000)
+        self.loader.write_pending_cache()
         self.problems_dialog.close()
         super().closeEvent(event)
 
