@@ -299,7 +299,7 @@ def main() -> None:
         paint_benchmarks(folder, tmp_path)
 
     print()
-    print(f"| figure | measured | target | compared with |")
+    print("| figure | measured | target | compared with |")
     print("|---|---|---|---|")
     for name, value, target, baseline in ROWS:
         print(f"| {name} | {value} | {target} | {baseline} |")

@@ -2,7 +2,6 @@
 
 import codecs
 import os
-from pathlib import Path
 
 import pytest
 

@@ -1,10 +1,9 @@
 """The main window driven like a user would: open, click, type; check what is shown."""
 
-from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 
 from tests.conftest import SEEDS
 from viewer.model import load_folder

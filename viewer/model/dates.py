@@ -40,18 +40,18 @@ _DAY = r"(?:[0-2]?\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"\d{3,4}"
 
 # Calendar forms: each gives some of year, month and day.
-_CALENDAR_FORMS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"(?P<y>\d{{4}})-(?P<m>\d{{1,2}})-(?P<d>\d{{1,2}})"), "ymd"),
-    (re.compile(rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})"), "ymd"),
-    (re.compile(rf"(?P<M>{_MONTH}),? (?P<d>{_DAY}),? (?P<y>{_YEAR})"), "ymd"),
-    (re.compile(rf"(?P<d>{_DAY}) (?:of )?(?P<M>{_MONTH}),? (?P<y>{_YEAR})"), "ymd"),
-    (re.compile(rf"(?P<M>{_MONTH}),? (?P<y>{_YEAR})"), "ym"),
-    (re.compile(rf"(?P<y>\d{{4}})-(?P<m>0[1-9]|1[0-2])"), "ym"),
-    (re.compile(rf"(?:(?:ad|a\.d\.|ce) (?P<y0>\d{{1,4}})|(?P<y1>\d{{1,4}}) (?:ad|a\.d\.|ce))"), "y"),
-    (re.compile(rf"(?P<y>{_YEAR})"), "y"),
-    (re.compile(rf"(?P<M>{_MONTH}),? (?P<d>{_DAY})"), "md"),
-    (re.compile(rf"(?P<d>{_DAY}) (?:of )?(?P<M>{_MONTH})"), "md"),
-    (re.compile(rf"(?P<M>{_MONTH})"), "m"),
+_CALENDAR_FORMS: list[re.Pattern[str]] = [
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})"),
+    re.compile(rf"(?P<M>{_MONTH}),? (?P<d>{_DAY}),? (?P<y>{_YEAR})"),
+    re.compile(rf"(?P<d>{_DAY}) (?:of )?(?P<M>{_MONTH}),? (?P<y>{_YEAR})"),
+    re.compile(rf"(?P<M>{_MONTH}),? (?P<y>{_YEAR})"),
+    re.compile(r"(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])"),
+    re.compile(r"(?:(?:ad|a\.d\.|ce) (?P<y0>\d{1,4})|(?P<y1>\d{1,4}) (?:ad|a\.d\.|ce))"),
+    re.compile(rf"(?P<y>{_YEAR})"),
+    re.compile(rf"(?P<M>{_MONTH}),? (?P<d>{_DAY})"),
+    re.compile(rf"(?P<d>{_DAY}) (?:of )?(?P<M>{_MONTH})"),
+    re.compile(rf"(?P<M>{_MONTH})"),
 ]
 
 _PART = r"(?P<part>early|mid|middle|late|end of|start of|beginning of)[- ]?(?:the )?"
@@ -136,7 +136,7 @@ def parse_date(text: str) -> DateSpan | YearlessDate | None:
         return _cache[text]
     except KeyError:
         pass
-    result = _parse_fast(text)
+    result: DateSpan | YearlessDate | None = _parse_fast(text)
     if result is None:
         result = _parse_uncached(text)
     if len(_cache) < _CACHE_LIMIT:
@@ -216,7 +216,7 @@ def _parse_uncached(text: str) -> DateSpan | YearlessDate | None:
     if not s or len(s) > 60:
         return None
     s = _WEEKDAY.sub("", _QUALIFIER.sub("", s))
-    point = _parse_point(s)
+    point: DateSpan | YearlessDate | _Cal | None = _parse_point(s)
     if point is None:
         point = _parse_range(s)
     if point is None:
@@ -228,7 +228,7 @@ def _parse_uncached(text: str) -> DateSpan | YearlessDate | None:
 
 def _parse_point(s: str) -> DateSpan | _Cal | None:
     """Parse one endpoint: a fixed span, a partial calendar date, or None."""
-    for pattern, fields in _CALENDAR_FORMS:
+    for pattern in _CALENDAR_FORMS:
         m = pattern.fullmatch(s)
         if m is None:
             continue
