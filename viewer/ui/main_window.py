@@ -409,6 +409,7 @@ class MainWindow(QMainWindow):
         """Save the window state; stop a load in progress."""
         self.save_state()
         self.watcher.stop()
+        self.watcher.wait(5000)
         self.loader.cancel()
         self.loader.wait(5000)
         self.loader.write_pending_cache()

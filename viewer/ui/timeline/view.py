@@ -30,7 +30,7 @@ LEGEND = (
     "<b>③</b> events too close to tell apart: click to zoom &nbsp;&nbsp; "
     "<span style='color:#777'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>"
 )
-ROWS_IN_VIEW = 40  # more rows than this: zoom to fit shows the first ones
+ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 
 
