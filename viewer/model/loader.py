@@ -119,12 +119,21 @@ def _read_regular_file(path: str) -> bytes | None:
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             return None
         if hasattr(os, "O_NONBLOCK"):
             os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+        # One read of the size fstat gave (plus one byte, to notice growth);
+        # a buffered file object would cost more than the read itself.
+        limit = MAX_FILE_BYTES + 1
+        data = os.read(fd, min(info.st_size + 1, limit))
+        while len(data) < limit:
+            more = os.read(fd, min(1 << 20, limit - len(data)))
+            if not more:
+                break
+            data += more
+        return data
     finally:
         os.close(fd)
 
