@@ -26,7 +26,6 @@ MAX_DATE_LENGTH = 48
 _UPDATED = re.compile(r"updated\b.*?\((\d[\d,]*)\s+articles?\)\s*\.?", re.I)
 _CITATION = re.compile(r"\[(\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*)\]")
 _TAIL_MARKERS = re.compile(r"((?:\[\d{1,4}\]\s*)+)([.!?;:]?)\s*")
-_DIGITS = re.compile(r"\d+")
 _CITATION_NUMBER = re.compile(r"\d+|[–-]")
 _SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
 _FIRST_SEPARATOR = re.compile(rf"(\S.{{0,{MAX_DATE_LENGTH - 1}}}?)\s+[–—-]+\s+")
@@ -59,19 +58,34 @@ def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
     tail = _TAIL_MARKERS.fullmatch(text, first)
     if tail is not None:
         # The usual case: every marker at the end ("… networks [1][3].").
-        numbers = [int(n) for n in _DIGITS.findall(tail.group(1))]
-        return text[:first].rstrip() + tail.group(2), tuple(dict.fromkeys(numbers))
-    numbers = []
+        return text[:first].rstrip() + tail.group(2), _marker_numbers(tail.group(1))
+    numbers: list[int] = []
     pieces: list[str] = []
     position = 0
     for match in _CITATION.finditer(text):
         # The marker goes, and so do the spaces before it ("fell [1]." → "fell.").
         pieces.append(text[position: match.start()].rstrip())
         position = match.end()
-        body = match.group(1)
-        if body.isdigit():
-            numbers.append(int(body))
-            continue
+        numbers.extend(_marker_numbers(match.group(0)))
+    if not numbers:
+        return text, ()
+    pieces.append(text[position:])
+    return "".join(pieces).strip(), tuple(dict.fromkeys(numbers))
+
+
+_marker_cache: dict[str, tuple[int, ...]] = {}
+
+
+def _marker_numbers(markers: str) -> tuple[int, ...]:
+    """The numbers in a run of markers (``[1][3]``, ``[1, 3]``, ``[2–4]``), without repeats.
+
+    The same few runs recur in every file, so they are read once.
+    """
+    cached = _marker_cache.get(markers)
+    if cached is not None:
+        return cached
+    numbers: list[int] = []
+    for body in _CITATION.findall(markers):
         previous: int | None = None
         ranged = False
         for token in _CITATION_NUMBER.findall(body):
@@ -84,10 +98,10 @@ def strip_citations(text: str) -> tuple[str, tuple[int, ...]]:
             else:
                 numbers.append(n)
             previous, ranged = n, False
-    if not numbers:
-        return text, ()
-    pieces.append(text[position:])
-    return "".join(pieces).strip(), tuple(dict.fromkeys(numbers))
+    result = tuple(dict.fromkeys(numbers))
+    if len(_marker_cache) < 10_000:
+        _marker_cache[markers] = result
+    return result
 
 
 def parse_story(text: str, file: str) -> tuple[Story | None, list[Problem]]:
