@@ -6,6 +6,8 @@ it never talks to the other views.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
@@ -73,6 +75,7 @@ class TimelineWidget(QWidget):
         self._selection = selection
         self._builder = LayoutBuilder()
         self._layout = TimelineLayout()
+        self._folder: Path | None = None  # the folder of the layout on screen
 
         self.view_box = TimelineViewBox()
         self.axis = CalendarAxisItem("bottom")
@@ -156,11 +159,12 @@ class TimelineWidget(QWidget):
         return self._layout
 
     def _on_library_changed(self) -> None:
-        keep_view = self._layout.row_count > 0 and self._selection.library is not None and (
-            self._layout.stories and self._selection.library.folder == self._folder)
+        library = self._selection.library
+        # A reload or live update of the folder on screen keeps the zoom; another folder fits.
+        keep_view = bool(self._layout.stories) and library is not None and library.folder == self._folder
         old_range = self.view_box.viewRange()
-        self._layout = self._builder.build(self._selection.library)
-        self._folder = self._selection.library.folder if self._selection.library else None
+        self._layout = self._builder.build(library)
+        self._folder = library.folder if library is not None else None
         self.events_item.set_layout(self._layout)
         self.overview.set_layout(self._layout)
         self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
@@ -172,8 +176,6 @@ class TimelineWidget(QWidget):
         self._on_event_changed()
         self._on_source_changed()
         self._sync_lane_scroll()
-
-    _folder = None
 
     def _sync_lane_scroll(self, *_args) -> None:
         """Size and place the lane scroll bar to match the rows in view."""
