@@ -100,3 +100,8 @@ def test_range_to_the_present_ends_today():
 
 def test_two_digit_range_end_rolls_over_the_century():
     assert parse_date("1999–01") == DateSpan(date(1999, 1, 1), date(2001, 12, 31), Y)
+
+
+def test_a_winter_across_the_new_year():
+    assert parse_date("Winter 2023–24") == DateSpan(date(2023, 12, 1), date(2024, 2, 29), YP)
+    assert parse_date("Winter 2023–25") is None

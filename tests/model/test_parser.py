@@ -125,3 +125,24 @@ def test_a_range_that_cannot_be_read_is_reported():
     assert event.date_text == "Oct 1, 2020"
     assert [(p.line, p.severity) for p in problems] == [(3, Severity.WARNING)]
     assert "Sep 1, 2020" in problems[0].message
+
+
+def test_numbered_source_lists_are_read_too():
+    story, problems = parse("T\nTimeline\n2020 – a [1][2]\nReferences\n1. A paper - https://example.org/p\n"
+                            "2) Another one\n")
+    assert [(s.number, s.title, s.url) for s in story.sources] == [
+        (1, "A paper", "https://example.org/p"), (2, "Another one", None)]
+    assert problems == []
+
+
+@pytest.mark.parametrize(("line", "heading"), [
+    # A capitalised word before a lower-case noun qualifies the subject …
+    ("Death Toll Rises Above 200 in Valencia Region Emergency services in Valencia confirmed 200 deaths [1].",
+     "Death Toll Rises Above 200 in Valencia Region"),
+    # … while before a verb two capitalised words are a name.
+    ("Advertisers Flee After Antisemitic Post Controversy Elon Musk said advertisers would return [1].",
+     "Advertisers Flee After Antisemitic Post Controversy"),
+])
+def test_subject_without_title_or_article(line, heading):
+    story, _ = parse(f"T\n{line}\nTimeline\n")
+    assert story.sections[0].heading == heading

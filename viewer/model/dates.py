@@ -65,6 +65,8 @@ _CENTURY = re.compile(
 _YEAR_PART = re.compile(rf"{_PART}(?P<y>{_YEAR})")
 _MONTH_PART = re.compile(rf"{_PART}(?P<M>{_MONTH}),? (?P<y>{_YEAR})")
 _SEASON = re.compile(rf"(?P<s>spring|summer|autumn|fall|winter),? (?P<y>{_YEAR})")
+# "Winter 2023–24" (or 2023/24): the winter that starts in December 2023.
+_SPLIT_WINTER = re.compile(r"winter,? (?P<y>\d{4}) ?[–/-] ?(?P<y2>\d{2}|\d{4})")
 _QUARTER = re.compile(rf"(?:q(?P<q>[1-4])|(?P<qn>first|second|third|fourth) quarter(?: of)?),? (?P<y>{_YEAR})")
 _HALF = re.compile(rf"(?:h(?P<h>[12])|(?P<hn>first|second) half(?: of)?),? (?P<y>{_YEAR})")
 
@@ -279,6 +281,12 @@ def _parse_vague(s: str) -> DateSpan | None:
         last = calendar.monthrange(y, month)[1] if MIN_YEAR <= y <= MAX_YEAR else 31
         first_day, last_day = ((1, 10), (11, 20), (21, last))[third]
         return _span(y, month, first_day, y, month, last_day, Precision.MONTH)
+    m = _SPLIT_WINTER.fullmatch(s)
+    if m:
+        y = int(m["y"])
+        if int(m["y2"]) % 100 != (y + 1) % 100:
+            return None
+        return _span(y, 12, 1, y + 1, 2, None, Precision.YEAR_PART)
     m = _SEASON.fullmatch(s)
     if m:
         y = int(m["y"])

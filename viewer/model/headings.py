@@ -166,15 +166,33 @@ def _choose_cut(words: list[str], limit: int) -> int | None:
         seen.add(normals[i])
     if best is not None:
         return best
-    # No sign: the subject is taken to be a two-word name before the verb
-    # ("Elon Musk said", "Vint Cerf and Bob Kahn described"), or else one word,
-    # as long as a heading of three words or more remains.
-    for start in (limit - 2, limit - 1):
+    # No sign: the subject is taken to be a two-word name before a verb
+    # ("Elon Musk said", "Vint Cerf and Bob Kahn described"); before a
+    # lower-case noun it is the one word that qualifies it ("Emergency
+    # services confirmed"); always leaving a heading of three words or more.
+    verb_follows = limit < len(words) and _looks_like_verb(words[limit])
+    for start in ((limit - 2, limit - 1) if verb_follows else (limit - 1,)):
         while start >= 4 and words[start - 1] == "and":
             start -= 3
         if start in candidates and start >= 3 and limit < len(words):
             return start
     return None
+
+
+_COMMON_VERBS = frozenset(
+    "said says say told tells will would could can may might must should has have had is are was "
+    "were be been became becomes took takes made makes gave gives won wins lost loses met meets "
+    "led leads left leaves beat beats ran runs got gets began begins saw sees sent sends held holds "
+    "struck strikes rose rises fell falls hit hits set sets put puts cut cuts spent spends became "
+    "wrote writes spoke speaks went goes came comes found finds kept keeps paid pays sold sells "
+    "built builds brought brings thought thinks knew knows chose chooses drew draws grew grows".split()
+)
+
+
+def _looks_like_verb(word: str) -> bool:
+    """Whether the body's first lower-case word reads as its verb (not a noun of the subject)."""
+    word = word.rstrip(",.;:")
+    return word in _COMMON_VERBS or (word.endswith("ed") and len(word) > 4)
 
 
 def _score_start(words: list[str], i: int, verb: int, seen: set[str], normal: str) -> float:

@@ -30,7 +30,8 @@ _CITATION_NUMBER = re.compile(r"\d+|[–-]")
 _SEPARATOR = re.compile(r"\s+[–—-]+\s+|\t+")
 _FIRST_SEPARATOR = re.compile(rf"(\S.{{0,{MAX_DATE_LENGTH - 1}}}?)\s+[–—-]+\s+")
 _COLON_SEPARATOR = re.compile(r":\s+")
-_SOURCE = re.compile(r"\[(\d{1,4})\]\s*(.*)")
+# "[1] Title — url"; numbered lists ("1. Title — url", "1) …") are read too.
+_SOURCE = re.compile(r"(?:\[(\d{1,4})\]|(\d{1,4})[.)])\s*(.*)")
 # The url is the last word; the title, if any, is separated from it by a dash.
 _URL_AT_END = re.compile(r"(?:^|\s+[–—-]\s+|\s+)<?((?:https?|ftp)://\S+?|www\.\S+?)>?$", re.I)
 _HEADERS = {
@@ -288,8 +289,8 @@ class _StoryParser:
             self.problem(number, Severity.WARNING,
                          f"not a source line ('[n] title — url'): {line[:80]!r}")
             return
-        n = int(match.group(1))
-        body = match.group(2).strip()
+        n = int(match.group(1) or match.group(2))
+        body = match.group(3).strip()
         title: str | None = body or None
         url: str | None = None
         found = _URL_AT_END.search(body)
