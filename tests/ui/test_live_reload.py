@@ -145,3 +145,50 @@ def test_an_edit_made_while_the_folder_loads_is_shown(qtbot, window, story_folde
     with qtbot.waitSignal(window.loader.loaded, timeout=10000):
         window.open_folder(folder)
     qtbot.waitUntil(lambda: titles(window) == ["Story New"], timeout=3000)
+
+
+def test_a_file_added_to_an_empty_folder_while_it_loads_is_shown(qtbot, window, tmp_path, monkeypatch):
+    import viewer.ui.loading as loading
+
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    real = loading.load_folder_then_cache
+
+    def load_then_add(*args, **kwargs):
+        result = real(*args, **kwargs)
+        (folder / "late.txt").write_text(STORY.format(name="Late"), encoding="utf-8")
+        return result
+
+    monkeypatch.setattr(loading, "load_folder_then_cache", load_then_add)
+    with qtbot.waitSignal(window.loader.loaded, timeout=10000):
+        window.open_folder(folder)
+    qtbot.waitUntil(lambda: titles(window) == ["Story Late"], timeout=3000)
+
+
+def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot, live, tmp_path_factory,
+                                                                          monkeypatch):
+    import threading
+
+    import viewer.model.loader as loader
+    from PySide6.QtCore import Qt
+
+    window, folder = live
+    other = tmp_path_factory.mktemp("other")  # outside the watched folder
+    (other / "x.txt").write_text(STORY.format(name="X"), encoding="utf-8")
+    gate = threading.Event()
+    real_load_file = loader.load_file
+
+    def held_load_file(root, rel):
+        gate.wait(10)  # the other folder's load is held until the test lets it go
+        return real_load_file(root, rel)
+
+    monkeypatch.setattr(loader, "load_file", held_load_file)
+    window.open_folder(other)
+    path = folder / "a.txt"
+    with qtbot.waitSignal(window.watcher.updated, timeout=5000):
+        path.write_text(STORY.format(name="A edited"), encoding="utf-8")
+        touch_later(path)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    gate.set()
+    assert window.loader.wait()
+    assert titles(window) == ["Story A edited", "Story B"]

@@ -306,3 +306,15 @@ def test_a_huge_line_is_shown_capped_and_the_window_stays_responsive(qtbot, wind
     window.selection.select_event(EventRef("big.txt", 0))
     text = window.detail.toPlainText()
     assert "480,000 more characters" in text
+
+
+def test_right_arrow_without_a_selection_picks_an_event_in_view(qtbot, seeds_window):
+    from datetime import date
+
+    win = seeds_window
+    timeline = win.timeline
+    timeline.view_box.setXRange(date(1990, 1, 1).toordinal(), date(2010, 1, 1).toordinal(), padding=0)
+    timeline.plot.setFocus()
+    qtbot.keyClick(timeline.plot, Qt.Key.Key_Right)
+    event = win.selection.selected_event()
+    assert event is not None and event.span.end.year >= 1990 and event.span.start.year <= 2010

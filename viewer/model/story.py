@@ -184,7 +184,8 @@ class Library:
     event_count: int = field(default=-1, compare=False)
     # Size and mtime of each file as the load saw them before reading it, so
     # that whoever watches the folder notices an edit made during the load.
-    stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False, repr=False)
+    # None when the load did not scan the folder.
+    stamps: dict[str, tuple[int, int] | None] | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # Counted once: the status bar asks after every live update, and
@@ -201,18 +202,13 @@ class Library:
         # Within a file, problems in line order (whole-file ones, line None, first).
         problems = tuple(p for r in ordered.values()
                          for p in sorted(r.problems, key=lambda p: -1 if p.line is None else p.line))
-        return cls(folder=folder, stories=stories, problems=problems, results=ordered, stamps=stamps or {})
+        return cls(folder=folder, stories=stories, problems=problems, results=ordered, stamps=stamps)
 
     def with_result(self, result: FileResult) -> Library:
         """A new library with one file's result added or replaced."""
         results = dict(self.results)
         results[result.file] = result
-        return Library.from_results(self.folder, results)
-
-    def without_file(self, file: str) -> Library:
-        """A new library without the given file (a removed story)."""
-        results = {k: v for k, v in self.results.items() if k != file}
-        return Library.from_results(self.folder, results)
+        return Library.from_results(self.folder, results, self.stamps)
 
     def story(self, file: str) -> Story | None:
         """The story read from ``file`` (relative path), or None."""

@@ -123,7 +123,7 @@ class FolderWatcher(QObject):
         # The load's own stamps are the baseline, so an edit made while the
         # folder was loading shows up in the first scan; without them the
         # first scan only records what it finds.
-        self._known = dict(library.stamps) if library.stamps else None
+        self._known = dict(library.stamps) if library.stamps is not None else None
         self._start_scan()
 
     def stop(self) -> None:

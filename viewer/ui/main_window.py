@@ -264,8 +264,8 @@ class MainWindow(QMainWindow):
 
     def _on_folder_changed(self, library: Library, files: list[str]) -> None:
         """A file in the folder was added, edited, renamed or removed: show it, keep the view."""
-        if self.loader.busy:
-            return  # a full load is under way and will show the newest state
+        # Shown even while another folder loads: this one stays on screen
+        # until that load is done, and a cancelled load must not lose the edit.
         self.selection.set_library(library, keep_selection=True)
         self.problems_dialog.set_problems(library.problems)
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")

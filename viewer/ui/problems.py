@@ -39,10 +39,9 @@ class ProblemsModel(FlatTableModel):
             return None
         p = self._problems[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (p.file, "" if p.line is None else str(p.line), p.severity.value, p.message)[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip((p.file, str(p.line), p.severity.value, p.message)[column])
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = (p.file, "" if p.line is None else str(p.line), p.severity.value, p.message)[column]
+            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
         if role == Qt.ItemDataRole.EditRole:
             return (p.file, p.line or 0, p.severity.value, p.message)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:

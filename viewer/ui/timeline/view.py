@@ -340,10 +340,8 @@ class TimelineWidget(QWidget):
 
     def _first_visible_event(self) -> int | None:
         (x0, x1), (y0, y1) = self.view_box.viewRange()
-        lo, hi = self._layout.visible_range(x0, x1)
-        rows = self._layout.row[lo:hi]
-        visible = np.flatnonzero((rows >= y0) & (rows <= y1)) + lo
-        return int(visible[0]) if len(visible) else 0
+        visible = self._layout.visible_indices(x0, x1, y0, y1 - 1)
+        return int(visible[0]) if len(visible) else None
 
     def _nearest_in_other_lane(self, current: int, direction: int) -> int | None:
         layout = self._layout
