@@ -12,27 +12,12 @@ import sys
 from pathlib import Path
 
 from viewer import __version__
+from viewer.seeds import bundled_seeds_folder
 
-__all__ = ["main", "bundled_seeds_folder"]
+__all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
-
-
-def bundled_seeds_folder() -> Path | None:
-    """The sample stories shipped with the app, or None if they are not installed.
-
-    In a source checkout (and an editable install) they sit beside the
-    package; a wheel installs them under ``<prefix>/share/timeline-viewer``.
-    """
-    candidates = [
-        Path(__file__).resolve().parent.parent / "seeds",
-        Path(sys.prefix) / "share" / "timeline-viewer" / "seeds",
-    ]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    return None
 
 
 def build_parser() -> argparse.ArgumentParser:

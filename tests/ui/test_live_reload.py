@@ -94,15 +94,14 @@ def test_folder_vanishing_keeps_the_view_and_says_so(qtbot, live):
     assert titles(window) == ["Story A", "Story B"]
 
 
-def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder, tmp_path,
-                                                     monkeypatch):
+def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder,
+                                                     tmp_path_factory, monkeypatch):
     import viewer.model.loader as loader
     from PySide6.QtCore import Qt
 
     first = story_folder({"a.txt": STORY.format(name="A")})
     open_folder(window, first)
-    big = tmp_path / "big"
-    big.mkdir()
+    big = tmp_path_factory.mktemp("big")  # outside the folder on screen, which is watched
     for i in range(3000):
         (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
     read = []

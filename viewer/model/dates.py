@@ -286,14 +286,13 @@ def _parse_vague(s: str) -> DateSpan | None:
         y = int(m["y"])
         if int(m["y2"]) % 100 != (y + 1) % 100:
             return None
-        return _span(y, 12, 1, y + 1, 2, None, Precision.YEAR_PART)
+        return _winter(y)
     m = _SEASON.fullmatch(s)
     if m:
         y = int(m["y"])
         season = m["s"]
         if season == "winter":
-            # Winter 2021 is the winter that begins in December 2021.
-            return _span(y, 12, 1, y + 1, 2, None, Precision.YEAR_PART)
+            return _winter(y)
         first = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9}[season]
         return _span(y, first, 1, y, first + 2, None, Precision.YEAR_PART)
     m = _QUARTER.fullmatch(s)
@@ -307,6 +306,11 @@ def _parse_vague(s: str) -> DateSpan | None:
         y = int(m["y"])
         return _span(y, 6 * h - 5, 1, y, 6 * h, None, Precision.YEAR_PART)
     return None
+
+
+def _winter(year: int) -> DateSpan | None:
+    """Winter ``year`` is the winter that begins in December of that year."""
+    return _span(year, 12, 1, year + 1, 2, None, Precision.YEAR_PART)
 
 
 def _part_of(first: int, last: int, part: str | None, precision: Precision) -> DateSpan | None:
@@ -448,7 +452,7 @@ def _cal_to_span(c: _Cal) -> DateSpan | None:
 
 _DEFAULT_A = datetime(2000, 1, 1)
 _DEFAULT_B = datetime(2001, 2, 2)
-_HAS_LETTER_OR_DIGIT = re.compile(r"\d")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _parse_with_dateutil(s: str) -> _Cal | None:
@@ -457,7 +461,7 @@ def _parse_with_dateutil(s: str) -> _Cal | None:
     Parsing twice with two different defaults tells which parts the text gave:
     a part that follows the default was not written, and must not be invented.
     """
-    if not _HAS_LETTER_OR_DIGIT.search(s) or len(s) > 40:
+    if not _HAS_DIGIT.search(s) or len(s) > 40:
         return None
     from dateutil import parser as du_parser
 

@@ -159,10 +159,6 @@ class Story:
                 return candidate
         return None
 
-    def events_citing(self, number: int) -> tuple[Event, ...]:
-        """Every event of the story that cites source ``number``, in file order."""
-        return tuple(e for e in self.events if number in e.citations)
-
 
 @dataclass(frozen=True, slots=True)
 class FileResult:

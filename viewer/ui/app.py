@@ -75,7 +75,7 @@ def initial_folder(settings: QSettings, requested: Path | None) -> Path | None:
     last = settings.value("lastFolder")
     if last and Path(str(last)).is_dir():
         return Path(str(last))
-    from viewer.cli import bundled_seeds_folder
+    from viewer.seeds import bundled_seeds_folder
 
     return bundled_seeds_folder()
 

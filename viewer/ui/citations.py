@@ -17,8 +17,7 @@ from PySide6.QtWidgets import (
 from viewer.model import Story
 from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.table_model import FlatTableModel
-from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip
-from viewer.ui.timeline.events_item import short_label
+from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, short_label
 
 SAFE_SCHEMES = ("http", "https")
 

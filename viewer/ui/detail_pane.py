@@ -8,7 +8,6 @@ browser never follows links or loads resources by itself: a story containing
 from __future__ import annotations
 
 import html
-import re
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
@@ -108,11 +107,3 @@ def story_html(story: Story) -> str:
         heading = f"<b>{html.escape(capped(section.heading, TITLE_CHARS))}</b><br>" if section.heading else ""
         parts.append(f"<p>{heading}{html.escape(capped(section.body))} {_citation_links(section.citations)}</p>")
     return "".join(parts)
-
-
-_TAGS = re.compile(r"<[^>]+>")
-
-
-def plain_text_of(html_text: str) -> str:
-    """What a reader sees of some rich text (for tests and accessibility)."""
-    return html.unescape(_TAGS.sub("", html_text))

@@ -54,7 +54,7 @@ def export_folder_image(folder: Path, out: Path) -> int:
     configure_application(app)
     library = load_folder(folder)
     selection = SelectionState()
-    widget = TimelineWidget(selection, export_mode=True)
+    widget = TimelineWidget(selection)
     selection.set_library(library)
     rows = widget.timeline_layout.row_count
     height = min(max(360, 90 + rows * ROW_PX), 4000)

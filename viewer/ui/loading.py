@@ -27,14 +27,12 @@ class _Signals(QObject):
     progress = Signal(int, int, int)  # generation, done, total
     finished = Signal(int, object, object)  # generation, Library, the function that writes the cache
     failed = Signal(int, str)  # generation, message
-    cancelled = Signal(int)
 
 
 class _LoadTask(QRunnable):
     def __init__(self, generation: int, folder: Path, signals: _Signals, cancel: threading.Event,
                  cache=None) -> None:
         super().__init__()
-        self.setAutoDelete(True)
         self._generation = generation
         self._folder = folder
         self._signals = signals
@@ -51,8 +49,8 @@ class _LoadTask(QRunnable):
                 cache=self._cache,
             )
         except LoadCancelled:
-            self._signals.cancelled.emit(generation)
-        except (OSError, NotADirectoryError) as exc:
+            pass  # cancel() has told the window already
+        except OSError as exc:
             self._signals.failed.emit(generation, f"Cannot open {self._folder}: {exc}")
         except Exception as exc:  # noqa: BLE001 — a bug must reach the user, not kill the worker silently
             self._signals.failed.emit(generation, f"Loading {self._folder} failed: {exc!r}")
@@ -65,7 +63,6 @@ class _CallTask(QRunnable):
 
     def __init__(self, function) -> None:
         super().__init__()
-        self.setAutoDelete(True)
         self._function = function
 
     def run(self) -> None:
@@ -100,12 +97,10 @@ class FolderLoader(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.finished.connect(self._on_finished)
         self._signals.failed.connect(self._on_failed)
-        self._signals.cancelled.connect(self._on_cancelled)
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._cache = cache
         self._pending_cache_write = None
-        self.folder: Path | None = None
 
     @property
     def busy(self) -> bool:
@@ -117,7 +112,6 @@ class FolderLoader(QObject):
         self.cancel()
         self._generation += 1
         self._cancel = threading.Event()
-        self.folder = folder
         self.started.emit(folder)
         self._pool.start(_LoadTask(self._generation, folder, self._signals, self._cancel, self._cache))
 
@@ -160,6 +154,3 @@ class FolderLoader(QObject):
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
             self.failed.emit(message)
-
-    def _on_cancelled(self, generation: int) -> None:
-        pass  # cancel() already told the window

@@ -68,7 +68,6 @@ class MainWindow(QMainWindow):
         self.watcher.folder_missing.connect(self._on_folder_missing)
         self.watcher.failed.connect(self._on_folder_missing)
         self.folder: Path | None = None
-        self._reloading = False
 
         self.timeline = TimelineWidget(self.selection)
         self.detail = EventDetailPane(self.selection)
@@ -197,7 +196,6 @@ class MainWindow(QMainWindow):
             self.recent.remove(folder)
             self.show_message(QMessageBox.Icon.Warning, f"The folder {folder} does not exist any more.")
             return
-        self._reloading = self.folder is not None and folder.resolve() == self.folder
         self.loader.load(folder.resolve())
 
     def choose_folder(self) -> None:

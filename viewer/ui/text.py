@@ -14,6 +14,7 @@ import html
 SHOWN_CHARS = 20_000
 TITLE_CHARS = 400
 TOOLTIP_CHARS = 1_500
+LABEL_CHARS = 48
 
 
 def capped(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -26,3 +27,11 @@ def capped(text: str, limit: int = SHOWN_CHARS) -> str:
 def plain_tooltip(text: str) -> str:
     """A tooltip that shows ``text`` literally, even if it looks like markup."""
     return f"<p>{html.escape(capped(text, TOOLTIP_CHARS))}</p>"
+
+
+def short_label(text: str) -> str:
+    """The start of an event's text, cut at a word, for a label on the plot."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    cut = text.rfind(" ", 0, LABEL_CHARS)
+    return text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…"

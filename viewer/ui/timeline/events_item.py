@@ -30,9 +30,9 @@ from PySide6.QtGui import (
 )
 
 from viewer.model import describe_span
-from viewer.ui.text import TOOLTIP_CHARS, capped
+from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, short_label
 from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, major_ticks
-from viewer.ui.timeline.layout import DAY_INDEX, PRECISIONS, TimelineLayout
+from viewer.ui.timeline.layout import DAY_RANK, TimelineLayout
 
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau), one per story.
 STORY_COLOURS = [
@@ -40,7 +40,8 @@ STORY_COLOURS = [
     "#1F77B4", "#BCBD22", "#17BECF", "#9467BD",
 ]
 # Vaguer dates are drawn fainter: a reader sees at a glance what is exact.
-PRECISION_ALPHA = {"day": 255, "month": 210, "year-part": 175, "year": 140, "decade": 105, "century": 80}
+# By Precision.rank: day, month, part of a year, year, decade, century.
+PRECISION_ALPHA = (255, 210, 175, 140, 105, 80)
 SELECTED_COLOUR = QColor("#111111")
 HIGHLIGHT_COLOUR = QColor("#FFB000")
 TITLE_BAND = QColor(0, 0, 0, 14)
@@ -50,16 +51,7 @@ DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 MAX_LABELS = 600
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
-LABEL_CHARS = 48
 MIN_ELIDED_PX = 70  # less room than this: no label rather than "Th…"
-
-
-def short_label(text: str) -> str:
-    """The start of an event's text, cut at a word, for a label on the plot."""
-    if len(text) <= LABEL_CHARS:
-        return text
-    cut = text.rfind(" ", 0, LABEL_CHARS)
-    return text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…"
 
 
 class EventsItem(pg.GraphicsObject):
@@ -150,7 +142,7 @@ class EventsItem(pg.GraphicsObject):
         brush = self._brushes.get(key)
         if brush is None:
             colour = QColor(self._colours[key[0]])
-            colour.setAlpha(PRECISION_ALPHA[PRECISIONS[precision].value])
+            colour.setAlpha(PRECISION_ALPHA[precision])
             brush = QBrush(colour)
             self._brushes[key] = brush
         return brush
@@ -172,7 +164,6 @@ class EventsItem(pg.GraphicsObject):
         top, bottom = view.top(), view.bottom()
         painter.save()
         painter.resetTransform()
-        device = painter.viewport() if painter.device() is not None else None
         row_px = abs(sy)
         self._paint_lanes(painter, layout, top, bottom, sx, sy, dx, dy, left, right, row_px)
         self._paint_grid(painter, sx, dx, left, right, top * sy + dy, bottom * sy + dy)
@@ -192,7 +183,6 @@ class EventsItem(pg.GraphicsObject):
                                "No dated events" + (f": {len(layout.undated)} undated, listed at the right"
                                                     if layout.undated else ""))
         self._last_paint_counts = (len(index), labels)
-        del device
         painter.restore()
 
     def _paint_notice(self, painter: QPainter, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
@@ -240,7 +230,7 @@ class EventsItem(pg.GraphicsObject):
             title = self._titles.get(lane)
             if title is None:
                 story = layout.stories[lane]
-                title = QStaticText(capped(story.title, 300))
+                title = QStaticText(capped(story.title, TITLE_CHARS))
                 title.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
                 title.prepare(font=self._title_font)
                 self._titles[lane] = title
@@ -262,7 +252,7 @@ class EventsItem(pg.GraphicsObject):
         width = px1 - px0
         narrow = width < NARROW_PX
         mark = min(MARK_PX, row_px * 0.7)
-        bar_h = max(2.0, min(row_px * 0.45, 14.0))
+        bar_h = _bar_height(row_px)
 
         # Wide bars: drawn as bars, never clustered (sub-rows keep them apart).
         wide = np.flatnonzero(~narrow)
@@ -298,7 +288,7 @@ class EventsItem(pg.GraphicsObject):
                 i = int(index[k])
                 painter.setPen(outline)
                 painter.setBrush(self._brush(int(layout.story[i]), int(layout.precision[i])))
-                if int(layout.precision[i]) == DAY_INDEX:
+                if int(layout.precision[i]) == DAY_RANK:
                     painter.drawPolygon(_diamond(centres[s], y, mark))
                 else:
                     w = max(float(width[k]), 4.0)
@@ -385,6 +375,8 @@ class EventsItem(pg.GraphicsObject):
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(font=self._label_font)
             cached = (static, static.size().width())
+            if len(self._labels) > 20_000:
+                self._labels.clear()  # panning across 100,000 events must not keep them all
             self._labels[i] = cached
         return cached
 
@@ -492,7 +484,7 @@ class EventsItem(pg.GraphicsObject):
                 c = (x0 + x1) / 2
                 painter.drawEllipse(QPointF(c, y), mark * 0.8, mark * 0.8)
             else:
-                h = max(4.0, min(row_px * 0.45, 14.0)) + 6
+                h = _bar_height(row_px) + 6
                 painter.drawRoundedRect(QRectF(x0 - 3, y - h / 2, x1 - x0 + 6, h), 3, 3)
 
     # --- hit testing -------------------------------------------------------
@@ -560,11 +552,16 @@ class EventsItem(pg.GraphicsObject):
                 f"<p style='margin:0 0 6px 0; max-width:420px'><b>{html.escape(event.date_text)}</b>"
                 f" <span style='color:#666'>({html.escape(span)})</span><br>"
                 f"{html.escape(capped(event.text, TOOLTIP_CHARS))}<br>"
-                f"<i style='color:#666'>{html.escape(capped(story.title, 300))}</i></p>"
+                f"<i style='color:#666'>{html.escape(capped(story.title, TITLE_CHARS))}</i></p>"
             )
         if len(hits) > 5:
             parts.append(f"<p>… and {len(hits) - 5} more: click to zoom in</p>")
         return "".join(parts)
+
+
+def _bar_height(row_px: float) -> float:
+    """How tall a bar is drawn in a row of ``row_px`` pixels (its outline follows it)."""
+    return max(2.0, min(row_px * 0.45, 14.0))
 
 
 def _coverage_lut() -> np.ndarray:

@@ -20,9 +20,7 @@ import numpy as np
 
 from viewer.model import Event, Library, Precision, Story
 
-PRECISIONS = list(Precision)
-PRECISION_INDEX = {p: i for i, p in enumerate(PRECISIONS)}
-DAY_INDEX = PRECISION_INDEX[Precision.DAY]
+DAY_RANK = Precision.DAY.rank
 
 
 @dataclass
@@ -33,7 +31,7 @@ class TimelineLayout:
         x0: start of each event (day ordinal, float).
         x1: end of each event, exclusive (the day after the last day).
         row: the event's row (y), an int.
-        precision: index into ``PRECISIONS``.
+        precision: ``Precision.rank`` of each event (0 for a day).
         story: index of the event's story in ``stories``.
         event: index of the event in its story's events.
         end_max: running maximum of ``x1`` in start order, for culling long
@@ -246,7 +244,7 @@ class LayoutBuilder:
         layout.story_index = built.story_index
         layout.lane_row = lane_row
         layout.lane_rows = lane_rows
-        layout.undated = [(si, ei) for si, lane in enumerate(lanes) if lane.undated for ei in lane.undated]
+        layout.undated = [(si, ei) for si, lane in enumerate(lanes) for ei in lane.undated]
         return layout
 
 
@@ -291,7 +289,7 @@ def _lane_pieces(story: Story) -> _LanePieces:
     return _LanePieces(
         x0=np.array(starts, dtype=np.float64),
         x1=np.array(ends, dtype=np.float64),
-        precision=np.array([PRECISION_INDEX[span.precision] for _, span in dated], dtype=np.int8),
+        precision=np.array([span.precision.rank for _, span in dated], dtype=np.int8),
         event=np.array([i for i, _ in dated], dtype=np.int32),
         sub_row=np.array(rows, dtype=np.int32),
         sub_rows=max(1, row_count),

@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.ui.selection import EventRef, SelectionState
-from viewer.ui.text import plain_tooltip
+from viewer.ui.text import plain_tooltip, short_label
 from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
-from viewer.ui.timeline.events_item import EventsItem, short_label
+from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
 from viewer.ui.timeline.overview import OverviewStrip
 
@@ -67,11 +67,9 @@ class TimelineViewBox(pg.ViewBox):
 class TimelineWidget(QWidget):
     """The plot of every story's lane, plus the list of undated events beside it."""
 
-    def __init__(self, selection: SelectionState, parent: QWidget | None = None,
-                 export_mode: bool = False) -> None:
+    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timeline")
-        self._export_mode = export_mode
         self._selection = selection
         self._builder = LayoutBuilder()
         self._layout = TimelineLayout()
@@ -149,7 +147,6 @@ class TimelineWidget(QWidget):
         selection.library_changed.connect(self._on_library_changed)
         selection.event_changed.connect(self._on_event_changed)
         selection.source_changed.connect(self._on_source_changed)
-        selection.story_changed.connect(self._on_source_changed)
 
     # --- observing the selection ------------------------------------------
 
