@@ -337,7 +337,7 @@ def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileRe
         numbers = iter(range(len(stories)))  # stories are numbered in file order
         return [-1 if story is None else next(numbers) for story in column]
 
-    tables = {
+    tables: dict[str, dict[str, list[Any]]] = {
         "files": {
             "file": list(entries),
             "size": [stamp[0] for stamp in entries.values()],
@@ -528,7 +528,7 @@ def _build(cls: type, columns: Mapping[str, Iterable[Any]], rows: int) -> list[A
     ``__post_init__``). Here a ``map`` over the slot descriptor's setter fills
     one field of every instance at a time, in C, about twice as fast.
     """
-    instances = list(map(object.__new__, repeat(cls, rows)))
+    instances: list[Any] = list(map(object.__new__, repeat(cls, rows)))
     for name, stored, default, setter in _setters(cls):
         values = columns[name] if stored else repeat(default, rows)
         deque(map(setter, instances, values), maxlen=0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from viewer.model.dates import YearlessDate, parse_date
+from viewer.model.decoding import split_lines
 from viewer.model.story import DateSpan, Event, Problem, Section, Severity, Source, Story
 
 __all__ = ["parse_story", "strip_citations", "MAX_DATE_LENGTH"]
@@ -117,8 +118,6 @@ def parse_story(text: str, file: str) -> tuple[Story | None, list[Problem]]:
         The story (None only when the text has no non-blank line) and every
         problem found, each with its 1-based line number.
     """
-    from viewer.model.decoding import split_lines
-
     return _StoryParser(file).parse(split_lines(text))
 
 

@@ -177,7 +177,7 @@ class Library:
     stories: tuple[Story, ...] = ()
     problems: tuple[Problem, ...] = ()
     results: dict[str, FileResult] = field(default_factory=dict, compare=False, repr=False)
-    event_count: int = field(default=-1, compare=False)
+    event_count: int = field(init=False, compare=False)
     # Size and mtime of each file as the load saw them before reading it, so
     # that whoever watches the folder notices an edit made during the load.
     # None when the load did not scan the folder.
@@ -186,8 +186,7 @@ class Library:
     def __post_init__(self) -> None:
         # Counted once: the status bar asks after every live update, and
         # summing 10,000 stories each time costs milliseconds.
-        if self.event_count < 0:
-            object.__setattr__(self, "event_count", sum(len(s.events) for s in self.stories))
+        object.__setattr__(self, "event_count", sum(len(s.events) for s in self.stories))
 
     @classmethod
     def from_results(cls, folder: Path, results: dict[str, FileResult],

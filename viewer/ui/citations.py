@@ -7,6 +7,9 @@ only when the user activates them, and only http and https.
 
 from __future__ import annotations
 
+from collections import Counter
+from itertools import chain
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
@@ -22,12 +25,23 @@ from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, short_label
 SAFE_SCHEMES = ("http", "https")
 
 
-def is_safe_url(url: str | None) -> bool:
-    """Only web pages may be opened from a story file: no file:, javascript: or others."""
+def web_url(url: str | None) -> QUrl | None:
+    """The url as a web address to open, or None when it is not one.
+
+    Only web pages may be opened from a story file: no file:, javascript: or
+    anything else; a bare ``www.…`` address is taken as https.
+    """
     if not url:
-        return False
+        return None
     parsed = QUrl(url if "://" in url else f"https://{url}")
-    return parsed.isValid() and parsed.scheme().lower() in SAFE_SCHEMES and bool(parsed.host())
+    if parsed.isValid() and parsed.scheme().lower() in SAFE_SCHEMES and parsed.host():
+        return parsed
+    return None
+
+
+def is_safe_url(url: str | None) -> bool:
+    """Whether ``url`` would be opened (see ``web_url``)."""
+    return web_url(url) is not None
 
 
 class SourcesModel(FlatTableModel):
@@ -38,17 +52,13 @@ class SourcesModel(FlatTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._story: Story | None = None
-        self._counts: dict[int, int] = {}
+        self._counts: Counter[int] = Counter()
 
     def set_story(self, story: Story | None) -> None:
         """Show another story's sources."""
         self.beginResetModel()
         self._story = story
-        self._counts = {}
-        if story is not None:
-            for event in story.events:
-                for n in event.citations:
-                    self._counts[n] = self._counts.get(n, 0) + 1
+        self._counts = Counter(chain.from_iterable(e.citations for e in story.events)) if story else Counter()
         self.endResetModel()
 
     def row_count(self) -> int:
@@ -185,9 +195,9 @@ class CitationsPanel(QWidget):
         story = self._selection.story
         if story is None or not index.isValid():
             return
-        url = story.sources[index.row()].url
-        if is_safe_url(url):
-            QDesktopServices.openUrl(QUrl(url if "://" in url else f"https://{url}"))
+        url = web_url(story.sources[index.row()].url)
+        if url is not None:
+            QDesktopServices.openUrl(url)
 
     def _on_citing_clicked(self, item: QListWidgetItem) -> None:
         story = self._selection.story

@@ -22,7 +22,7 @@ _CITE_SCHEME = "cite"
 class _OfflineBrowser(QTextBrowser):
     """A QTextBrowser that never loads anything: no images, no stylesheets."""
 
-    def loadResource(self, kind: int, name: QUrl):  # noqa: N802 (Qt API)
+    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 (Qt API)
         """Refuse every resource; our own HTML references none."""
         return None
 
@@ -67,8 +67,13 @@ def _page(body: str) -> str:
     return f"<html><body style='font-size:10.5pt'>{body}</body></html>"
 
 
+def _citation_link(number: int) -> str:
+    """A link that selects source ``number`` in the citations list when clicked."""
+    return f"<a href='{_CITE_SCHEME}:{number}'>[{number}]</a>"
+
+
 def _citation_links(citations: tuple[int, ...]) -> str:
-    return " ".join(f"<a href='{_CITE_SCHEME}:{n}'>[{n}]</a>" for n in citations)
+    return " ".join(map(_citation_link, citations))
 
 
 def event_html(story: Story, event: Event) -> str:
@@ -81,7 +86,7 @@ def event_html(story: Story, event: Event) -> str:
         for n in event.citations:
             source = story.source(n)
             title = html.escape(capped(source.title, TITLE_CHARS)) if source and source.title else "<i>untitled source</i>"
-            rows.append(f"<li><a href='{_CITE_SCHEME}:{n}'>[{n}]</a> {title}</li>")
+            rows.append(f"<li>{_citation_link(n)} {title}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
     return (
         f"<p style='color:#555; margin-bottom:2px'>{html.escape(capped(story.title, TITLE_CHARS))}</p>"

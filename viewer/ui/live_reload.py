@@ -21,6 +21,7 @@ from pathlib import Path
 from PySide6.QtCore import QFileSystemWatcher, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from viewer.model import FileResult, Library, Problem, Severity, load_file
+from viewer.model.cache import FileStamp
 from viewer.model.loader import scan_story_files
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ class _Signals(QObject):
 class _RescanTask(QRunnable):
     """Stat the tree; parse the files whose stamp differs from the known one."""
 
-    def __init__(self, generation: int, folder: Path, known: dict | None, signals: _Signals) -> None:
+    def __init__(self, generation: int, folder: Path, known: dict[str, FileStamp | None] | None,
+                 signals: _Signals) -> None:
         super().__init__()
         self._generation = generation
         self._folder = folder
@@ -104,7 +106,7 @@ class FolderWatcher(QObject):
         self._deadline.timeout.connect(self._rescan)
         self._generation = 0
         self._library: Library | None = None
-        self._known: dict | None = None
+        self._known: dict[str, FileStamp | None] | None = None
         self._good: dict[str, FileResult] = {}
         self._running = 0  # scans started and not yet reported
         self._pending = False
@@ -164,20 +166,21 @@ class FolderWatcher(QObject):
         known = dict(self._known) if self._known is not None else None
         self._pool.start(_RescanTask(self._generation, self._library.folder, known, self._signals))
 
-    def _on_scanned(self, generation: int, stamps: dict, results: dict[str, FileResult], dirs: list[str]) -> None:
+    def _scan_finished(self) -> None:
+        """One scan is done; start the one asked for while it ran, if any."""
         self._running -= 1
-        if generation != self._generation or self._library is None:
-            if self._pending and not self._running and self._library is not None:
-                self._start_scan()
-            return
-        removed = [] if self._known is None else [rel for rel in self._known if rel not in stamps]
-        self._known = dict(stamps)
-        self._update_watches(stamps, dirs)
-        changed = sorted(set(results) | set(removed))
-        if changed:
-            self._apply(results, removed)
-        if self._pending and not self._running:
+        if self._pending and not self._running and self._library is not None:
             self._start_scan()
+
+    def _on_scanned(self, generation: int, stamps: dict[str, FileStamp | None],
+                    results: dict[str, FileResult], dirs: list[str]) -> None:
+        if generation == self._generation and self._library is not None:
+            removed = [] if self._known is None else [rel for rel in self._known if rel not in stamps]
+            self._known = dict(stamps)
+            self._update_watches(stamps, dirs)
+            if results or removed:
+                self._apply(results, removed)
+        self._scan_finished()
 
     def _apply(self, results: dict[str, FileResult], removed: list[str]) -> None:
         library = self._library
@@ -198,9 +201,9 @@ class FolderWatcher(QObject):
                 self._good[rel] = result
             merged[rel] = result
         self._library = Library.from_results(library.folder, merged)
-        self.updated.emit(self._library, sorted(set(results) | set(removed)))
+        self.updated.emit(self._library, sorted([*results, *removed]))
 
-    def _update_watches(self, stamps: dict, dirs: list[str]) -> None:
+    def _update_watches(self, stamps: dict[str, FileStamp | None], dirs: list[str]) -> None:
         root = os.fspath(self._library.folder) if self._library is not None else ""
         wanted = set(dirs) | {os.path.join(root, rel) for rel in stamps}
         current = set(self._watcher.files()) | set(self._watcher.directories())
@@ -215,14 +218,13 @@ class FolderWatcher(QObject):
             self._unwatchable.update(self._watcher.addPaths(new))
 
     def _on_failed(self, generation: int, message: str) -> None:
-        self._running -= 1
         if generation == self._generation:
             self.failed.emit(message)
+        self._scan_finished()
 
     def _on_missing(self, generation: int) -> None:
-        self._running -= 1
-        if generation != self._generation or self._library is None:
-            return
-        self.folder_missing.emit(
-            f"The folder {self._library.folder} was removed or renamed; "
-            "the timeline shows the last version that was read.")
+        if generation == self._generation and self._library is not None:
+            self.folder_missing.emit(
+                f"The folder {self._library.folder} was removed or renamed; "
+                "the timeline shows the last version that was read.")
+        self._scan_finished()

@@ -65,8 +65,8 @@ class MainWindow(QMainWindow):
         self.loader = FolderLoader(self, cache=cache)
         self.watcher = FolderWatcher(self)
         self.watcher.updated.connect(self._on_folder_changed)
-        self.watcher.folder_missing.connect(self._on_folder_missing)
-        self.watcher.failed.connect(self._on_folder_missing)
+        self.watcher.folder_missing.connect(self._show_watch_problem)
+        self.watcher.failed.connect(self._show_watch_problem)
         self.folder: Path | None = None
 
         self.timeline = TimelineWidget(self.selection)
@@ -193,8 +193,11 @@ class MainWindow(QMainWindow):
         """Load a folder in the background; the current one stays until it is ready."""
         folder = Path(folder).expanduser()
         if not folder.is_dir():
+            # Gone since it was chosen (or listed in Open Recent): say so, and forget it.
             self.recent.remove(folder)
-            self.show_message(QMessageBox.Icon.Warning, f"The folder {folder} does not exist any more.")
+            self.message.setText(f"{folder} no longer exists; removed from Open Recent.")
+            self.show_message(QMessageBox.Icon.Information,
+                              f"The folder {folder} no longer exists.\nIt was removed from Open Recent.")
             return
         self.loader.load(folder.resolve())
 
@@ -225,12 +228,6 @@ class MainWindow(QMainWindow):
 
     def open_recent(self, folder: Path) -> None:
         """Open a folder from the recent list; a vanished one is removed with a message."""
-        if not folder.is_dir():
-            self.recent.remove(folder)
-            self.message.setText(f"{folder} no longer exists; removed from Open Recent.")
-            self.show_message(QMessageBox.Icon.Information,
-                              f"The folder {folder} no longer exists.\nIt was removed from Open Recent.")
-            return
         self.open_folder(folder)
 
     def _on_load_started(self, folder: Path) -> None:
@@ -270,7 +267,7 @@ class MainWindow(QMainWindow):
         self.message.setStyleSheet("")
         self.message.setText(f"Updated from disk: {shown}")
 
-    def _on_folder_missing(self, message: str) -> None:
+    def _show_watch_problem(self, message: str) -> None:
         self.message.setStyleSheet("color: #B00020; font-weight: bold")
         self.message.setText(message)
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from viewer.model import Problem
+from viewer.model import Problem, Severity
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import plain_tooltip
+
+
+_ERROR_COLOUR = QColor("#B00020")
+_WARNING_COLOUR = QColor("#8A5A00")
 
 
 class ProblemsModel(FlatTableModel):
@@ -45,9 +50,7 @@ class ProblemsModel(FlatTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return (p.file, p.line or 0, p.severity.value, p.message)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            from PySide6.QtGui import QColor
-
-            return QColor("#B00020") if p.severity.value == "error" else QColor("#8A5A00")
+            return _ERROR_COLOUR if p.severity is Severity.ERROR else _WARNING_COLOUR
         return None
 
 
@@ -87,7 +90,7 @@ class ProblemsDialog(QDialog):
     def set_problems(self, problems: tuple[Problem, ...]) -> None:
         """Show the problems of the folder on screen."""
         self.model.set_problems(problems)
-        errors = sum(1 for p in problems if p.severity.value == "error")
+        errors = sum(1 for p in problems if p.severity is Severity.ERROR)
         self.summary.setText(
             f"{_count(len(problems), 'problem')} ({_count(errors, 'error')}, "
             f"{_count(len(problems) - errors, 'warning')}). "

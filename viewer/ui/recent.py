@@ -19,9 +19,9 @@ class RecentFolders:
     def folders(self) -> list[Path]:
         """Newest first."""
         value = self._settings.value(_KEY, [])
-        if isinstance(value, str):
-            value = [value]
-        return [Path(v) for v in (value or []) if v]
+        # INI files hand back a one-item list as a plain string.
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        return [Path(str(v)) for v in items if v]
 
     def _store(self, folders: list[Path]) -> None:
         self._settings.setValue(_KEY, [str(f) for f in folders[:MAX_RECENT]])
