@@ -8,6 +8,7 @@ and the image export import their Qt modules only when they are asked for.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -79,7 +80,13 @@ def _export_json(folder: Path) -> int:
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")
-    write_json(library, out)
+    try:
+        write_json(library, out)
+        out.flush()
+    except BrokenPipeError:
+        # The reader went away (`… | head`): not an error of ours; silence the
+        # flush Python would attempt at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_OK
 
 
