@@ -8,12 +8,18 @@ import threading
 import traceback
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from viewer import __version__
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from PySide6.QtCore import QMessageLogContext
 
 log = logging.getLogger("viewer")
 
@@ -47,12 +53,12 @@ def model_cache_dir() -> Path:
 def install_error_reporting() -> None:
     """Log Qt warnings, and show one dialog for an unexpected Python error instead of dying."""
 
-    def on_qt_message(kind: QtMsgType, context, message: str) -> None:
+    def on_qt_message(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         level = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
                  QtMsgType.QtWarningMsg: logging.WARNING}.get(kind, logging.ERROR)
         log.log(level, "Qt: %s", message)
 
-    def on_exception(kind, value, tb) -> None:
+    def on_exception(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         text = "".join(traceback.format_exception(kind, value, tb))
         log.error("Unexpected error:\n%s", text)
         app = QApplication.instance()

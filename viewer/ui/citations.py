@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import chain
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -21,6 +22,9 @@ from viewer.model import Story
 from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, short_label
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -49,7 +53,7 @@ class SourcesModel(FlatTableModel):
 
     COLUMNS = ("#", "Title", "URL", "Events")
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._story: Story | None = None
         self._counts: Counter[int] = Counter()
@@ -65,7 +69,7 @@ class SourcesModel(FlatTableModel):
         """One row per source."""
         return len(self._story.sources) if self._story is not None else 0
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Plain-text cells (never interpreted as markup by the view)."""
         if not index.isValid() or self._story is None:
             return None

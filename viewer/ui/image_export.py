@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 EXPORT_WIDTH = 1800
 ROW_PX = 26
 
 
-def render_widget(widget, out: Path) -> bool:
+def render_widget(widget: QWidget, out: Path) -> bool:
     """Save what ``widget`` shows as PNG (pixels) or SVG (vectors, with an image for dense parts).
 
     Returns:

@@ -11,11 +11,17 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from viewer.model import Library, LoadCancelled
 from viewer.model.loader import load_folder_then_cache
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from viewer.model.cache import ModelCache
 
 
 log = logging.getLogger(__name__)
@@ -31,7 +37,7 @@ class _Signals(QObject):
 
 class _LoadTask(QRunnable):
     def __init__(self, generation: int, folder: Path, signals: _Signals, cancel: threading.Event,
-                 cache=None) -> None:
+                 cache: ModelCache | None = None) -> None:
         super().__init__()
         self._generation = generation
         self._folder = folder
@@ -61,7 +67,7 @@ class _LoadTask(QRunnable):
 class _CallTask(QRunnable):
     """Run one function in the pool (writing the cache after the window is drawn)."""
 
-    def __init__(self, function) -> None:
+    def __init__(self, function: Callable[[], None]) -> None:
         super().__init__()
         self._function = function
 
@@ -89,7 +95,7 @@ class FolderLoader(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, parent: QObject | None = None, cache=None) -> None:
+    def __init__(self, parent: QObject | None = None, cache: ModelCache | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -100,7 +106,7 @@ class FolderLoader(QObject):
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._cache = cache
-        self._pending_cache_write = None
+        self._pending_cache_write: Callable[[], None] | None = None
 
     @property
     def busy(self) -> bool:
@@ -130,7 +136,7 @@ class FolderLoader(QObject):
         if generation == self._generation and self._cancel is not None:
             self.progress.emit(done, total)
 
-    def _on_finished(self, generation: int, library: Library, write_cache) -> None:
+    def _on_finished(self, generation: int, library: Library, write_cache: Callable[[], None]) -> None:
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
             self.loaded.emit(library)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
@@ -26,6 +27,11 @@ from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
 from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.timeline.view import TimelineWidget
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from viewer.model.cache import ModelCache
 
 APP_TITLE = "Timeline Viewer"
 
@@ -55,7 +61,7 @@ to zoom in).</p>
 class MainWindow(QMainWindow):
     """The application window for one folder of story files at a time."""
 
-    def __init__(self, settings: QSettings | None = None, cache=None) -> None:
+    def __init__(self, settings: QSettings | None = None, cache: ModelCache | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -127,7 +133,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, QKeySequence.StandardKey):
             # Every binding the platform has for it (Refresh is F5 and Ctrl+R on Linux).

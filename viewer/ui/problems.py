@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
@@ -9,6 +11,9 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, Q
 from viewer.model import Problem, Severity
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import plain_tooltip
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
 
 
 _ERROR_COLOUR = QColor("#B00020")
@@ -20,7 +25,7 @@ class ProblemsModel(FlatTableModel):
 
     COLUMNS = ("File", "Line", "Severity", "Message")
 
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._problems: tuple[Problem, ...] = ()
 
@@ -38,7 +43,7 @@ class ProblemsModel(FlatTableModel):
         """One row per problem."""
         return len(self._problems)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> str | int | QColor | None:
         """Cells; the line sorts as a number (``EditRole``)."""
         if not index.isValid() or not 0 <= index.row() < len(self._problems):
             return None

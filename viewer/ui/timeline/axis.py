@@ -134,11 +134,11 @@ def tick_label(ordinal: float, level: TickLevel) -> str:
 class CalendarAxisItem(pg.AxisItem):
     """Bottom axis labelling day ordinals as centuries down to days."""
 
-    def __init__(self, orientation: str = "bottom", **kwargs) -> None:
+    def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
         self._level_by_spacing: dict[float, TickLevel] = {}
 
-    def tickValues(self, minVal: float, maxVal: float, size: float):  # noqa: N802 (Qt API)
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802 (Qt API)
         """Major and minor ticks for the visible range ``[minVal, maxVal]`` over ``size`` pixels."""
         if size <= 0 or maxVal <= minVal:
             return []
@@ -150,7 +150,7 @@ class CalendarAxisItem(pg.AxisItem):
             result.append((minor.approx_days, tick_ordinals(minor, minVal, maxVal)))
         return result
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802 (Qt API)
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 (Qt API)
         """Labels for the ticks pyqtgraph asks for (only majors get text)."""
         level = self._level_by_spacing.get(spacing)
         if level is None:

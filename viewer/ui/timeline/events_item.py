@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import html
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -33,6 +34,10 @@ from viewer.model import describe_span
 from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, short_label
 from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.ui.timeline.layout import DAY_RANK, TimelineLayout
+
+if TYPE_CHECKING:
+    from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseClickEvent
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 # Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau), one per story.
 STORY_COLOURS = [
@@ -149,7 +154,7 @@ class EventsItem(pg.GraphicsObject):
 
     # --- painting ------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:  # noqa: D401 (Qt API)
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:  # noqa: D401 (Qt API)
         """Draw what is in view, in device pixels."""
         layout = self._layout
         view = self.viewRect()
@@ -511,7 +516,7 @@ class EventsItem(pg.GraphicsObject):
         distance = np.abs((layout.x0[hit] + layout.x1[hit]) / 2 - x)
         return hit[np.argsort(distance, kind="stable")]
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:  # noqa: N802 (pyqtgraph API)
         """Select the clicked event; a click on a cluster zooms to its events."""
         if ev.button() != Qt.MouseButton.LeftButton:
             return
@@ -530,7 +535,7 @@ class EventsItem(pg.GraphicsObject):
             return
         self.event_clicked.emit(int(hits[0]))
 
-    def hoverEvent(self, ev) -> None:  # noqa: N802 (pyqtgraph API)
+    def hoverEvent(self, ev: HoverEvent) -> None:  # noqa: N802 (pyqtgraph API)
         """Show the full text of the event under the pointer as a tooltip."""
         if ev.isExit():
             self.setToolTip("")

@@ -7,12 +7,20 @@ region pans and zooms the timeline; panning the timeline moves the region.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QSizePolicy
 
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.layout import TimelineLayout
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QWidget
 
 BINS = 400
 STRIP_HEIGHT = 78
@@ -21,7 +29,7 @@ STRIP_HEIGHT = 78
 class OverviewStrip(pg.PlotWidget):
     """A thin density plot whose region mirrors and drives the main view's x range."""
 
-    def __init__(self, main_view: pg.ViewBox, parent=None) -> None:
+    def __init__(self, main_view: pg.ViewBox, parent: QWidget | None = None) -> None:
         super().__init__(parent, background="w", axisItems={"bottom": CalendarAxisItem("bottom")})
         self.setObjectName("overviewStrip")
         self._main_view = main_view
@@ -80,7 +88,7 @@ class OverviewStrip(pg.PlotWidget):
         finally:
             self._syncing = False
 
-    def _on_main_range_changed(self, view, x_range) -> None:
+    def _on_main_range_changed(self, view: pg.ViewBox, x_range: Sequence[float]) -> None:
         if self._syncing:
             return
         self._syncing = True
@@ -89,7 +97,7 @@ class OverviewStrip(pg.PlotWidget):
         finally:
             self._syncing = False
 
-    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 (Qt API)
         """Ignore: the strip is not a place to zoom."""
         ev.accept()
 

@@ -7,6 +7,7 @@ it never talks to the other views.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -23,6 +24,10 @@ from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
 from viewer.ui.timeline.overview import OverviewStrip
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QGraphicsSceneWheelEvent
 
 MIN_VISIBLE_DAYS = 4.0
 LEGEND = (
@@ -45,7 +50,7 @@ class TimelineViewBox(pg.ViewBox):
         super().__init__(enableMenu=False)
         self.setMouseMode(pg.ViewBox.PanMode)
 
-    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt API)
+    def wheelEvent(self, ev: QGraphicsSceneWheelEvent, axis: int | None = None) -> None:  # noqa: N802 (Qt API)
         """Zoom the time axis about the pointer; the lanes keep their height.
 
         With Shift held the wheel scrolls through the lanes instead.
@@ -58,7 +63,7 @@ class TimelineViewBox(pg.ViewBox):
             return
         super().wheelEvent(ev, axis=0)
 
-    def mouseDoubleClickEvent(self, ev) -> None:  # noqa: N802 (Qt API)
+    def mouseDoubleClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt API)
         """Double-click anywhere zooms to fit."""
         ev.accept()
         self.double_clicked.emit()
@@ -174,7 +179,7 @@ class TimelineWidget(QWidget):
         self._on_source_changed()
         self._sync_lane_scroll()
 
-    def _sync_lane_scroll(self, *_args) -> None:
+    def _sync_lane_scroll(self, *_args: object) -> None:
         """Size and place the lane scroll bar to match the rows in view."""
         if self._scrolling:
             return
@@ -297,7 +302,7 @@ class TimelineWidget(QWidget):
 
     # --- keyboard ----------------------------------------------------------
 
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         """Arrow keys, Enter and Esc on the plot navigate the selection."""
         if watched is self.plot and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             return self.handle_key(event.key())
