@@ -234,3 +234,12 @@ def test_patching_any_lanes_equals_building_afresh(lanes, data):
         for name in ("x0", "x1", "row", "precision", "story", "event", "lane_row", "lane_rows"):
             assert getattr(patched, name).tolist() == getattr(fresh, name).tolist(), name
         assert patched.undated == fresh.undated
+
+
+def test_an_empty_folder_says_so(qtbot, timeline, tmp_path):
+    selection, widget = timeline
+    selection.set_library(load_folder(tmp_path))
+    widget.plot.grab()
+    assert widget.events_item._notice == "No story files (*.txt) in this folder"
+    # The overview strip spans the same years as the (empty) timeline.
+    assert widget.overview.viewRange()[0] == pytest.approx(widget.view_box.viewRange()[0])

@@ -95,6 +95,7 @@ class EventsItem(pg.GraphicsObject):
         self._brushes: dict[tuple[int, int], QBrush] = {}
         self._last_paint_counts = (0, 0)  # (events in view, labels drawn), for tests
         self._last_label_rects: list[QRectF] = []  # where the last paint put labels (device px)
+        self._notice = ""
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
         self._in_cluster: dict[int, tuple[float, float, float]] = {}
@@ -120,6 +121,11 @@ class EventsItem(pg.GraphicsObject):
         # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
         self._bounds = QRectF(float(MIN_ORDINAL), 0.0, float(MAX_ORDINAL + 1 - MIN_ORDINAL), float(rows))
+        self.update()
+
+    def set_notice(self, text: str) -> None:
+        """What to say in the empty plot when there are no stories (e.g. an empty folder)."""
+        self._notice = text
         self.update()
 
     def set_selected(self, index: int | None) -> None:
@@ -158,7 +164,7 @@ class EventsItem(pg.GraphicsObject):
         """Draw what is in view, in device pixels."""
         layout = self._layout
         view = self.viewRect()
-        if view is None or layout.row_count == 0:
+        if view is None:
             return
         transform = painter.transform()
         sx, sy = transform.m11(), transform.m22()
@@ -169,6 +175,12 @@ class EventsItem(pg.GraphicsObject):
         top, bottom = view.top(), view.bottom()
         painter.save()
         painter.resetTransform()
+        if not layout.stories:
+            if self._notice:
+                self._paint_notice(painter, left * sx + dx, right * sx + dx, top * sy + dy, bottom * sy + dy,
+                                   self._notice)
+            painter.restore()
+            return
         row_px = abs(sy)
         self._paint_lanes(painter, layout, top, bottom, sx, sy, dx, dy, left, right, row_px)
         self._paint_grid(painter, sx, dx, left, right, top * sy + dy, bottom * sy + dy)

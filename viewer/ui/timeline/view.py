@@ -168,13 +168,17 @@ class TimelineWidget(QWidget):
         self._layout = self._builder.build(library)
         self._folder = library.folder if library is not None else None
         self.events_item.set_layout(self._layout)
-        self.overview.set_layout(self._layout)
+        self.events_item.set_notice("" if library is None or library.stories else
+                                    "No story files (*.txt) in this folder" + (
+                                        f": {len(library.problems)} problems, see the status bar"
+                                        if library.problems else ""))
         self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
         self._fill_undated()
         if keep_view:
             self.view_box.setRange(xRange=old_range[0], yRange=old_range[1], padding=0)
         else:
             self.zoom_to_fit()
+        self.overview.set_layout(self._layout)  # after the zoom: an empty strip spans the view
         self._on_event_changed()
         self._on_source_changed()
         self._sync_lane_scroll()
