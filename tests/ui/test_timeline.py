@@ -243,3 +243,15 @@ def test_an_empty_folder_says_so(qtbot, timeline, tmp_path):
     assert widget.events_item._notice == "No story files (*.txt) in this folder"
     # The overview strip spans the same years as the (empty) timeline.
     assert widget.overview.viewRange()[0] == pytest.approx(widget.view_box.viewRange()[0])
+
+
+def test_thousands_of_undated_events_list_the_first_ones(qtbot, timeline, story_folder):
+    from viewer.ui.timeline.view import MAX_UNDATED_LISTED
+
+    selection, widget = timeline
+    lines = "\n".join(f"someday – event {i}" for i in range(MAX_UNDATED_LISTED + 20))
+    selection.set_library(load_folder(story_folder({"a.txt": f"A\nTimeline\n{lines}\n"})))
+    items = widget.undated_list
+    assert items.count() == MAX_UNDATED_LISTED + 1
+    assert items.item(items.count() - 1).text().startswith("… and 20 more")
+    assert widget.undated_label.text().endswith(f"({MAX_UNDATED_LISTED + 20})")

@@ -39,6 +39,7 @@ LEGEND = (
 )
 ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
+MAX_UNDATED_LISTED = 500
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -216,7 +217,10 @@ class TimelineWidget(QWidget):
 
     def _fill_undated(self) -> None:
         self.undated_list.clear()
-        for si, ei in self._layout.undated:
+        undated = self._layout.undated
+        # Thousands of list items take seconds to build on the GUI thread; the
+        # problems table lists every one of them anyway.
+        for si, ei in undated[:MAX_UNDATED_LISTED]:
             story = self._layout.stories[si]
             event = story.events[ei]
             text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n    in: {short_label(story.title)}"
@@ -224,7 +228,11 @@ class TimelineWidget(QWidget):
             item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
             self.undated_list.addItem(item)
-        count = len(self._layout.undated)
+        if len(undated) > MAX_UNDATED_LISTED:
+            more = QListWidgetItem(f"… and {len(undated) - MAX_UNDATED_LISTED} more: see the problems table")
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.undated_list.addItem(more)
+        count = len(undated)
         self.undated_label.setText(f"<b>Undated events</b> ({count})")
         self.undated_box.setVisible(count > 0)
 
@@ -252,7 +260,10 @@ class TimelineWidget(QWidget):
         self.view_box.setXRange(x0 - pad, x1 + pad, padding=0)
 
     def _on_undated_clicked(self, item: QListWidgetItem) -> None:
-        file, index = item.data(Qt.ItemDataRole.UserRole)
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if data is None:
+            return  # the "… and N more" line
+        file, index = data
         self._selection.select_event(EventRef(file, index))
 
     def zoom_to_fit(self, all_rows: bool = False) -> None:
