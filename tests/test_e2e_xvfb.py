@@ -119,12 +119,7 @@ def _xvfb(tmp_path: Path, xvfb: str) -> Iterator[str]:
         yield f":{number.strip().decode()}"
     finally:
         os.close(read_fd)
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+        _stop(proc)
         log.close()
 
 
@@ -252,9 +247,14 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         assert "Traceback" not in stderr_text(), stderr_text()
     finally:
         if app.poll() is None:
-            app.terminate()
-            try:
-                app.wait(5)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait(5)
+            _stop(app)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate a child process, and kill it if it does not go within 5 s."""
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)

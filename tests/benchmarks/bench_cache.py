@@ -104,7 +104,6 @@ def main() -> None:
                 return pickle.loads(pickled)
 
         unpickle = best_of(args.runs, unpickle_paused)
-        del pickled
 
         print(f"{len(library.stories)} files, {library.event_count} events; "
               f"cache file {cache_bytes / 1e6:.1f} MB")

@@ -86,7 +86,6 @@ _RACY_WINDOW_NS = 2_000_000_000
 _TABLES = (DateSpan, Event, Section, Source, Story, Problem, FileResult)
 _PRECISIONS = tuple(Precision)
 _SEVERITIES = tuple(Severity)
-_PRECISION_INDEX = {p: i for i, p in enumerate(_PRECISIONS)}
 _SEVERITY_INDEX = {s: i for i, s in enumerate(_SEVERITIES)}
 
 
@@ -320,7 +319,7 @@ def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileRe
     span_refs, span_table = _distinct(DateSpan, list(map(attrgetter("span"), events)), {
         "start": lambda column: list(map(date.toordinal, column)),
         "end": lambda column: list(map(date.toordinal, column)),
-        "precision": lambda column: list(map(_PRECISION_INDEX.__getitem__, column)),
+        "precision": lambda column: list(map(attrgetter("rank"), column)),
     })
     source_refs, source_table = _distinct(Source, _flattened(stories, "sources"), {})
     seen: dict[Any, Any] = {}

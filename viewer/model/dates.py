@@ -167,11 +167,7 @@ def _parse_fast(text: str) -> DateSpan | None:
         return None
     try:
         if m["y"]:
-            month = _MONTHS.get(m["M"].lower())
-            if month is None:
-                return None
-            day = date(int(m["y"]), month, int(m["d"]))
-            return DateSpan(day, day, Precision.DAY)
+            return _named_day(m["y"], m["M"], m["d"])
         if m["y2"]:
             y = int(m["y2"])
             return DateSpan(date(y, 1, 1), date(y, 12, 31), Precision.YEAR)
@@ -185,11 +181,7 @@ def _parse_fast(text: str) -> DateSpan | None:
             day = date(int(m["iy"]), int(m["im"]), int(m["id"]))
             return DateSpan(day, day, Precision.DAY)
         if m["dy"]:
-            month = _MONTHS.get(m["dM"].lower())
-            if month is None:
-                return None
-            day = date(int(m["dy"]), month, int(m["dd"]))
-            return DateSpan(day, day, Precision.DAY)
+            return _named_day(m["dy"], m["dM"], m["dd"])
         if m["py"]:
             y = int(m["py"])
             third = _PART_KEY[m["part"].lower()]
@@ -210,6 +202,19 @@ def _parse_fast(text: str) -> DateSpan | None:
         return DateSpan(first, last, Precision.DAY) if first <= last else None
     except ValueError:
         return None  # the full grammar decides (and rejects Feb 30 the same way)
+
+
+def _named_day(year: str, month_name: str, day: str) -> DateSpan | None:
+    """One day written with a month name ("Jan 3, 2026", "3 January 2026").
+
+    Raises:
+        ValueError: no such day (Feb 30); the caller hands over to the full grammar.
+    """
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    one = date(int(year), month, int(day))
+    return DateSpan(one, one, Precision.DAY)
 
 
 def _parse_uncached(text: str) -> DateSpan | YearlessDate | None:

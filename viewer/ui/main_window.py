@@ -155,8 +155,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu("Open &Recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.reload_action = self._action("&Reload", self.reload, keys.Refresh, "Read the folder again")
-        if QKeySequence("F5") not in self.reload_action.shortcuts():
-            self.reload_action.setShortcuts([*self.reload_action.shortcuts(), QKeySequence("F5")])
+        _add_shortcut(self.reload_action, "F5")
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
         self.export_action = self._action("&Export Timeline Image…", self.export_image, None,
@@ -172,9 +171,8 @@ class MainWindow(QMainWindow):
 
         view_menu = menu.addMenu("&View")
         self.zoom_in_action = self._action("Zoom &In", lambda: self.timeline.zoom(0.5), keys.ZoomIn)
-        if QKeySequence("Ctrl+=") not in self.zoom_in_action.shortcuts():
-            # Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
-            self.zoom_in_action.setShortcuts([*self.zoom_in_action.shortcuts(), QKeySequence("Ctrl+=")])
+        # Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
+        _add_shortcut(self.zoom_in_action, "Ctrl+=")
         self.zoom_out_action = self._action("Zoom &Out", lambda: self.timeline.zoom(2.0), keys.ZoomOut)
         self.zoom_fit_action = self._action("Zoom to &Fit", self.timeline.zoom_to_fit, "Ctrl+0")
         self.zoom_selection_action = self._action("Zoom to &Selection", self.timeline.zoom_to_selection,
@@ -416,6 +414,13 @@ class MainWindow(QMainWindow):
         self.loader.write_pending_cache()
         self.problems_dialog.close()
         super().closeEvent(event)
+
+
+def _add_shortcut(action: QAction, key: str) -> None:
+    """Give ``action`` one more key, unless the platform's bindings already include it."""
+    sequence = QKeySequence(key)
+    if sequence not in action.shortcuts():
+        action.setShortcuts([*action.shortcuts(), sequence])
 
 
 def _dropped_folder(urls: list[QUrl]) -> Path | None:
