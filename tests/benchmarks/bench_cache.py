@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.benchmarks.synthetic import generate  # noqa: E402
 from viewer.model import ModelCache, dates, load_folder, scan_story_files  # noqa: E402
 from viewer.model.cache import _RACY_WINDOW_NS  # noqa: E402
-from viewer.model.loader import _collector_paused  # noqa: E402
+from viewer.model.loader import collector_paused  # noqa: E402
 from viewer.model.export import library_to_dict  # noqa: E402
 
 
@@ -100,7 +100,7 @@ def main() -> None:
         pickled = pickle.dumps(library.results, protocol=pickle.HIGHEST_PROTOCOL)
 
         def unpickle_paused() -> object:
-            with _collector_paused():
+            with collector_paused():
                 return pickle.loads(pickled)
 
         unpickle = best_of(args.runs, unpickle_paused)

@@ -60,7 +60,7 @@ from viewer.model.story import (
     DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story,
 )
 
-__all__ = ["FORMAT_VERSION", "FileStamp", "FolderCache", "ModelCache"]
+__all__ = ["FORMAT_VERSION", "FileStamp", "FolderCache", "ModelCache", "pack_results", "unpack_results"]
 
 _log = logging.getLogger(__name__)
 
@@ -358,6 +358,32 @@ def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileRe
     packed = {name: {field: _packed(column) for field, column in table.items()}
               for name, table in tables.items()}
     return marshal.dumps((_SCHEMA, os.fspath(folder), packed), marshal.version)
+
+
+def pack_results(results: list[FileResult]) -> bytes:
+    """Results as bytes, in the cache's flat format, for another process to rebuild.
+
+    The parse helper process (``viewer.model.parallel``) sends its results this
+    way: pickling the dataclasses would cost the receiver a ``__setstate__``
+    call per object, more than parsing them again.
+    """
+    return _encode(Path(), {r.file: (0, 0) for r in results}, results)
+
+
+def unpack_results(payload: bytes) -> list[FileResult]:
+    """``pack_results`` undone, in the same order.
+
+    Raises:
+        CacheUnusable: the bytes were packed by another model or interpreter,
+            or are not a payload at all.
+    """
+    try:
+        schema, _, tables = marshal.loads(payload)
+    except (ValueError, EOFError, TypeError) as exc:
+        raise CacheUnusable(f"not a packed payload: {exc}") from exc
+    if schema != _SCHEMA:
+        raise CacheUnusable("packed by another model or interpreter")
+    return _decode(tables)
 
 
 def _flattened(objects: list[Any], name: str) -> list[Any]:

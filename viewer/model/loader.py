@@ -17,13 +17,14 @@ from pathlib import Path
 
 from viewer.model.cache import FileStamp, ModelCache
 from viewer.model.decoding import decode_story_bytes
+from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper, parse_shared
 from viewer.model.parser import parse_story
 from viewer.model.story import FileResult, Library, Problem, Severity
 
 __all__ = [
     "discover_story_files", "scan_story_files", "load_file", "load_folder", "load_folder_then_cache",
     "MAX_FILE_BYTES",
-    "LoadCancelled",
+    "LoadCancelled", "collector_paused",
 ]
 
 # A story is a few kilobytes; a huge .txt is a log or a dump, not a story.
@@ -171,7 +172,7 @@ def load_file(folder: Path, rel: str) -> FileResult:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a load allocates its objects.
 
     A load creates hundreds of thousands of small objects and no cycles; the
@@ -202,6 +203,7 @@ def load_folder(
     is_cancelled: Callable[[], bool] | None = None,
     files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
+    helper: ParseHelper | None = None,
 ) -> Library:
     """Load every story file below a folder.
 
@@ -214,6 +216,8 @@ def load_folder(
         cache: where parsed folders are kept. Files whose size and mtime match
             their cached entry are taken from it instead of being parsed, and
             the cache is written back if anything in it changed.
+        helper: a helper process that parses part of the files when there
+            are many (``viewer.model.parallel``).
 
     Returns:
         The library: stories ordered by relative path and all problems.
@@ -222,7 +226,7 @@ def load_folder(
         NotADirectoryError: the folder does not exist or is not a folder.
         LoadCancelled: ``is_cancelled`` returned True.
     """
-    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache)
+    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache, helper)
     write_cache()
     return library
 
@@ -233,6 +237,7 @@ def load_folder_then_cache(
     is_cancelled: Callable[[], bool] | None = None,
     files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
+    helper: ParseHelper | None = None,
 ) -> tuple[Library, Callable[[], None]]:
     """``load_folder``, with writing the cache left to the caller.
 
@@ -248,7 +253,7 @@ def load_folder_then_cache(
         raise NotADirectoryError(f"not a folder: {folder}")
     folder_cache = None
     results: dict[str, FileResult] = {}
-    with _collector_paused():
+    with collector_paused():
         scan_started_ns = time.time_ns()
         stamps = _stamp_files(root, files) if files is not None else scan_story_files(root)
         names = list(stamps)
@@ -261,20 +266,31 @@ def load_folder_then_cache(
         reused = len(results)
         total = reused + len(names)
         step = max(1, total // 200)
-        for done, rel in enumerate(names, start=reused):
-            if done % step == 0 or done == reused:
+        reported = -step
+
+        def tick(done: int) -> None:
+            """Between files: report progress now and then, and stop if asked to."""
+            nonlocal reported
+            if done - reported >= step:
+                reported = done
                 if is_cancelled is not None and is_cancelled():
                     raise LoadCancelled()
                 if progress is not None:
-                    progress(done, total)
-            results[rel] = load_file(root, rel)
+                    progress(reused + done, total)
+
+        if helper is not None and len(names) >= MIN_SHARED_FILES:
+            results.update(parse_shared(root, names, helper, load_file, tick))
+        else:
+            for done, rel in enumerate(names):
+                tick(done)
+                results[rel] = load_file(root, rel)
     if progress is not None:
         progress(total, total)
     library = Library.from_results(root, results, stamps)
 
     def write_cache() -> None:
         if folder_cache is not None:
-            with _collector_paused():
+            with collector_paused():
                 folder_cache.store(results)
 
     return library, write_cache
