@@ -72,11 +72,13 @@ def main(argv: list[str] | None = None) -> int:
 def _export_json(folder: Path) -> int:
     from viewer.model.export import write_json
     from viewer.model.loader import load_folder
+    from viewer.model.parallel import ParseHelper
 
     if not folder.is_dir():
         print(f"timeline-viewer: not a folder: {folder}", file=sys.stderr)
         return EXIT_USAGE
-    library = load_folder(folder)
+    with ParseHelper() as helper:
+        library = load_folder(folder, helper=helper)
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")

@@ -191,3 +191,25 @@ def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot,
     gate.set()
     assert window.loader.wait()
     assert titles(window) == ["Story A edited", "Story B"]
+
+
+def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, settings, tmp_path):
+    from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
+    from viewer.ui.main_window import MainWindow
+
+    count = MIN_SHARED_FILES * 2
+    for i in range(count):
+        (tmp_path / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
+    helper = ParseHelper()
+    win = MainWindow(settings, helper=helper)
+    qtbot.addWidget(win)
+    win.show()
+    progress = []
+    win.loader.progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(win.loader.loaded, timeout=30000):
+        win.open_folder(tmp_path)
+    assert titles(win) == [f"Story {i}" for i in range(count)]
+    assert win.summary_button.text() == f"{count} stories · {2 * count} events · 0 problems"
+    assert progress[-1] == (count, count)
+    win.close()
+    assert helper.submit(os.getpid) is None  # the helper process was stopped with the window

@@ -208,6 +208,12 @@ class ParseHelper:
             self._closed = True
             self._discard_locked()
 
+    def __enter__(self) -> ParseHelper:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.shutdown()
+
 
 def parse_shared(
     folder: Path,

@@ -50,13 +50,15 @@ def export_folder_image(folder: Path, out: Path) -> int:
     from PySide6.QtWidgets import QApplication
 
     from viewer.model import load_folder
+    from viewer.model.parallel import ParseHelper
     from viewer.ui.app import configure_application
     from viewer.ui.selection import SelectionState
     from viewer.ui.timeline.view import TimelineWidget
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     configure_application(app)
-    library = load_folder(folder)
+    with ParseHelper() as helper:
+        library = load_folder(folder, helper=helper)
     selection = SelectionState()
     widget = TimelineWidget(selection)
     selection.set_library(library)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from viewer.model.cache import ModelCache
+    from viewer.model.parallel import ParseHelper
 
 
 log = logging.getLogger(__name__)
@@ -37,13 +38,14 @@ class _Signals(QObject):
 
 class _LoadTask(QRunnable):
     def __init__(self, generation: int, folder: Path, signals: _Signals, cancel: threading.Event,
-                 cache: ModelCache | None = None) -> None:
+                 cache: ModelCache | None = None, helper: ParseHelper | None = None) -> None:
         super().__init__()
         self._generation = generation
         self._folder = folder
         self._signals = signals
         self._cancel = cancel
         self._cache = cache
+        self._helper = helper
 
     def run(self) -> None:
         generation = self._generation
@@ -53,6 +55,7 @@ class _LoadTask(QRunnable):
                 progress=lambda done, total: self._signals.progress.emit(generation, done, total),
                 is_cancelled=self._cancel.is_set,
                 cache=self._cache,
+                helper=self._helper,
             )
         except LoadCancelled:
             pass  # cancel() has told the window already
@@ -95,7 +98,8 @@ class FolderLoader(QObject):
     failed = Signal(str)
     cancelled = Signal()
 
-    def __init__(self, parent: QObject | None = None, cache: ModelCache | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, cache: ModelCache | None = None,
+                 helper: ParseHelper | None = None) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -107,6 +111,8 @@ class FolderLoader(QObject):
         self._cancel: threading.Event | None = None
         self._cache = cache
         self._pending_cache_write: Callable[[], None] | None = None
+        self._helper = helper
+        self._helper_started = False
 
     @property
     def busy(self) -> bool:
@@ -119,7 +125,8 @@ class FolderLoader(QObject):
         self._generation += 1
         self._cancel = threading.Event()
         self.started.emit(folder)
-        self._pool.start(_LoadTask(self._generation, folder, self._signals, self._cancel, self._cache))
+        self._pool.start(_LoadTask(self._generation, folder, self._signals, self._cancel, self._cache,
+                                   self._helper))
 
     def cancel(self) -> None:
         """Stop the running load; the folder on screen stays."""
@@ -132,6 +139,25 @@ class FolderLoader(QObject):
         """Block until the worker is idle (for shutdown and tests)."""
         return self._pool.waitForDone(msecs)
 
+    def shutdown(self) -> None:
+        """Cancel a running load and stop the parse helper process (the window is closing)."""
+        self.cancel()
+        self.wait(5000)
+        if self._helper is not None:
+            self._helper.shutdown()
+
+    def _start_helper(self) -> None:
+        """Start the parse helper process in the background, once.
+
+        Done after the first load, not at launch: starting a process competes
+        with the launch for the CPU, and the first folder of a launch is
+        usually cached. The next large folder then finds the helper ready
+        (its first load would otherwise spend 0.1 s starting it).
+        """
+        if self._helper is not None and not self._helper_started:
+            self._helper_started = True
+            threading.Thread(target=self._helper.start, name="parse-helper-start", daemon=True).start()
+
     def _on_progress(self, generation: int, done: int, total: int) -> None:
         if generation == self._generation and self._cancel is not None:
             self.progress.emit(done, total)
@@ -140,6 +166,7 @@ class FolderLoader(QObject):
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
             self.loaded.emit(library)
+            self._start_helper()
             # Encoding a large cache holds the interpreter for a few tenths of a
             # second; let the window lay out and paint the new folder first.
             self._pending_cache_write = write_cache

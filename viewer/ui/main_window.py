@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from viewer.model.cache import ModelCache
+    from viewer.model.parallel import ParseHelper
 
 APP_TITLE = "Timeline Viewer"
 
@@ -61,14 +62,15 @@ to zoom in).</p>
 class MainWindow(QMainWindow):
     """The application window for one folder of story files at a time."""
 
-    def __init__(self, settings: QSettings | None = None, cache: ModelCache | None = None) -> None:
+    def __init__(self, settings: QSettings | None = None, cache: ModelCache | None = None,
+                 helper: ParseHelper | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings()
         self.recent = RecentFolders(self.settings)
         self.selection = SelectionState(self)
-        self.loader = FolderLoader(self, cache=cache)
+        self.loader = FolderLoader(self, cache=cache, helper=helper)
         self.watcher = FolderWatcher(self)
         self.watcher.updated.connect(self._on_folder_changed)
         self.watcher.folder_missing.connect(self._show_watch_problem)
@@ -409,8 +411,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.watcher.stop()
         self.watcher.wait(5000)
-        self.loader.cancel()
-        self.loader.wait(5000)
+        self.loader.shutdown()
         self.loader.write_pending_cache()
         self.problems_dialog.close()
         super().closeEvent(event)
