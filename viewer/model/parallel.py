@@ -199,7 +199,10 @@ class ParseHelper:
 
     def _discard_locked(self) -> None:
         if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
+            # wait=True: after shutdown(wait=False), Python 3.11 may print an
+            # OSError at exit from waking the executor's closed pipe
+            # (python/cpython#83279). The helper stops within one chunk.
+            self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
 
     def shutdown(self) -> None:
