@@ -101,7 +101,7 @@ def _field_names(cls: type) -> list[tuple[str, bool]]:
     split) is not stored: it gets its default, as after parsing.
     """
     if _is_named_tuple(cls):
-        return [(name, True) for name in cls._fields]
+        return [(name, True) for name in getattr(cls, "_fields")]
     return [(f.name, f.init) for f in fields(cls)]
 
 
@@ -574,7 +574,8 @@ def _build(cls: type, columns: Mapping[str, Iterable[Any]], rows: int) -> list[A
     about twice as fast as calling it.
     """
     if _is_named_tuple(cls):
-        return list(map(tuple.__new__, repeat(cls, rows), zip(*(columns[name] for name in cls._fields))))
+        names = getattr(cls, "_fields")
+        return list(map(tuple.__new__, repeat(cls, rows), zip(*(columns[name] for name in names))))
     instances: list[Any] = list(map(object.__new__, repeat(cls, rows)))
     for name, stored, default, setter in _setters(cls):
         values = columns[name] if stored else repeat(default, rows)

@@ -8,6 +8,7 @@ others' feet; a reload replaces whole stories instead of editing them.
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,38 +64,36 @@ class DateSpan(NamedTuple):
         return self.start == self.end
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     """One summary paragraph: a Title-Case heading (or None) and its body.
 
     The split of ``text`` into heading and body is computed on first use:
     nothing on the timeline needs it, and it is the costliest step of
     parsing, so loading a 10,000-file folder does not pay for it up front.
+    A named tuple, like ``Event`` (see there).
     """
 
     text: str
     citations: tuple[int, ...]
     line: int
-    _split: tuple[str | None, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def heading(self) -> str | None:
         """The Title-Case heading, or None where no split is credible."""
-        return self._heading_and_body()[0]
+        return _heading_and_body(self.text)[0]
 
     @property
     def body(self) -> str:
         """The paragraph after the heading (the whole text without a heading)."""
-        return self._heading_and_body()[1]
+        return _heading_and_body(self.text)[1]
 
-    def _heading_and_body(self) -> tuple[str | None, str]:
-        split = self._split
-        if split is None:
-            from viewer.model.headings import split_heading
 
-            split = split_heading(self.text)
-            object.__setattr__(self, "_split", split)
-        return split
+@functools.lru_cache(maxsize=4096)
+def _heading_and_body(text: str) -> tuple[str | None, str]:
+    """``split_heading``, remembered: the detail pane asks for a section's heading and body often."""
+    from viewer.model.headings import split_heading  # headings imports this module
+
+    return split_heading(text)
 
 
 class Event(NamedTuple):
@@ -145,12 +144,12 @@ class Problem:
         return f"{where}: {self.severity.value}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Story:
+class Story(NamedTuple):
     """One story file, parsed.
 
     ``file`` is the path relative to the opened folder with ``/`` separators,
-    which identifies the story across reloads.
+    which identifies the story across reloads. A named tuple, like ``Event``
+    (see there).
     """
 
     file: str
@@ -168,8 +167,7 @@ class Story:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class FileResult:
+class FileResult(NamedTuple):
     """What one file yielded: a story (None when unusable) and its problems."""
 
     file: str
