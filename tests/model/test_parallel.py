@@ -191,3 +191,13 @@ def test_the_real_helper_process_gives_the_same_library(big_folder):
     finally:
         helper.shutdown()
     assert helper.submit(os.getpid) is None  # a helper once shut down takes no more work
+
+
+def test_no_room_in_the_temporary_folder_means_parsing_alone(big_folder, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parallel.tempfile, "mkdtemp", full_disk)
+    helper = ThreadHelper()
+    assert_same_library(load_folder(big_folder, helper=helper), load_folder(big_folder))
+    assert helper.jobs == 0

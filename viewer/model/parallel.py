@@ -218,6 +218,23 @@ class ParseHelper:
         self.shutdown()
 
 
+def _make_work_directory(chunks: int) -> str | None:
+    """A private directory with a zeroed control file in it; None where there is no room for one."""
+    try:
+        directory = tempfile.mkdtemp(prefix="timeline-viewer-")
+    except OSError as exc:
+        _log.info("no directory for the parse helper's results, parsing alone: %s", exc)
+        return None
+    try:
+        with open(os.path.join(directory, "control"), "wb") as handle:
+            handle.write(bytes(1 + 3 * chunks))
+    except OSError as exc:
+        _log.info("no room for the parse helper's control file, parsing alone: %s", exc)
+        shutil.rmtree(directory, ignore_errors=True)
+        return None
+    return directory
+
+
 def parse_shared(
     folder: Path,
     names: list[str],
@@ -251,11 +268,13 @@ def parse_shared(
             results[rel] = parse(folder, rel)
             done += 1
 
-    directory = tempfile.mkdtemp(prefix="timeline-viewer-")
+    directory = _make_work_directory(count)
+    if directory is None:
+        for chunk in chunks:
+            parse_here(chunk)
+        return results
     job: cf.Future | None = None
     try:
-        with open(os.path.join(directory, "control"), "wb") as handle:
-            handle.write(bytes(1 + 3 * count))
         with _mapped(os.path.join(directory, "control")) as control:
             job = helper.submit(_parse_job, os.fspath(folder), chunks, directory)
 
