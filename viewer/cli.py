@@ -8,6 +8,7 @@ and the image export import their Qt modules only when they are asked for.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The process exit code: 0 on success, 2 for a missing folder or bad usage.
     """
+    # In a frozen build the parse helper process is this executable again;
+    # this makes it run the helper instead of the application.
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.export_json is not None:

@@ -1,9 +1,9 @@
 """Loading with the parse helper process gives the same library as loading alone.
 
-Most tests here run the helper's real job (``_parse_job``) in a thread of this
-process, through a helper whose ``submit`` uses a thread pool: the protocol
-between the two sides is the same, and a test can slow the helper down or
-break it on purpose. One test starts the real helper process.
+Most tests here run the helper's job in a thread of this process, through a
+helper whose ``submit`` uses a thread pool: the protocol between the two
+sides is the same, and a test can make the helper late, slow or broken on
+purpose. The last tests start the real helper process.
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ from __future__ import annotations
 import concurrent.futures as cf
 import os
 import random
+import signal
+import subprocess
+import sys
 import tempfile
+import textwrap
 import threading
 import time
 from pathlib import Path
@@ -19,34 +23,83 @@ from pathlib import Path
 import pytest
 
 from tests.benchmarks.synthetic import story_text
-from viewer.model import load_folder
-from viewer.model import parallel
+from viewer.model import load_folder, loader, parallel
 from viewer.model.cache import pack_results
 from viewer.model.loader import LoadCancelled, load_file
 from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
 
+FILES = MIN_SHARED_FILES + 200
+CHUNK = 16  # the smallest chunk: FILES // 64 is less
+CHUNKS = len(range(0, FILES, CHUNK))
+
+
+class FutureJob:
+    """A thread's future dressed as the helper's job."""
+
+    def __init__(self, future: cf.Future) -> None:
+        self.future = future
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def error(self) -> str | None:
+        return repr(self.future.exception()) if self.future.done() and self.future.exception() else None
+
+    def wait(self, timeout: float) -> bool:
+        return not cf.wait([self.future], timeout).not_done
+
 
 class ThreadHelper(ParseHelper):
-    """A helper that runs its jobs in a thread of this process instead of a new process."""
+    """A helper that runs its job in a thread of this process instead of in a new process.
 
-    def __init__(self, wrap=None) -> None:
+    Args:
+        job: what runs as the job (the real ``_parse_job`` by default).
+        wait_for_claim: ``submit`` returns only once the job has claimed the
+            first chunk, so that the helper surely takes part.
+    """
+
+    def __init__(self, job=parallel._parse_job, wait_for_claim: bool = True) -> None:
         super().__init__()
         self.pool = cf.ThreadPoolExecutor(max_workers=1)
-        self.wrap = wrap
+        self.job = job
+        self.wait_for_claim = wait_for_claim
         self.jobs = 0
+        self.futures: list[cf.Future] = []
 
-    def submit(self, function, *args):
+    def start_in_background(self) -> None:
+        pass
+
+    def submit(self, folder, chunks, directory):
         self.jobs += 1
-        job = self.wrap(function) if self.wrap is not None else function
-        return self.pool.submit(job, *args)
+        future = self.pool.submit(self.job, os.fspath(folder), chunks, directory)
+        self.futures.append(future)
+        if self.wait_for_claim:
+            with parallel._mapped(os.path.join(directory, "control")) as control:
+                deadline = time.monotonic() + 5
+                while not control[parallel._claimed(0)] and not future.done():
+                    assert time.monotonic() < deadline, "the job never claimed a chunk"
+                    time.sleep(0.001)
+        return FutureJob(future)
+
+    def delivered(self) -> list[int]:
+        return [future.result(timeout=5) for future in self.futures]
+
+
+@pytest.fixture(autouse=True)
+def private_temp_folder(tmp_path_factory, monkeypatch) -> Path:
+    """A temporary folder of this test's own, to see that the work directories go."""
+    folder = tmp_path_factory.mktemp("tmp")
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    # (multiprocessing keeps its own pymp-* folder there until the interpreter exits)
+    assert list(folder.glob("timeline-viewer-*")) == [], "a work directory was left behind"
 
 
 @pytest.fixture
 def big_folder(tmp_path: Path) -> Path:
     """Enough story files for the helper to be used, with broken ones among them."""
     rng = random.Random(7)
-    count = MIN_SHARED_FILES + 200
-    for index in range(count):
+    for index in range(FILES):
         (tmp_path / f"{index:04d}.txt").write_text(story_text(rng, events=3), encoding="utf-8")
     (tmp_path / "0100.txt").write_bytes(b"\x00\x01binary")
     (tmp_path / "0450.txt").write_text("Headline\nTimeline\nsometime – undatable [9]\n", encoding="utf-8")
@@ -61,118 +114,132 @@ def assert_same_library(shared, alone) -> None:
     assert shared.event_count == alone.event_count
 
 
-def leftover_work_directories() -> set[str]:
-    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("timeline-viewer-")}
-
-
 def test_sharing_with_the_helper_gives_the_same_library(big_folder):
-    before = leftover_work_directories()
     helper = ThreadHelper()
-    shared = load_folder(big_folder, helper=helper)
-    assert helper.jobs == 1
+    progress = []
+    shared = load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done))
+    assert helper.jobs == 1 and helper.delivered()[0] >= 1
     assert_same_library(shared, load_folder(big_folder))
     assert any(p.file == "0100.txt" and "binary" in p.message for p in shared.problems)
-    assert leftover_work_directories() == before
+    assert progress == sorted(progress) and progress[-1] == FILES
 
 
-def test_a_slow_helper_leaves_most_chunks_to_the_loading_thread(big_folder):
-    delivered = []
+def test_a_helper_that_joins_late_takes_the_chunks_left_at_the_front(big_folder, monkeypatch):
+    alone = load_folder(big_folder)
 
-    def slow(job):
-        def run(*args):
-            time.sleep(0.2)  # starting up while the loading thread gets on with it
-            delivered.append(job(*args))
-            return delivered[-1]
-        return run
-
-    shared = load_folder(big_folder, helper=ThreadHelper(slow))
-    assert_same_library(shared, load_folder(big_folder))
-    chunks = len(range(0, len(shared.results), 16))
-    assert delivered[0] < chunks / 2  # the loading thread did most of it
-
-
-def test_a_helper_that_cannot_start_costs_nothing_but_time(big_folder):
-    class Refusing(ParseHelper):
-        def submit(self, function, *args):
-            return None
-
-    assert_same_library(load_folder(big_folder, helper=Refusing()), load_folder(big_folder))
-
-
-def job_delivering(deliver):
-    """A helper job that follows the protocol but delivers ``deliver(index, chunk)``."""
-
-    def job(folder, chunks, directory):
+    def joins_after_three_chunks(folder, chunks, directory):
         count = len(chunks)
         with parallel._mapped(os.path.join(directory, "control")) as control:
-            for index, chunk in enumerate(chunks):
-                control[parallel._claimed(index)] = 1
-                if control[parallel._taken(index, count)]:
-                    break
-                Path(parallel._chunk_file(directory, index)).write_bytes(deliver(index, chunk))
-                control[parallel._ready(index, count)] = 1
+            deadline = time.monotonic() + 5
+            while sum(control[parallel._taken(i, count)] for i in range(count)) < 3:
+                assert time.monotonic() < deadline
+                time.sleep(0.0005)
+        return parallel._parse_job(folder, chunks, directory)
 
-    return lambda _real_job: job
+    helper = ThreadHelper(joins_after_three_chunks, wait_for_claim=False)
+    slowed_loading_thread(monkeypatch)  # both sides sleep, so neither waits for the GIL
+    shared = load_folder(big_folder, helper=helper)
+    assert_same_library(shared, alone)
+    assert 1 <= helper.delivered()[0] <= CHUNKS - 3
 
 
 def test_a_helper_that_dies_is_replaced_by_the_loading_thread(big_folder):
-    claimed_all = threading.Event()
+    def claims_everything_then_dies(folder, chunks, directory):
+        count = len(chunks)
+        with parallel._mapped(os.path.join(directory, "control")) as control:
+            for index in range(count):
+                control[parallel._claimed(index)] = 1
+            for index in range(2):
+                payload = pack_results([load_file(big_folder, rel) for rel in chunks[index]])
+                Path(parallel._chunk_file(directory, index)).write_bytes(payload)
+                control[parallel._ready(index, count)] = 1
+        raise RuntimeError("the helper process died")
 
-    def claims_everything_then_dies(_real_job):
-        def job(folder, chunks, directory):
-            count = len(chunks)
-            with parallel._mapped(os.path.join(directory, "control")) as control:
-                for index in range(count):
-                    control[parallel._claimed(index)] = 1
-                claimed_all.set()
-                for index in range(2):
-                    payload = pack_results([load_file(big_folder, rel) for rel in chunks[index]])
-                    Path(parallel._chunk_file(directory, index)).write_bytes(payload)
-                    control[parallel._ready(index, count)] = 1
-            raise RuntimeError("the helper process died")
-        return job
-
-    class WaitsForTheClaims(ThreadHelper):
-        def submit(self, function, *args):
-            future = super().submit(function, *args)
-            assert claimed_all.wait(5)
-            return future
-
-    shared = load_folder(big_folder, helper=WaitsForTheClaims(claims_everything_then_dies))
+    shared = load_folder(big_folder, helper=ThreadHelper(claims_everything_then_dies))
     assert_same_library(shared, load_folder(big_folder))
 
 
 def test_unreadable_results_from_the_helper_are_parsed_again(big_folder):
-    delivered = []
+    def delivers_garbage(folder, chunks, directory):
+        count = len(chunks)
+        delivered = 0
+        with parallel._mapped(os.path.join(directory, "control")) as control:
+            for index in range(count):
+                control[parallel._claimed(index)] = 1
+                if control[parallel._taken(index, count)]:
+                    break
+                Path(parallel._chunk_file(directory, index)).write_bytes(b"not a payload")
+                control[parallel._ready(index, count)] = 1
+                delivered += 1
+        return delivered
 
-    def deliver(index, chunk):
-        delivered.append(index)
-        return b"not a payload"
-
-    shared = load_folder(big_folder, helper=ThreadHelper(job_delivering(deliver)))
-    assert delivered  # the loading thread had garbage to read, and parsed those chunks itself
+    helper = ThreadHelper(delivers_garbage)
+    shared = load_folder(big_folder, helper=helper)
+    assert helper.delivered()[0] >= 1  # there was garbage to read, and it was parsed again
     assert_same_library(shared, load_folder(big_folder))
 
 
-def test_cancelling_a_shared_load_stops_the_helper_and_cleans_up(big_folder):
-    before = leftover_work_directories()
-    delivered = []
+def test_cancelling_while_waiting_for_a_stalled_helper_is_prompt(big_folder):
+    saw_stop = []
 
-    def recorded(job):
-        def run(*args):
-            delivered.append(job(*args))
-            return delivered[-1]
-        return run
+    def claims_all_but_two_then_stalls(folder, chunks, directory):
+        count = len(chunks)
+        with parallel._mapped(os.path.join(directory, "control")) as control:
+            control[parallel._STARTED] = 1
+            for index in range(count - 2):  # the loading thread parses the last two
+                control[parallel._claimed(index)] = 1
+            deadline = time.monotonic() + 10
+            while not control[parallel._STOP] and time.monotonic() < deadline:
+                time.sleep(0.001)  # a read stuck on a network share
+            saw_stop.append(bool(control[parallel._STOP]))
+        return 0
 
-    helper = ThreadHelper(recorded)
+    waiting = threading.Event()
+    asked: list[bool] = []
+
+    class NoticesTheWait(ThreadHelper):
+        def submit(self, folder, chunks, directory):
+            job = super().submit(folder, chunks, directory)
+            real_done = job.done
+
+            def done() -> bool:  # only asked while the loading thread waits for the helper
+                asked.append(True)
+                if len(asked) >= 5:  # it has been waiting for a while
+                    waiting.set()
+                return real_done()
+
+            job.done = done
+            return job
+
+    helper = NoticesTheWait(claims_all_but_two_then_stalls)
+    started = time.monotonic()
+    with pytest.raises(LoadCancelled):
+        load_folder(big_folder, helper=helper, is_cancelled=waiting.is_set)
+    assert time.monotonic() - started < 2
+    helper.pool.shutdown(wait=True)
+    assert saw_stop == [True]  # the helper was told to stop
+
+
+def test_cancelling_a_shared_load_stops_the_helper(big_folder):
     progress = []
+    helper = ThreadHelper()
     with pytest.raises(LoadCancelled):
         load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done),
                     is_cancelled=lambda: len(progress) > 3)
-    helper.pool.shutdown(wait=True)
-    chunks = len(range(0, MIN_SHARED_FILES + 200, 16))
-    assert delivered and delivered[0] < chunks  # it stopped before the end
-    assert leftover_work_directories() == before
+    assert helper.delivered()[0] < CHUNKS
+
+
+@pytest.mark.parametrize("failure", ["no temporary folder", "no room for the control file"])
+def test_no_room_in_the_temporary_folder_means_parsing_alone(big_folder, monkeypatch, failure):
+    def mkdtemp(*args, **kwargs):
+        if failure == "no temporary folder":
+            raise OSError(28, "No space left on device")
+        return str(big_folder / "not-a-folder" / "work")  # writing the control file fails
+
+    monkeypatch.setattr(parallel.tempfile, "mkdtemp", mkdtemp)
+    helper = ThreadHelper()
+    assert_same_library(load_folder(big_folder, helper=helper), load_folder(big_folder))
+    assert helper.jobs == 0
 
 
 def test_small_folders_never_wake_the_helper(story_folder):
@@ -182,22 +249,93 @@ def test_small_folders_never_wake_the_helper(story_folder):
     assert helper.jobs == 0
 
 
-def test_the_real_helper_process_gives_the_same_library(big_folder):
-    helper = ParseHelper()
-    try:
+def slowed_loading_thread(monkeypatch, after=None):
+    """Slow down this process's parsing (not the helper's), so that the helper surely takes part.
+
+    ``after(n)`` is called with the number of files parsed here so far.
+    """
+    real = loader.load_file
+    parsed = []
+
+    def slow(root, rel):
+        time.sleep(0.001)
+        parsed.append(rel)
+        if after is not None:
+            after(len(parsed))
+        return real(root, rel)
+
+    monkeypatch.setattr(loader, "load_file", slow)
+
+
+def counted_deliveries(monkeypatch) -> list[int]:
+    unpacked: list[int] = []
+    real = parallel.unpack_results
+
+    def counting(payload):
+        results = real(payload)
+        unpacked.append(len(results))
+        return results
+
+    monkeypatch.setattr(parallel, "unpack_results", counting)
+    return unpacked
+
+
+def test_the_real_helper_process_parses_part_of_the_folder(big_folder, monkeypatch):
+    alone = load_folder(big_folder)
+    with ParseHelper() as helper:
         pid = helper.start()
         assert pid is not None and pid != os.getpid()
-        assert_same_library(load_folder(big_folder, helper=helper), load_folder(big_folder))
-    finally:
-        helper.shutdown()
-    assert helper.submit(os.getpid) is None  # a helper once shut down takes no more work
+        slowed_loading_thread(monkeypatch)
+        unpacked = counted_deliveries(monkeypatch)
+        assert_same_library(load_folder(big_folder, helper=helper), alone)
+        assert sum(unpacked) >= CHUNK  # the helper process parsed some of it
+        assert helper.pid == pid  # and is ready for the next load
+    assert helper.pid is None
+    assert helper.submit(big_folder, [], "") is None  # a helper once shut down takes no more work
 
 
-def test_no_room_in_the_temporary_folder_means_parsing_alone(big_folder, monkeypatch):
-    def full_disk(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_killed_helper_process_is_replaced_for_the_next_load(big_folder, monkeypatch):
+    alone = load_folder(big_folder)
+    with ParseHelper() as helper:
+        pid = helper.start()
 
-    monkeypatch.setattr(parallel.tempfile, "mkdtemp", full_disk)
-    helper = ThreadHelper()
-    assert_same_library(load_folder(big_folder, helper=helper), load_folder(big_folder))
-    assert helper.jobs == 0
+        def kill_the_helper(parsed: int) -> None:
+            if parsed == 20:
+                os.kill(pid, signal.SIGKILL)
+
+        slowed_loading_thread(monkeypatch, after=kill_the_helper)
+        assert_same_library(load_folder(big_folder, helper=helper), alone)
+        new_pid = helper.start()
+        assert new_pid is not None and new_pid != pid
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_the_helper_process_leaves_when_the_application_crashes(tmp_path):
+    script = textwrap.dedent("""
+        import os, signal
+        from viewer.model.parallel import ParseHelper
+
+        if __name__ == "__main__":
+            helper = ParseHelper()
+            print(helper.start(), flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)  # no clean-up of any kind
+    """)
+    path = tmp_path / "crash.py"
+    path.write_text(script, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    pid = int(result.stdout.split()[0])
+    deadline = time.monotonic() + 10
+    while _alive(pid):
+        assert time.monotonic() < deadline, "the helper process outlived the application"
+        time.sleep(0.05)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

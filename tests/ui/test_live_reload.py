@@ -193,7 +193,11 @@ def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot,
     assert titles(window) == ["Story A edited", "Story B"]
 
 
-def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, settings, tmp_path):
+def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, settings, tmp_path,
+                                                                         monkeypatch):
+    import time
+
+    from viewer.model import loader, parallel
     from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
     from viewer.ui.main_window import MainWindow
 
@@ -201,15 +205,41 @@ def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, 
     for i in range(count):
         (tmp_path / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
     helper = ParseHelper()
+    pid = helper.start()  # as it is after the window's first load
+    assert pid is not None
+    real_load_file, real_unpack = loader.load_file, parallel.unpack_results
+    from_helper = []
+
+    def slow_load_file(root, rel):  # this process's share only: the helper is another process
+        time.sleep(0.001)
+        return real_load_file(root, rel)
+
+    def counting_unpack(payload):
+        results = real_unpack(payload)
+        from_helper.extend(results)
+        return results
+
+    monkeypatch.setattr(loader, "load_file", slow_load_file)
+    monkeypatch.setattr(parallel, "unpack_results", counting_unpack)
     win = MainWindow(settings, helper=helper)
     qtbot.addWidget(win)
     win.show()
     progress = []
-    win.loader.progress.connect(lambda done, total: progress.append((done, total)))
+    win.loader.progress.connect(lambda done, total: progress.append(done))
     with qtbot.waitSignal(win.loader.loaded, timeout=30000):
         win.open_folder(tmp_path)
     assert titles(win) == [f"Story {i}" for i in range(count)]
     assert win.summary_button.text() == f"{count} stories · {2 * count} events · 0 problems"
-    assert progress[-1] == (count, count)
+    assert progress == sorted(progress) and progress[-1] == count
+    assert from_helper  # the helper process parsed part of the folder
     win.close()
-    assert helper.submit(os.getpid) is None  # the helper process was stopped with the window
+    assert helper.pid is None
+
+    def gone() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    qtbot.waitUntil(gone, timeout=5000)  # the window took the helper process with it

@@ -274,15 +274,21 @@ def load_folder_then_cache(
         step = max(1, total // 200)
         reported = -step
 
-        def tick(done: int) -> None:
-            """Between files: report progress now and then, and stop if asked to."""
+        def tick(done: int, waiting: bool = False) -> None:
+            """Between files: report progress now and then, and stop if asked to.
+
+            ``waiting``: nothing is parsed here while the helper process
+            finishes its part, so cancelling is checked every time.
+            """
             nonlocal reported
-            if done - reported >= step:
-                reported = done
+            moved = done - reported >= step
+            if moved or waiting:
                 if is_cancelled is not None and is_cancelled():
                     raise LoadCancelled()
-                if progress is not None:
-                    progress(reused + done, total)
+                if moved:
+                    reported = done
+                    if progress is not None:
+                        progress(reused + done, total)
 
         if helper is not None and len(names) >= MIN_SHARED_FILES:
             results.update(parse_shared(root, names, helper, load_file, tick))

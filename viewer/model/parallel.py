@@ -35,32 +35,44 @@ the two meet.
 
 The load never depends on the helper: chunks it did not deliver (its process
 could not start, died, or wrote something unreadable) are parsed in the
-loading thread, and a new helper process is started for the next load.
+loading thread, and a new helper process is started for the next load. A
+chunk marked ready is read only after the helper wrote and closed its file
+(system calls order the two); a torn file would fail to unpack and be parsed
+again.
 
-The helper process is started with ``forkserver`` (``spawn`` where there is no
-fork), never with a plain ``fork`` of the application: forking a process that
-runs Qt's threads can deadlock the child.
+The helper is one ``multiprocessing.Process`` that this module starts, feeds
+through a pipe and stops itself, rather than a ``ProcessPoolExecutor``: it
+can then be told apart when busy, be terminated when it does not stop (a read
+stuck on a network share), and it leaves with the application even when the
+application crashes. It is started with ``forkserver`` where there is one,
+never with a plain ``fork`` of the application: forking a process that runs
+Qt's threads can deadlock the child. The forkserver and ``spawn`` import the
+application's main module in the helper, so a script that loads with a helper
+needs the usual ``if __name__ == "__main__":`` guard (the ``timeline-viewer``
+command and ``python -m viewer`` have it).
 """
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import contextlib
 import logging
 import mmap
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
+import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from viewer.model.cache import pack_results, unpack_results
 from viewer.model.story import FileResult
 
-__all__ = ["MIN_SHARED_FILES", "ParseHelper", "parse_shared"]
+__all__ = ["MIN_SHARED_FILES", "HelperJob", "ParseHelper", "parse_shared"]
 
 _log = logging.getLogger(__name__)
 
@@ -76,20 +88,26 @@ _CHUNKS = 64
 ideal split, few enough that each chunk's file and flags cost little."""
 _CHUNK_LIMITS = (16, 256)
 
-# The control file: byte 0 asks the helper to stop; then the three flag arrays.
+STOP_TIMEOUT = 2.0
+"""Seconds the helper gets to finish its chunk and stop before it is terminated."""
+
+# The control file: byte 0 asks the helper to stop, byte 1 says it started;
+# then the three flag arrays.
 _STOP = 0
+_STARTED = 1
+_FLAGS = 2
 
 
 def _claimed(index: int) -> int:
-    return 1 + index
+    return _FLAGS + index
 
 
 def _taken(index: int, chunks: int) -> int:
-    return 1 + chunks + index
+    return _FLAGS + chunks + index
 
 
 def _ready(index: int, chunks: int) -> int:
-    return 1 + 2 * chunks + index
+    return _FLAGS + 2 * chunks + index
 
 
 def _chunk_file(directory: str, index: int) -> str:
@@ -105,6 +123,9 @@ def _mapped(path: str) -> Iterator[mmap.mmap]:
 def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
     """In the helper process: parse chunks from the front until the loading thread's.
 
+    When the loading thread has finished with the work directory before this
+    job (it waited for the job as long as it would), the job removes it.
+
     Returns:
         How many chunks it delivered.
     """
@@ -115,6 +136,7 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
     count = len(chunks)
     delivered = 0
     with _mapped(os.path.join(directory, "control")) as control:
+        control[_STARTED] = 1
         for index, chunk in enumerate(chunks):
             if control[_STOP]:
                 break
@@ -123,93 +145,228 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
                 break
             with collector_paused():
                 payload = pack_results([load_file(root, rel) for rel in chunk])
+            if control[_STOP]:
+                break
             try:
                 with open(_chunk_file(directory, index), "wb") as out:
                     out.write(payload)
             except OSError:
-                break  # the load is over and its directory gone
+                break  # no room left; the loading thread parses the rest
             control[_ready(index, count)] = 1
             delivered += 1
+        abandoned = control[_STOP]
+    if abandoned:
+        shutil.rmtree(directory, ignore_errors=True)
     return delivered
 
 
-def _process_id() -> int:
-    """In the helper process: nothing to do but say it is running."""
-    return os.getpid()
+def _helper_main(connection: multiprocessing.connection.Connection) -> None:
+    """The helper process: run the jobs that come through ``connection`` until told to stop."""
+    # Ctrl+C in the terminal is for the application, which then stops us.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        # Leave with the application even when it crashes: nothing else would
+        # tell this process that no more work will come.
+        def exit_with_parent() -> None:
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(0)
+
+        threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
+    connection.send(os.getpid())
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        try:
+            connection.send(("done", _parse_job(*job)))
+        except Exception as exc:  # noqa: BLE001 - reported to the loading thread, which parses instead
+            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
 def _start_method() -> str:
     return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
 
 
-class ParseHelper:
-    """One helper process, started on first use and restarted after a failure.
+class HelperJob:
+    """One job sent to the helper process: finished, failed, or still running."""
 
-    Thread-safe: the loading thread submits work while the GUI thread may shut
-    the helper down.
+    def __init__(self, helper: ParseHelper) -> None:
+        self._helper = helper
+        self._outcome: tuple[str, Any] | None = None
+
+    def done(self) -> bool:
+        """True once the job finished, failed, or the helper process went away."""
+        with self._helper._lock:
+            return self._poll_locked()
+
+    def _poll_locked(self) -> bool:
+        if self._outcome is not None:
+            return True
+        helper = self._helper
+        connection, process = helper._connection, helper._process
+        if connection is None or process is None:
+            self._outcome = ("failed", "the helper process was stopped")
+            return True
+        try:
+            if connection.poll():
+                self._outcome = connection.recv()
+                return True
+        except (EOFError, OSError) as exc:
+            self._outcome = ("failed", f"lost the helper process: {exc!r}")
+        else:
+            if process.is_alive():
+                return False
+            self._outcome = ("failed", f"the helper process exited with code {process.exitcode}")
+        helper._discard_locked()
+        return True
+
+    def error(self) -> str | None:
+        """Why the job failed, or None if it did not (or is still running)."""
+        outcome = self._outcome
+        return outcome[1] if outcome is not None and outcome[0] == "failed" else None
+
+    def wait(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the job to end; True if it did."""
+        deadline = time.monotonic() + timeout
+        while not self.done():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+
+class ParseHelper:
+    """One helper process, started on demand and restarted after a failure.
+
+    It runs one job at a time; while it is busy (a cancelled load's job still
+    finishing its chunk) a new load parses alone. Thread-safe: the loading
+    thread submits jobs while the GUI thread may shut the helper down.
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._executor: cf.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()  # guards the process, its pipe and its job
+        self._start_lock = threading.Lock()  # one start at a time, without holding _lock
+        self._process: Any = None  # multiprocessing's process class depends on the start method
+        self._connection: multiprocessing.connection.Connection | None = None
+        self._job: HelperJob | None = None
+        self._starting: threading.Thread | None = None
         self._closed = False
 
-    def start(self) -> int | None:
-        """Start the helper process now, so that the next large load finds it ready.
+    @property
+    def pid(self) -> int | None:
+        """The helper process's id while it runs."""
+        process = self._process
+        return process.pid if process is not None and process.is_alive() else None
 
-        Starting takes a few tenths of a second (a new interpreter imports the
+    def start(self) -> int | None:
+        """Start the helper process now, if it is not running, and wait until it is ready.
+
+        A start takes about a tenth of a second (a new interpreter imports the
         model), so this blocks: call it from a worker thread, never the GUI's.
+        Submitting work meanwhile does not wait for it.
 
         Returns:
             The helper's process id, or None when it could not be started.
         """
-        future = self.submit(_process_id)
-        if future is None:
-            return None
-        try:
-            return future.result(timeout=60)
-        except Exception as exc:  # noqa: BLE001 - a helper that will not start only makes loads slower
-            _log.info("the parse helper did not start: %s: %s", type(exc).__name__, exc)
-            self.discard()
-            return None
-
-    def submit(self, function: Callable[..., object], *args: object) -> cf.Future | None:
-        """Run ``function(*args)`` in the helper process; None if it cannot take work."""
-        with self._lock:
-            if self._closed:
-                return None
+        with self._start_lock:
+            with self._lock:
+                if self._closed:
+                    return None
+                if self._process is not None and self._process.is_alive():
+                    return int(self._process.pid)
+                self._discard_locked()
+            process = None
             try:
-                if self._executor is None:
-                    context = multiprocessing.get_context(_start_method())
-                    if context.get_start_method() == "forkserver":
-                        # The server imports the model once; each helper it
-                        # forks then starts in milliseconds.
-                        context.set_forkserver_preload([__name__, "viewer.model.loader"])
-                    self._executor = cf.ProcessPoolExecutor(max_workers=1, mp_context=context)
-                return self._executor.submit(function, *args)
-            except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, OSError, RuntimeError at exit
-                _log.info("the parse helper cannot take work: %s: %s", type(exc).__name__, exc)
+                context: Any = multiprocessing.get_context(_start_method())
+                if context.get_start_method() == "forkserver":
+                    # The server imports the model once; each helper it forks
+                    # then starts in milliseconds.
+                    context.set_forkserver_preload([__name__, "viewer.model.loader"])
+                here, there = context.Pipe()
+                process = context.Process(target=_helper_main, args=(there,),
+                                          name="timeline-viewer-parse-helper", daemon=True)
+                process.start()
+                there.close()
+                if not here.poll(30):
+                    raise TimeoutError("the helper process did not report within 30 s")
+                pid = int(here.recv())
+            except Exception as exc:  # noqa: BLE001 - a helper that will not start only makes loads slower
+                _log.info("the parse helper did not start: %s: %s", type(exc).__name__, exc)
+                if process is not None and process.is_alive():
+                    process.kill()
+                return None
+            with self._lock:
+                if self._closed:  # shut down while it started
+                    self._process, self._connection = process, here
+                    self._discard_locked()
+                    return None
+                self._process, self._connection = process, here
+            return pid
+
+    def start_in_background(self) -> None:
+        """Start the helper process in a daemon thread, unless it runs or is starting."""
+        with self._lock:
+            if self._closed or (self._process is not None and self._process.is_alive()):
+                return
+            if self._starting is not None and self._starting.is_alive():
+                return
+            self._starting = threading.Thread(target=self.start, name="parse-helper-start", daemon=True)
+            self._starting.start()
+
+    def submit(self, folder: Path, chunks: list[list[str]], directory: str) -> HelperJob | None:
+        """Give the helper a job (``_parse_job``'s arguments) if it is running and idle.
+
+        Never waits for the helper to start: None means the caller parses alone for now.
+        """
+        with self._lock:
+            if self._closed or self._process is None or self._connection is None:
+                return None
+            if not self._process.is_alive():
                 self._discard_locked()
                 return None
+            if self._job is not None and not self._job._poll_locked():
+                return None  # still busy with an earlier job
+            if self._process is None or self._connection is None:
+                return None  # the earlier job found it dead
+            try:
+                self._connection.send((os.fspath(folder), chunks, directory))
+            except (OSError, ValueError) as exc:
+                _log.info("the parse helper cannot take work: %s", exc)
+                self._discard_locked()
+                return None
+            self._job = HelperJob(self)
+            return self._job
 
-    def discard(self) -> None:
-        """Forget a helper that failed; the next ``submit`` starts a new process."""
-        with self._lock:
-            self._discard_locked()
+    def _discard_locked(self, timeout: float = 0.0) -> None:
+        """Stop and forget the helper process: ask it to end, then terminate it after ``timeout``."""
+        process, connection = self._process, self._connection
+        self._process = self._connection = None
+        if connection is not None:
+            with contextlib.suppress(OSError, ValueError):
+                connection.send(None)
+            connection.close()
+        if process is not None:
+            process.join(timeout)
+            if process.is_alive():
+                process.terminate()
+                process.join(1.0)
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
 
-    def _discard_locked(self) -> None:
-        if self._executor is not None:
-            # wait=True: after shutdown(wait=False), Python 3.11 may print an
-            # OSError at exit from waking the executor's closed pipe
-            # (python/cpython#83279). The helper stops within one chunk.
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+    def shutdown(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Stop the helper process; later submits return None.
 
-    def shutdown(self) -> None:
-        """Stop the helper process (what it is parsing is dropped); later submits return None."""
+        The helper ends after its current chunk; one still running after
+        ``timeout`` seconds (stuck reading a file) is terminated.
+        """
         with self._lock:
             self._closed = True
-            self._discard_locked()
+            self._discard_locked(timeout)
 
     def __enter__(self) -> ParseHelper:
         return self
@@ -227,7 +384,7 @@ def _make_work_directory(chunks: int) -> str | None:
         return None
     try:
         with open(os.path.join(directory, "control"), "wb") as handle:
-            handle.write(bytes(1 + 3 * chunks))
+            handle.write(bytes(_FLAGS + 3 * chunks))
     except OSError as exc:
         _log.info("no room for the parse helper's control file, parsing alone: %s", exc)
         shutil.rmtree(directory, ignore_errors=True)
@@ -240,17 +397,21 @@ def parse_shared(
     names: list[str],
     helper: ParseHelper,
     parse: Callable[[Path, str], FileResult],
-    tick: Callable[[int], None],
+    tick: Callable[[int, bool], None],
 ) -> dict[str, FileResult]:
     """Parse ``names`` here and in the helper process at once.
 
     Args:
         folder: the opened folder.
         names: the files to parse, relative to it.
-        helper: the helper process.
-        parse: how this thread parses one file (``loader.load_file``).
-        tick: called between files with how many of ``names`` are done so
-            far; it reports progress and raises to cancel the load.
+        helper: the helper process. If it is not running yet it is started
+            in the background and joins in when it is ready.
+        parse: how this thread parses one file (``loader.load_file``; the
+            helper always uses that).
+        tick: called between files as ``tick(done, waiting)``, with how many
+            of ``names`` are done so far, and ``waiting`` True while this
+            thread waits for the helper; it reports progress and raises to
+            cancel the load.
 
     Returns:
         Every file's result, by relative path.
@@ -264,7 +425,7 @@ def parse_shared(
     def parse_here(chunk: list[str]) -> None:
         nonlocal done
         for rel in chunk:
-            tick(done)
+            tick(done, False)
             results[rel] = parse(folder, rel)
             done += 1
 
@@ -273,10 +434,10 @@ def parse_shared(
         for chunk in chunks:
             parse_here(chunk)
         return results
-    job: cf.Future | None = None
+    job: HelperJob | None = None
+    started = False
     try:
         with _mapped(os.path.join(directory, "control")) as control:
-            job = helper.submit(_parse_job, os.fspath(folder), chunks, directory)
 
             def take_from_helper(index: int) -> None:
                 """Add the helper's results for a chunk it delivered, or parse it here."""
@@ -294,12 +455,16 @@ def parse_shared(
                     return
                 results.update(zip(chunk, unpacked))
                 done += len(chunk)
-                tick(done)
+                tick(done, False)
 
             try:
                 front = 0  # chunks before this one came back from the helper
                 back = count  # chunks from this one on were parsed here
                 while front < back:
+                    if job is None:
+                        job = helper.submit(folder, chunks, directory)
+                        if job is None:
+                            helper.start_in_background()
                     if job is not None and control[_ready(front, count)]:
                         take_from_helper(front)
                         front += 1
@@ -317,22 +482,20 @@ def parse_shared(
                         front += 1
                     elif job.done():
                         # The helper stopped (or died) without delivering it.
-                        if job.exception() is not None:
-                            _log.info("the parse helper failed: %r", job.exception())
-                            helper.discard()
+                        if job.error() is not None:
+                            _log.info("the parse helper failed: %s", job.error())
                         parse_here(chunks[front])
                         front += 1
                     else:
-                        tick(done)
+                        tick(done, True)
                         time.sleep(0.002)
             finally:
                 control[_STOP] = 1  # done, failed or cancelled: the helper need not go on
+                started = bool(control[_STARTED])
     finally:
-        if job is not None:
-            job.cancel()
-            with contextlib.suppress(Exception):
-                # The helper stops at its next chunk; wait for it so that it
-                # does not write into the directory while it is removed.
-                job.result(timeout=2)
-        shutil.rmtree(directory, ignore_errors=True)
+        # The helper stops after its current chunk. A job that ended, or never
+        # started, leaves the directory to us; one still running removes it
+        # itself when it sees the stop.
+        if job is None or job.done() or not started or job.wait(STOP_TIMEOUT):
+            shutil.rmtree(directory, ignore_errors=True)
     return results

@@ -156,7 +156,7 @@ class FolderLoader(QObject):
         """
         if self._helper is not None and not self._helper_started:
             self._helper_started = True
-            threading.Thread(target=self._helper.start, name="parse-helper-start", daemon=True).start()
+            self._helper.start_in_background()
 
     def _on_progress(self, generation: int, done: int, total: int) -> None:
         if generation == self._generation and self._cancel is not None:
