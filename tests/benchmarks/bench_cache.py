@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.synthetic import generate  # noqa: E402
-from viewer.model import ModelCache, dates, load_folder, scan_story_files  # noqa: E402
-from viewer.model.cache import _RACY_WINDOW_NS  # noqa: E402
-from viewer.model.loader import collector_paused  # noqa: E402
-from viewer.model.export import library_to_dict  # noqa: E402
+from tests.benchmarks.synthetic import generate
+from viewer.model import ModelCache, dates, load_folder, scan_story_files
+from viewer.model.cache import _RACY_WINDOW_NS
+from viewer.model.export import library_to_dict
+from viewer.model.loader import collector_paused
 
 
 def best_of(runs: int, fn: Callable[[], object], before: Callable[[], None] = lambda: None) -> float:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.synthetic import generate  # noqa: E402
-from viewer.model import dates, discover_story_files, load_folder  # noqa: E402
-from viewer.model.decoding import decode_story_bytes  # noqa: E402
-from viewer.model.parallel import ParseHelper  # noqa: E402
+from tests.benchmarks.synthetic import generate
+from viewer.model import dates, discover_story_files, load_folder
+from viewer.model.decoding import decode_story_bytes
+from viewer.model.parallel import ParseHelper
 
 
 def read_floor(folder: Path, files: list[str]) -> float:

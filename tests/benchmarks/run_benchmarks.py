@@ -229,7 +229,8 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
         app, scatter_widget.viewport(),
         lambda i: scatter_widget.setXRange(sx0 + (i % 2) * sw * 0.01, sx1 + (i % 2) * sw * 0.01, padding=0), 10)
 
-    base = f"empty plot {statistics.median(empty_times):.1f} ms, ScatterPlotItem {statistics.median(scatter_times):.1f} ms"
+    base = (f"empty plot {statistics.median(empty_times):.1f} ms, "
+            f"ScatterPlotItem {statistics.median(scatter_times):.1f} ms")
     row("repaint, whole range", f"median {statistics.median(whole):.1f} ms, max {max(whole):.1f} ms",
         "≤ 16 ms median, ≤ 25 ms max", base)
     row("repaint, one-year window", f"median {statistics.median(one_year):.1f} ms, max {max(one_year):.1f} ms",

@@ -58,7 +58,7 @@ def test_empty_and_binary_files_are_errors_and_the_rest_loads(story_folder, cont
     folder = story_folder({"bad.txt": content, "good.txt": GOOD})
     library = load_folder(folder)
     assert [s.file for s in library.stories] == ["good.txt"]
-    [(line, severity, message)] = problems_of(library, "bad.txt")
+    [(_line, severity, message)] = problems_of(library, "bad.txt")
     assert severity is Severity.ERROR and words in message
 
 
@@ -67,7 +67,7 @@ def test_unreadable_file_is_an_error(story_folder):
     os.symlink(folder / "missing-target", folder / "dangling.txt")
     library = load_folder(folder)
     assert [s.file for s in library.stories] == ["good.txt"]
-    [(line, severity, message)] = problems_of(library, "dangling.txt")
+    [(_line, severity, message)] = problems_of(library, "dangling.txt")
     assert severity is Severity.ERROR and "cannot read" in message
 
 
@@ -154,7 +154,7 @@ def test_utf16_without_bom_is_read_with_a_warning(story_folder, encoding):
     folder = story_folder({"a.txt": GOOD.encode(encoding)})
     library = load_folder(folder)
     assert library.stories[0].events[0].text == "Something happened"
-    [(line, severity, message)] = problems_of(library, "a.txt")
+    [(_line, severity, message)] = problems_of(library, "a.txt")
     assert severity is Severity.WARNING and encoding.upper() in message
 
 
@@ -171,7 +171,7 @@ def test_named_pipe_is_reported_not_read(story_folder):
     os.mkfifo(folder / "pipe.txt")
     library = load_folder(folder)  # would block forever if the pipe were opened for reading
     assert [s.file for s in library.stories] == ["good.txt"]
-    [(line, severity, message)] = problems_of(library, "pipe.txt")
+    [(_line, severity, message)] = problems_of(library, "pipe.txt")
     assert severity is Severity.ERROR and "not a regular file" in message
 
 

@@ -11,9 +11,7 @@ import pytest
 import viewer.model.cache as cache_module
 import viewer.model.loader as loader
 from tests.conftest import SEEDS
-from viewer.model import (
-    LoadCancelled, ModelCache, Precision, discover_story_files, load_folder, scan_story_files,
-)
+from viewer.model import LoadCancelled, ModelCache, Precision, discover_story_files, load_folder, scan_story_files
 from viewer.model.export import library_to_dict
 
 # Files are dated well in the past: the cache does not trust a file modified

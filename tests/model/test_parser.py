@@ -36,7 +36,7 @@ def test_dashes_inside_text_and_date_ranges_are_not_separators():
 
 
 def test_colon_after_a_date_is_accepted():
-    story, problems = parse("T\nTimeline\nJan 3, 2026: Something [1]\n")
+    story, _problems = parse("T\nTimeline\nJan 3, 2026: Something [1]\n")
     assert (story.events[0].date_text, story.events[0].text) == ("Jan 3, 2026", "Something")
 
 
@@ -75,7 +75,7 @@ def test_references_header_and_unlisted_citation_warns():
 
 
 def test_bad_source_line_is_a_problem_at_its_line():
-    story, problems = parse("T\nTimeline\n2020 – a\nSources\nnot a source\n")
+    _story, problems = parse("T\nTimeline\n2020 – a\nSources\nnot a source\n")
     assert [(p.line, p.severity) for p in problems] == [(5, Severity.WARNING)]
 
 

@@ -96,8 +96,9 @@ def test_folder_vanishing_keeps_the_view_and_says_so(qtbot, live):
 
 def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder,
                                                      tmp_path_factory, monkeypatch):
-    import viewer.model.loader as loader
     from PySide6.QtCore import Qt
+
+    import viewer.model.loader as loader
 
     first = story_folder({"a.txt": STORY.format(name="A")})
     open_folder(window, first)
@@ -168,8 +169,9 @@ def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot,
                                                                           monkeypatch):
     import threading
 
-    import viewer.model.loader as loader
     from PySide6.QtCore import Qt
+
+    import viewer.model.loader as loader
 
     window, folder = live
     other = tmp_path_factory.mktemp("other")  # outside the watched folder

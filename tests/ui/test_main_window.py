@@ -201,7 +201,7 @@ def test_problems_in_status_bar_and_table(qtbot, window, open_folder, story_fold
     dialog = window.problems_dialog
     assert dialog.isVisible()
     rows = [[dialog.proxy.index(r, c).data() for c in range(4)] for r in range(dialog.proxy.rowCount())]
-    assert ["bin.txt", "1", "error"] == rows[0][:3]
+    assert rows[0][:3] == ["bin.txt", "1", "error"]
     assert rows[1][:3] == ["good.txt", "4", "error"]
     # The undated event is listed beside the plot.
     assert window.timeline.undated_box.isVisibleTo(window)

@@ -7,12 +7,19 @@ pyqtgraph.
 
 from viewer.model.cache import ModelCache
 from viewer.model.dates import YearlessDate, describe_span, parse_date
-from viewer.model.loader import (
-    LoadCancelled, discover_story_files, load_file, load_folder, scan_story_files,
-)
+from viewer.model.loader import LoadCancelled, discover_story_files, load_file, load_folder, scan_story_files
 from viewer.model.parser import parse_story, strip_citations
 from viewer.model.story import (
-    DateSpan, Event, FileResult, Library, Precision, Problem, Section, Severity, Source, Story,
+    DateSpan,
+    Event,
+    FileResult,
+    Library,
+    Precision,
+    Problem,
+    Section,
+    Severity,
+    Source,
+    Story,
 )
 
 __all__ = [

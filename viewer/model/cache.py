@@ -57,9 +57,7 @@ from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
 
-from viewer.model.story import (
-    DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story,
-)
+from viewer.model.story import DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story
 
 __all__ = ["FORMAT_VERSION", "FileStamp", "FolderCache", "ModelCache", "pack_results", "unpack_results"]
 
@@ -101,7 +99,7 @@ def _field_names(cls: type) -> list[tuple[str, bool]]:
     split) is not stored: it gets its default, as after parsing.
     """
     if _is_named_tuple(cls):
-        return [(name, True) for name in getattr(cls, "_fields")]
+        return [(name, True) for name in getattr(cls, "_fields")]  # noqa: B009 - mypy knows no _fields on type
     return [(f.name, f.init) for f in fields(cls)]
 
 
@@ -580,7 +578,7 @@ def _build(cls: type, columns: Mapping[str, Iterable[Any]], rows: int) -> list[A
     about twice as fast as calling it.
     """
     if _is_named_tuple(cls):
-        names = getattr(cls, "_fields")
+        names = getattr(cls, "_fields")  # noqa: B009 - as above
         return list(map(tuple.__new__, repeat(cls, rows), zip(*(columns[name] for name in names))))
     instances: list[Any] = list(map(object.__new__, repeat(cls, rows)))
     for name, stored, default, setter in _setters(cls):

@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 from viewer.model.story import DateSpan, Precision
 
-__all__ = ["YearlessDate", "parse_date", "describe_span", "MIN_YEAR", "MAX_YEAR"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "YearlessDate", "describe_span", "parse_date"]
 
 MIN_YEAR = 1
 MAX_YEAR = 9999

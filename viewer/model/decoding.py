@@ -113,11 +113,9 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
 
 def _check_text(text: str, notes: tuple[tuple[int | None, Severity, str], ...] = ()) -> DecodedText:
     if not text.strip():
-        return DecodedText(None, notes + ((None, Severity.ERROR,
-                                           "empty file (no text); not a story file"),))
+        return DecodedText(None, (*notes, (None, Severity.ERROR, "empty file (no text); not a story file")))
     if "\x00" in text:
-        return DecodedText(None, notes + ((None, Severity.ERROR,
-                                           "binary content (NUL characters); not a story file"),))
+        return DecodedText(None, (*notes, (None, Severity.ERROR, "binary content (NUL characters); not a story file")))
     return DecodedText(text, notes)
 
 

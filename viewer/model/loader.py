@@ -22,9 +22,14 @@ from viewer.model.parser import parse_story
 from viewer.model.story import FileResult, Library, Problem, Severity
 
 __all__ = [
-    "discover_story_files", "scan_story_files", "load_file", "load_folder", "load_folder_then_cache",
     "MAX_FILE_BYTES",
-    "LoadCancelled", "collector_paused",
+    "LoadCancelled",
+    "collector_paused",
+    "discover_story_files",
+    "load_file",
+    "load_folder",
+    "load_folder_then_cache",
+    "scan_story_files",
 ]
 
 # A story is a few kilobytes; a huge .txt is a log or a dump, not a story.

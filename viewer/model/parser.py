@@ -19,7 +19,7 @@ from viewer.model.dates import YearlessDate, parse_date
 from viewer.model.decoding import split_lines
 from viewer.model.story import DateSpan, Event, Problem, Section, Severity, Source, Story
 
-__all__ = ["parse_story", "strip_citations", "MAX_DATE_LENGTH"]
+__all__ = ["MAX_DATE_LENGTH", "parse_story", "strip_citations"]
 
 # A date is short; a longer prefix before a dash is text that contains a dash.
 MAX_DATE_LENGTH = 48

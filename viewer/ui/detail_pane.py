@@ -22,7 +22,7 @@ _CITE_SCHEME = "cite"
 class _OfflineBrowser(QTextBrowser):
     """A QTextBrowser that never loads anything: no images, no stylesheets."""
 
-    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 (Qt API)
+    def loadResource(self, kind: int, name: QUrl | str) -> object:
         """Refuse every resource; our own HTML references none."""
         return None
 
@@ -85,7 +85,8 @@ def event_html(story: Story, event: Event) -> str:
         rows = []
         for n in event.citations:
             source = story.source(n)
-            title = html.escape(capped(source.title, TITLE_CHARS)) if source and source.title else "<i>untitled source</i>"
+            title = (html.escape(capped(source.title, TITLE_CHARS)) if source and source.title
+                     else "<i>untitled source</i>")
             rows.append(f"<li>{_citation_link(n)} {title}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
     return (
@@ -105,7 +106,8 @@ def story_html(story: Story) -> str:
         count = f" · {story.article_count} article{'s' if story.article_count != 1 else ''}"
     parts = [
         f"<h3 style='margin-bottom:2px'>{html.escape(capped(story.title, TITLE_CHARS))}</h3>",
-        f"<p style='color:#666; margin-top:0'>{len(story.events)} event{'' if len(story.events) == 1 else 's'}{count} · "
+        f"<p style='color:#666; margin-top:0'>{len(story.events)} "
+        f"event{'' if len(story.events) == 1 else 's'}{count} · "
         f"{html.escape(story.file)} · select an event on the timeline to read it</p>",
     ]
     for section in story.sections:

@@ -50,7 +50,7 @@ class _RescanTask(QRunnable):
     def run(self) -> None:
         try:
             self._scan()
-        except Exception as exc:  # noqa: BLE001 — report, so the watcher keeps working
+        except Exception as exc:  # report it, so that the watcher keeps working
             log.exception("rescanning %s failed", self._folder)
             self._signals.failed.emit(self._generation, f"Following {self._folder} failed: {exc!r}")
 

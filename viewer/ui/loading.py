@@ -77,7 +77,7 @@ class _CallTask(QRunnable):
     def run(self) -> None:
         try:
             self._function()
-        except Exception:  # noqa: BLE001 — a cache that cannot be written is only a slower next start
+        except Exception:  # a cache that cannot be written is only a slower next start
             log.exception("writing the model cache failed")
 
 

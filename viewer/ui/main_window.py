@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSplitter,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
     QToolButton,
 )
 
@@ -135,7 +141,8 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
-    def _action(self, text: str, slot: Callable[[], object], shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
+    def _action(self, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, QKeySequence.StandardKey):
             # Every binding the platform has for it (Refresh is F5 and Ctrl+R on Linux).
@@ -348,10 +355,9 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help → About: versions of the app, Qt and PySide6."""
+        import pyqtgraph
         import PySide6
         from PySide6.QtCore import qVersion
-
-        import pyqtgraph
 
         QMessageBox.about(
             self, f"About {APP_TITLE}",
@@ -371,12 +377,12 @@ class MainWindow(QMainWindow):
 
     # --- drag and drop -------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt API)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept a dragged folder."""
         if _dropped_folder(event.mimeData().urls()) is not None:
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt API)
+    def dropEvent(self, event: QDropEvent) -> None:
         """Open a dropped folder."""
         folder = _dropped_folder(event.mimeData().urls())
         if folder is not None:
@@ -406,7 +412,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/bottomSplitter", self.bottom_splitter.saveState())
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Save the window state; stop a load in progress."""
         self.save_state()
         self.watcher.stop()

@@ -43,7 +43,8 @@ class ProblemsModel(FlatTableModel):
         """One row per problem."""
         return len(self._problems)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> str | int | QColor | None:
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> str | int | QColor | None:
         """Cells; the line sorts as a number (``EditRole``)."""
         if not index.isValid() or not 0 <= index.row() < len(self._problems):
             return None

@@ -73,8 +73,8 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     last = min(last, MAX_ORDINAL)
     if last < first:
         return []
-    d0 = date.fromordinal(int(math.floor(first)))
-    d1 = date.fromordinal(int(math.floor(last)))
+    d0 = date.fromordinal(math.floor(first))
+    d1 = date.fromordinal(math.floor(last))
     ticks: list[float] = []
     if level.unit == "year":
         y = math.ceil(d0.year / level.step) * level.step
@@ -119,7 +119,7 @@ def major_ticks(first: float, last: float, size_px: float) -> list[float]:
 def tick_label(ordinal: float, level: TickLevel) -> str:
     """The label of one tick: as much of the date as the level shows."""
     try:
-        d = date.fromordinal(int(round(ordinal)))
+        d = date.fromordinal(int(round(ordinal)))  # noqa: RUF046 - NumPy 1's round() gives a float
     except (ValueError, OverflowError):
         return ""
     if level.unit == "year":
@@ -138,7 +138,7 @@ class CalendarAxisItem(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         self._level_by_spacing: dict[float, TickLevel] = {}
 
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:  # noqa: N802 (Qt API)
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         """Major and minor ticks for the visible range ``[minVal, maxVal]`` over ``size`` pixels."""
         if size <= 0 or maxVal <= minVal:
             return []
@@ -150,7 +150,7 @@ class CalendarAxisItem(pg.AxisItem):
             result.append((minor.approx_days, tick_ordinals(minor, minVal, maxVal)))
         return result
 
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802 (Qt API)
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         """Labels for the ticks pyqtgraph asks for (only majors get text)."""
         level = self._level_by_spacing.get(spacing)
         if level is None:

@@ -26,9 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText,
-)
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText
 
 from viewer.model import describe_span
 from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, short_label
@@ -141,7 +139,7 @@ class EventsItem(pg.GraphicsObject):
 
     # --- geometry ------------------------------------------------------------
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 (Qt API)
+    def boundingRect(self) -> QRectF:
         """The data extent, cached when the layout changes (a float rect)."""
         return QRectF(self._bounds)
 
@@ -160,7 +158,7 @@ class EventsItem(pg.GraphicsObject):
 
     # --- painting ------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:  # noqa: D401 (Qt API)
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         """Draw what is in view, in device pixels."""
         layout = self._layout
         view = self.viewRect()
@@ -443,8 +441,8 @@ class EventsItem(pg.GraphicsObject):
     @staticmethod
     def _coverage_image(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float,
                         cx0: float, cx1: float, top: float, bottom: float) -> QImage | None:
-        width = max(1, int(math.ceil((cx1 - cx0) * sx)))
-        height = max(1, int(math.ceil((bottom - top) * sy)))
+        width = max(1, math.ceil((cx1 - cx0) * sx))
+        height = max(1, math.ceil((bottom - top) * sy))
         if width > 16384 or height > 8192:
             return None
         c0 = ((layout.x0[index] - cx0) * sx).astype(np.int64)
@@ -528,7 +526,7 @@ class EventsItem(pg.GraphicsObject):
         distance = np.abs((layout.x0[hit] + layout.x1[hit]) / 2 - x)
         return hit[np.argsort(distance, kind="stable")]
 
-    def mouseClickEvent(self, ev: MouseClickEvent) -> None:  # noqa: N802 (pyqtgraph API)
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:
         """Select the clicked event; a click on a cluster zooms to its events."""
         if ev.button() != Qt.MouseButton.LeftButton:
             return
@@ -547,7 +545,7 @@ class EventsItem(pg.GraphicsObject):
             return
         self.event_clicked.emit(int(hits[0]))
 
-    def hoverEvent(self, ev: HoverEvent) -> None:  # noqa: N802 (pyqtgraph API)
+    def hoverEvent(self, ev: HoverEvent) -> None:
         """Show the full text of the event under the pointer as a tooltip."""
         if ev.isExit():
             self.setToolTip("")

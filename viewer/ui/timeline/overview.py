@@ -41,8 +41,8 @@ class OverviewStrip(pg.PlotWidget):
         self.getAxis("bottom").setPen(pg.mkPen("#999999"))
         self.getAxis("bottom").setTextPen(pg.mkPen("#555555"))
         self.getAxis("bottom").setStyle(tickTextOffset=2)
-        self.curve = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0, brush=pg.mkBrush(74, 111, 165, 110),
-                                      pen=pg.mkPen(74, 111, 165, 200))
+        self.curve = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0,
+                                      brush=pg.mkBrush(74, 111, 165, 110), pen=pg.mkPen(74, 111, 165, 200))
         self.addItem(self.curve)
         self.region = pg.LinearRegionItem(brush=pg.mkBrush(255, 176, 0, 45),
                                           pen=pg.mkPen(200, 120, 0, 220, width=2))
@@ -97,7 +97,7 @@ class OverviewStrip(pg.PlotWidget):
         finally:
             self._syncing = False
 
-    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+    def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
         """Ignore: the strip is not a place to zoom."""
         ev.accept()
 

@@ -14,7 +14,14 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QScrollBar, QSizePolicy, QSplitter, QVBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollBar,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -51,7 +58,7 @@ class TimelineViewBox(pg.ViewBox):
         super().__init__(enableMenu=False)
         self.setMouseMode(pg.ViewBox.PanMode)
 
-    def wheelEvent(self, ev: QGraphicsSceneWheelEvent, axis: int | None = None) -> None:  # noqa: N802 (Qt API)
+    def wheelEvent(self, ev: QGraphicsSceneWheelEvent, axis: int | None = None) -> None:
         """Zoom the time axis about the pointer; the lanes keep their height.
 
         With Shift held the wheel scrolls through the lanes instead.
@@ -64,7 +71,7 @@ class TimelineViewBox(pg.ViewBox):
             return
         super().wheelEvent(ev, axis=0)
 
-    def mouseDoubleClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:  # noqa: N802 (Qt API)
+    def mouseDoubleClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:
         """Double-click anywhere zooms to fit."""
         ev.accept()
         self.double_clicked.emit()
@@ -317,7 +324,7 @@ class TimelineWidget(QWidget):
 
     # --- keyboard ----------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Arrow keys, Enter and Esc on the plot navigate the selection."""
         if watched is self.plot and isinstance(event, QKeyEvent) and event.type() == QKeyEvent.Type.KeyPress:
             return self.handle_key(event.key())
