@@ -141,6 +141,19 @@ def test_story_markup_is_shown_literally_and_nothing_is_fetched(qtbot, window, o
     assert "&lt;script&gt;" in tip and "<script>" not in tip
 
 
+def test_control_characters_in_a_story_are_shown_as_symbols(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"c.txt": "Bell\x07 Headline\nTimeline\n"
+                                     "2020 – Colour codes \x1b[31mred\x1b[0m and a form\x0cfeed [1]\n"})
+    open_folder(window, folder)
+    assert "Bell␇ Headline" in window.detail.toPlainText()
+    window.selection.select_event(EventRef("c.txt", 0))
+    text = window.detail.toPlainText()
+    assert "Colour codes ␛[31mred␛[0m and a form␌feed" in text
+    assert not any(ord(c) < 0x20 and c not in "\n\t" for c in text)
+    tip = window.timeline.events_item.tooltip_html(np.array([0]))
+    assert "␛[31mred" in tip and "\x1b" not in tip
+
+
 def test_keyboard_navigation(qtbot, seeds_window):
     win = seeds_window
     plot = win.timeline.plot

@@ -564,7 +564,8 @@ class EventsItem(pg.GraphicsObject):
             story, event = self._layout.event_at(i)
             span = describe_span(event.span) if event.span is not None else "undated"
             parts.append(
-                f"<p style='margin:0 0 6px 0; max-width:420px'><b>{html.escape(event.date_text)}</b>"
+                f"<p style='margin:0 0 6px 0; max-width:420px'>"
+                f"<b>{html.escape(capped(event.date_text, TITLE_CHARS))}</b>"
                 f" <span style='color:#666'>({html.escape(span)})</span><br>"
                 f"{html.escape(capped(event.text, TOOLTIP_CHARS))}<br>"
                 f"<i style='color:#666'>{html.escape(capped(story.title, TITLE_CHARS))}</i></p>"
