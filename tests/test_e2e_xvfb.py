@@ -1,11 +1,13 @@
 """End to end: the installed ``timeline-viewer`` in a real window on Xvfb.
 
 Starts its own Xvfb, runs the console script installed next to
-``sys.executable`` on the repository's ``seeds/`` folder with Qt's ``xcb``
-platform (not the ``offscreen`` one that conftest.py sets for the other
-tests), clicks on the timeline with xdotool, grabs the window into a PNG and
-checks that it is not blank, that the app is still alive and printed no
-traceback, and that Ctrl+Q closes it.
+``sys.executable`` on a copy of the repository's ``seeds/`` folder with Qt's
+``xcb`` platform (not the ``offscreen`` one that conftest.py sets for the
+other tests), clicks on the timeline with xdotool, grabs the window into a
+PNG and checks that it is not blank; then adds a story file to the folder and
+checks that the window changes to show it (live reload in a real window);
+finally that the app is still alive, printed no traceback, and that Ctrl+Q
+closes it.
 
 It skips when Xvfb or xdotool is missing, except when ``CI=true``: there it
 fails, since .ci/run installs both.
@@ -163,8 +165,7 @@ def _geometry(xdotool: str, env: dict[str, str], wid: str) -> tuple[int, int]:
     return int(values["WIDTH"]), int(values["HEIGHT"])
 
 
-def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
-    """Distinct colours, the share of the commonest one, and the size of a PNG."""
+def _pixels(png: Path):  # -> numpy array of 0xRRGGBB, height × width
     import numpy as np
     from PySide6.QtGui import QImage
 
@@ -173,8 +174,16 @@ def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     width, height = image.width(), image.height()
     rows = np.frombuffer(image.constBits(), dtype=np.uint32, count=image.bytesPerLine() * height // 4)
-    pixels = rows.reshape(height, image.bytesPerLine() // 4)[:, :width] & 0x00FFFFFF
+    return rows.reshape(height, image.bytesPerLine() // 4)[:, :width] & 0x00FFFFFF
+
+
+def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
+    """Distinct colours, the share of the commonest one, and the size of a PNG."""
+    import numpy as np
+
+    pixels = _pixels(png)
     _, counts = np.unique(pixels, return_counts=True)
+    height, width = pixels.shape
     return len(counts), float(counts.max()) / pixels.size, (width, height)
 
 
@@ -184,11 +193,13 @@ def test_installed_app_in_a_real_window(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), (
         f"the console script {script} is not installed: pip install -e . in this environment")
+    folder = tmp_path / SEEDS.name  # the same name, so the same window title
+    shutil.copytree(SEEDS, folder)
     with _xvfb(tmp_path, xvfb) as display:
-        _run_app_on_display(tmp_path, display, script, xdotool)
+        _run_app_on_display(tmp_path, display, script, xdotool, folder)
 
 
-def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str) -> None:
+def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str, folder: Path) -> None:
     env = _child_env(tmp_path, display)
     stdout_path, stderr_path = tmp_path / "app.stdout", tmp_path / "app.stderr"
 
@@ -196,7 +207,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         return stderr_path.read_text(encoding="utf-8", errors="replace")
 
     with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        app = subprocess.Popen([str(script), str(SEEDS)], env=env, cwd=tmp_path,
+        app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path,
                                stdin=subprocess.DEVNULL, stdout=out, stderr=err)
     try:
         def died() -> str | None:
@@ -219,10 +230,13 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         grab.write_text(GRAB_SCRIPT, encoding="utf-8")
         shot = tmp_path / "screenshot.png"
 
-        def take_screenshot() -> tuple[int, float, tuple[int, int]] | None:
-            result = subprocess.run([sys.executable, str(grab), wid, str(shot)], env=env,
+        def grab_window(path: Path) -> None:
+            result = subprocess.run([sys.executable, str(grab), wid, str(path)], env=env,
                                     capture_output=True, text=True, timeout=20)
             assert result.returncode == 0, f"screenshot helper failed:\n{result.stderr}"
+
+        def take_screenshot() -> tuple[int, float, tuple[int, int]] | None:
+            grab_window(shot)
             stats = _colour_stats(shot)
             return stats if stats[0] > 50 and stats[1] < 0.9 else None
 
@@ -234,7 +248,31 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         assert colours > 50, f"only {colours} colours in {shot}"
         assert dominant < 0.9, f"one colour covers {dominant:.0%} of {shot}"
 
-        # 5. Still running after the click, with no traceback; Ctrl+Q closes it.
+        # 5. A story added to the folder appears: the window changes. (The new
+        # lane may be below the fold, but the status bar's count and the
+        # overview strip's histogram change in any case.)
+        # The pointer leaves the window first: a hover tooltip would change it too.
+        moved = _xdotool(xdotool, env, "mousemove", "--sync", "1599", "999")
+        assert moved.returncode == 0, moved.stderr
+        assert _wait_for("a settled window", PAINT_TIMEOUT, take_screenshot, died)
+        before = _pixels(shot)
+        (folder / "zz_live.txt").write_text(
+            "A Story Added While The App Runs\nTimeline\n"
+            + "".join(f"{year} – Event of {year} [1]\n" for year in range(1900, 2030, 3)),
+            encoding="utf-8")
+        after_shot = tmp_path / "after_edit.png"
+
+        def changed() -> bool:
+            grab_window(after_shot)
+            now = _pixels(after_shot)
+            return now.shape == before.shape and int((now != before).sum()) > 200
+
+        try:
+            _wait_for("the window to show the added story", PAINT_TIMEOUT, changed, died)
+        finally:
+            print(f"after the edit: {after_shot}")
+
+        # 6. Still running after the click, with no traceback; Ctrl+Q closes it.
         assert app.poll() is None, f"the app died after the click; stderr:\n{stderr_text()}"
         assert "Traceback" not in stderr_text(), stderr_text()
         focused = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
