@@ -114,33 +114,56 @@ def assert_same_library(shared, alone) -> None:
     assert shared.event_count == alone.event_count
 
 
-def test_sharing_with_the_helper_gives_the_same_library(big_folder):
+def test_sharing_with_the_helper_gives_the_same_library(big_folder, monkeypatch):
+    alone = load_folder(big_folder)
     helper = ThreadHelper()
     progress = []
+    parsed_by: dict[str, int] = {}
+    real = loader.load_file
+
+    def counting(root, rel):  # the helper's thread calls it too
+        name = threading.current_thread().name
+        parsed_by[name] = parsed_by.get(name, 0) + 1
+        return real(root, rel)
+
+    monkeypatch.setattr(loader, "load_file", counting)
     shared = load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done))
     assert helper.jobs == 1 and helper.delivered()[0] >= 1
-    assert_same_library(shared, load_folder(big_folder))
+    assert_same_library(shared, alone)
+    here = parsed_by.pop(threading.current_thread().name)
+    [in_helper] = parsed_by.values()
+    assert in_helper >= CHUNK  # the helper's results were used, not parsed again here
+    assert FILES <= here + in_helper <= FILES + CHUNK  # at most the chunk where they met twice
     assert any(p.file == "0100.txt" and "binary" in p.message for p in shared.problems)
     assert progress == sorted(progress) and progress[-1] == FILES
 
 
-def test_a_helper_that_joins_late_takes_the_chunks_left_at_the_front(big_folder, monkeypatch):
+def test_a_helper_that_is_still_starting_joins_the_load_when_it_is_up(big_folder, monkeypatch):
     alone = load_folder(big_folder)
 
-    def joins_after_three_chunks(folder, chunks, directory):
-        count = len(chunks)
-        with parallel._mapped(os.path.join(directory, "control")) as control:
-            deadline = time.monotonic() + 5
-            while sum(control[parallel._taken(i, count)] for i in range(count)) < 3:
-                assert time.monotonic() < deadline
-                time.sleep(0.0005)
-        return parallel._parse_job(folder, chunks, directory)
+    class StartsLate(ThreadHelper):
+        """Not running at first: ``submit`` says so until a start was asked for, a few chunks ago."""
 
-    helper = ThreadHelper(joins_after_three_chunks, wait_for_claim=False)
+        def __init__(self) -> None:
+            super().__init__(wait_for_claim=False)
+            self.start_asked = 0
+            self.refused = 0
+
+        def start_in_background(self) -> None:
+            self.start_asked += 1
+
+        def submit(self, folder, chunks, directory):
+            if not self.start_asked or self.refused < 4:
+                self.refused += 1
+                return None
+            return super().submit(folder, chunks, directory)
+
+    helper = StartsLate()
     slowed_loading_thread(monkeypatch)  # both sides sleep, so neither waits for the GIL
     shared = load_folder(big_folder, helper=helper)
     assert_same_library(shared, alone)
-    assert 1 <= helper.delivered()[0] <= CHUNKS - 3
+    assert helper.start_asked >= 1 and helper.jobs == 1
+    assert 1 <= helper.delivered()[0] <= CHUNKS - 3  # it took chunks from the front, after the start
 
 
 def test_a_helper_that_dies_is_replaced_by_the_loading_thread(big_folder):
@@ -215,18 +238,60 @@ def test_cancelling_while_waiting_for_a_stalled_helper_is_prompt(big_folder):
     started = time.monotonic()
     with pytest.raises(LoadCancelled):
         load_folder(big_folder, helper=helper, is_cancelled=waiting.is_set)
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # not the 10 s the helper would stall for
     helper.pool.shutdown(wait=True)
     assert saw_stop == [True]  # the helper was told to stop
 
 
 def test_cancelling_a_shared_load_stops_the_helper(big_folder):
+    stopped_by = []
+
+    def slow_real_job(folder, chunks, directory):
+        """The real job's protocol, 20 ms a chunk, noting why it stopped."""
+        count = len(chunks)
+        with parallel._mapped(os.path.join(directory, "control")) as control:
+            for index, chunk in enumerate(chunks):
+                if control[parallel._STOP]:
+                    stopped_by.append("stop")
+                    return index
+                control[parallel._claimed(index)] = 1
+                if control[parallel._taken(index, count)]:
+                    stopped_by.append("met the loading thread")
+                    return index
+                time.sleep(0.02)
+                payload = pack_results([load_file(big_folder, rel) for rel in chunk])
+                if control[parallel._STOP]:  # as the real job does before writing
+                    stopped_by.append("stop")
+                    return index
+                Path(parallel._chunk_file(directory, index)).write_bytes(payload)
+                control[parallel._ready(index, count)] = 1
+        stopped_by.append("end")
+        return count
+
     progress = []
-    helper = ThreadHelper()
+    helper = ThreadHelper(slow_real_job)
     with pytest.raises(LoadCancelled):
         load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done),
                     is_cancelled=lambda: len(progress) > 3)
-    assert helper.delivered()[0] < CHUNKS
+    assert helper.delivered()[0] < CHUNKS // 2
+    assert stopped_by == ["stop"]
+
+
+def test_a_stuck_helper_is_given_up_and_its_chunks_parsed_here(big_folder, monkeypatch):
+    monkeypatch.setattr(parallel, "STALL_SECONDS", 0.3)
+
+    def claims_everything_then_hangs(folder, chunks, directory):
+        with parallel._mapped(os.path.join(directory, "control")) as control:
+            for index in range(len(chunks)):
+                control[parallel._claimed(index)] = 1
+            while not control[parallel._STOP]:  # until the load is over
+                time.sleep(0.001)
+        return 0
+
+    started = time.monotonic()
+    shared = load_folder(big_folder, helper=ThreadHelper(claims_everything_then_hangs))
+    assert time.monotonic() - started < 3
+    assert_same_library(shared, load_folder(big_folder))
 
 
 @pytest.mark.parametrize("failure", ["no temporary folder", "no room for the control file"])
@@ -243,10 +308,10 @@ def test_no_room_in_the_temporary_folder_means_parsing_alone(big_folder, monkeyp
 
 
 def test_small_folders_never_wake_the_helper(story_folder):
-    helper = ThreadHelper()
     folder = story_folder({f"{i}.txt": "Headline\nTimeline\n2020 – text\n" for i in range(10)})
-    assert len(load_folder(folder, helper=helper).stories) == 10
-    assert helper.jobs == 0
+    with ParseHelper() as helper:
+        assert len(load_folder(folder, helper=helper).stories) == 10
+        assert helper.pid is None and helper._starting is None  # no process, none starting
 
 
 def slowed_loading_thread(monkeypatch, after=None):
@@ -294,7 +359,27 @@ def test_the_real_helper_process_parses_part_of_the_folder(big_folder, monkeypat
     assert helper.submit(big_folder, [], "") is None  # a helper once shut down takes no more work
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")
+
+
+def gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@posix_signals
 def test_a_killed_helper_process_is_replaced_for_the_next_load(big_folder, monkeypatch):
     alone = load_folder(big_folder)
     with ParseHelper() as helper:
@@ -306,36 +391,93 @@ def test_a_killed_helper_process_is_replaced_for_the_next_load(big_folder, monke
 
         slowed_loading_thread(monkeypatch, after=kill_the_helper)
         assert_same_library(load_folder(big_folder, helper=helper), alone)
-        new_pid = helper.start()
-        assert new_pid is not None and new_pid != pid
+        slowed_loading_thread(monkeypatch)
+        unpacked = counted_deliveries(monkeypatch)
+        assert_same_library(load_folder(big_folder, helper=helper), alone)
+        assert sum(unpacked) > 0  # a new helper process took part in the next load
+        assert helper.pid not in (None, pid)
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_the_helper_process_leaves_when_the_application_crashes(tmp_path):
+@posix_signals
+def test_a_helper_stuck_in_a_cancelled_load_is_busy_then_replaced_when_it_dies(big_folder, monkeypatch):
+    alone = load_folder(big_folder)
+    with ParseHelper() as helper:
+        pid = helper.start()
+        unpacked = counted_deliveries(monkeypatch)
+
+        def stop_the_helper_then_cancel(parsed: int) -> None:
+            if parsed == 1:
+                os.kill(pid, signal.SIGSTOP)  # stuck, say on a dead network share
+
+        slowed_loading_thread(monkeypatch, after=stop_the_helper_then_cancel)
+        progress = []
+        with pytest.raises(LoadCancelled):
+            load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done),
+                        is_cancelled=lambda: len(progress) > 20)
+        assert helper.submit(big_folder, [], "unused") is None  # busy with the cancelled load's job
+        os.kill(pid, signal.SIGKILL)
+        assert gone(pid, within=5)
+        unpacked.clear()
+        slowed_loading_thread(monkeypatch)
+        assert_same_library(load_folder(big_folder, helper=helper), alone)
+        assert sum(unpacked) > 0  # the next load had a new helper, not the dead one's job
+
+
+@posix_signals
+def test_ctrl_c_in_the_terminal_leaves_the_helper_running(big_folder, monkeypatch):
+    with ParseHelper() as helper:
+        pid = helper.start()
+        os.kill(pid, signal.SIGINT)
+        time.sleep(0.2)
+        assert helper.pid == pid
+        slowed_loading_thread(monkeypatch)
+        unpacked = counted_deliveries(monkeypatch)
+        load_folder(big_folder, helper=helper)
+        assert sum(unpacked) > 0
+
+
+@posix_signals
+def test_shutdown_stops_a_helper_that_does_not_answer(big_folder):
+    helper = ParseHelper()
+    pid = helper.start()
+    os.kill(pid, signal.SIGSTOP)  # neither reads its pipe nor handles SIGTERM
+    started = time.monotonic()
+    helper.shutdown(timeout=0.3)
+    assert time.monotonic() - started < 3
+    assert gone(pid, within=2)
+
+
+@posix_signals
+def test_the_helper_process_leaves_when_the_application_crashes_during_a_job(tmp_path, big_folder):
+    # The helper gets a job of the same files 100 times over (seconds of work)
+    # and the application is killed as soon as the job has started.
     script = textwrap.dedent("""
-        import os, signal
-        from viewer.model.parallel import ParseHelper
+        import os, signal, sys, time
+        from pathlib import Path
+        from viewer.model import parallel
 
         if __name__ == "__main__":
-            helper = ParseHelper()
-            print(helper.start(), flush=True)
+            folder = Path(sys.argv[1])
+            names = sorted(p.name for p in folder.glob("*.txt"))
+            chunks = [names[i: i + 50] for i in range(0, len(names), 50)] * 100
+            directory = parallel._make_work_directory(len(chunks))
+            helper = parallel.ParseHelper()
+            print(helper.start(), directory, flush=True)
+            helper.submit(folder, chunks, directory)
+            with parallel._mapped(os.path.join(directory, "control")) as control:
+                while not control[parallel._STARTED]:
+                    time.sleep(0.001)
             os.kill(os.getpid(), signal.SIGKILL)  # no clean-up of any kind
     """)
     path = tmp_path / "crash.py"
     path.write_text(script, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
-    result = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, env=env, timeout=60)
+    result = subprocess.run([sys.executable, str(path), str(big_folder)], capture_output=True, text=True,
+                            env=env, timeout=60)
     assert result.returncode == -signal.SIGKILL, result.stderr
-    pid = int(result.stdout.split()[0])
-    deadline = time.monotonic() + 10
-    while _alive(pid):
-        assert time.monotonic() < deadline, "the helper process outlived the application"
-        time.sleep(0.05)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    pid_text, directory = result.stdout.split()
+    killed_at = time.monotonic()
+    assert gone(int(pid_text), within=10), "the helper process outlived the application"
+    # It left at once, not after its job (which alone takes several seconds).
+    assert time.monotonic() - killed_at < 2.5
+    assert not Path(directory).exists()  # and removed the job's work directory

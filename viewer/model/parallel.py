@@ -67,7 +67,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from viewer.model.cache import pack_results, unpack_results
 from viewer.model.story import FileResult
@@ -90,6 +90,11 @@ _CHUNK_LIMITS = (16, 256)
 
 STOP_TIMEOUT = 2.0
 """Seconds the helper gets to finish its chunk and stop before it is terminated."""
+
+STALL_SECONDS = 2.0
+"""The least time without a delivered chunk after which the loading thread
+stops waiting for the helper and parses the helper's chunks itself (more if
+its own chunks took long: ten times a chunk's time here)."""
 
 # The control file: byte 0 asks the helper to stop, byte 1 says it started;
 # then the three flag arrays.
@@ -120,11 +125,15 @@ def _mapped(path: str) -> Iterator[mmap.mmap]:
         yield control
 
 
+# In the helper process: the running job's work directory, removed if the app dies.
+_current_directory: str | None = None
+
+
 def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
     """In the helper process: parse chunks from the front until the loading thread's.
 
     When the loading thread has finished with the work directory before this
-    job (it waited for the job as long as it would), the job removes it.
+    job (it does not wait for the job), the job removes it.
 
     Returns:
         How many chunks it delivered.
@@ -132,30 +141,37 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
     # Imported here: the loader imports this module.
     from viewer.model.loader import collector_paused, load_file
 
+    global _current_directory
+    _current_directory = directory
     root = Path(folder)
     count = len(chunks)
     delivered = 0
-    with _mapped(os.path.join(directory, "control")) as control:
-        control[_STARTED] = 1
-        for index, chunk in enumerate(chunks):
-            if control[_STOP]:
-                break
-            control[_claimed(index)] = 1
-            if control[_taken(index, count)]:
-                break
-            with collector_paused():
-                payload = pack_results([load_file(root, rel) for rel in chunk])
-            if control[_STOP]:
-                break
-            try:
-                with open(_chunk_file(directory, index), "wb") as out:
-                    out.write(payload)
-            except OSError:
-                break  # no room left; the loading thread parses the rest
-            control[_ready(index, count)] = 1
-            delivered += 1
-        abandoned = control[_STOP]
+    try:
+        with _mapped(os.path.join(directory, "control")) as control:
+            control[_STARTED] = 1
+            for index, chunk in enumerate(chunks):
+                if control[_STOP]:
+                    break
+                control[_claimed(index)] = 1
+                if control[_taken(index, count)]:
+                    break
+                with collector_paused():
+                    payload = pack_results([load_file(root, rel) for rel in chunk])
+                if control[_STOP]:
+                    break
+                try:
+                    with open(_chunk_file(directory, index), "wb") as out:
+                        out.write(payload)
+                except OSError:
+                    break  # no room left, or the load is over and its directory gone
+                control[_ready(index, count)] = 1
+                delivered += 1
+            abandoned = control[_STOP]
+    finally:
+        _current_directory = None
     if abandoned:
+        # The loading thread may have removed the directory before this job's
+        # last write; whatever that write left is removed here.
         shutil.rmtree(directory, ignore_errors=True)
     return delivered
 
@@ -166,14 +182,24 @@ def _helper_main(connection: multiprocessing.connection.Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
-        # Leave with the application even when it crashes: nothing else would
-        # tell this process that no more work will come.
+        # Leave with the application even when it crashes in the middle of a
+        # job: the pipe's end of file would only be read after the job.
         def exit_with_parent() -> None:
             multiprocessing.connection.wait([parent.sentinel])
+            directory = _current_directory
+            # The job may write a chunk file while the directory is removed;
+            # once the directory is gone it cannot write another.
+            for _ in range(5):
+                if directory is None or not os.path.exists(directory):
+                    break
+                shutil.rmtree(directory, ignore_errors=True)
             os._exit(0)
 
         threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
-    connection.send(os.getpid())
+    try:
+        connection.send(os.getpid())
+    except OSError:
+        return  # the application went away while this process started
     while True:
         try:
             job = connection.recv()
@@ -182,9 +208,13 @@ def _helper_main(connection: multiprocessing.connection.Connection) -> None:
         if job is None:
             return
         try:
-            connection.send(("done", _parse_job(*job)))
+            outcome: tuple[str, Any] = ("done", _parse_job(*job))
         except Exception as exc:  # noqa: BLE001 - reported to the loading thread, which parses instead
-            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+            outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        try:
+            connection.send(outcome)
+        except OSError:
+            return
 
 
 def _start_method() -> str:
@@ -192,51 +222,70 @@ def _start_method() -> str:
 
 
 class HelperJob:
-    """One job sent to the helper process: finished, failed, or still running."""
+    """One job sent to one helper process: finished, failed, or still running."""
 
-    def __init__(self, helper: ParseHelper) -> None:
+    def __init__(self, helper: ParseHelper, process: Any, connection: Any, directory: str) -> None:
         self._helper = helper
+        self._process: Any = process
+        self._connection: Any = connection
+        self.directory = directory
+        """The job's work directory."""
         self._outcome: tuple[str, Any] | None = None
 
     def done(self) -> bool:
-        """True once the job finished, failed, or the helper process went away."""
+        """True once the job finished, failed, or its helper process went away."""
         with self._helper._lock:
             return self._poll_locked()
 
     def _poll_locked(self) -> bool:
         if self._outcome is not None:
             return True
-        helper = self._helper
-        connection, process = helper._connection, helper._process
-        if connection is None or process is None:
-            self._outcome = ("failed", "the helper process was stopped")
+        connection: Any = self._connection
+        if self._helper._connection is not connection:
+            self._settle("the helper process was stopped")
             return True
         try:
-            if connection.poll():
-                self._outcome = connection.recv()
+            if self._connection.poll():
+                self._outcome = self._connection.recv()
                 return True
-        except (EOFError, OSError) as exc:
-            self._outcome = ("failed", f"lost the helper process: {exc!r}")
+        except Exception as exc:  # noqa: BLE001 - EOF, a broken pipe: the process is gone
+            self._settle(f"lost the helper process: {exc!r}")
         else:
-            if process.is_alive():
+            if self._process.is_alive():
                 return False
-            self._outcome = ("failed", f"the helper process exited with code {process.exitcode}")
-        helper._discard_locked()
+            self._settle(f"the helper process exited with code {self._process.exitcode}")
+        _retire(self._helper._detach_locked(), 0.0)  # a dead process: nothing to wait for
         return True
+
+    def _settle(self, reason: str) -> None:
+        if self._outcome is None:
+            self._outcome = ("failed", reason)
 
     def error(self) -> str | None:
         """Why the job failed, or None if it did not (or is still running)."""
         outcome = self._outcome
         return outcome[1] if outcome is not None and outcome[0] == "failed" else None
 
-    def wait(self, timeout: float) -> bool:
-        """Wait up to ``timeout`` seconds for the job to end; True if it did."""
-        deadline = time.monotonic() + timeout
-        while not self.done():
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.005)
-        return True
+
+class _Retired(NamedTuple):
+    process: Any
+    connection: Any
+
+
+def _retire(retired: _Retired | None, timeout: float) -> None:
+    """Stop a detached helper process: ask it to end, terminate it after ``timeout``, then kill it."""
+    if retired is None:
+        return
+    process, connection = retired
+    with contextlib.suppress(OSError, ValueError):
+        connection.send(None)
+    connection.close()
+    process.join(timeout)
+    for stop in (process.terminate, process.kill):
+        if not process.is_alive():
+            break
+        stop()
+        process.join(1.0)
 
 
 class ParseHelper:
@@ -247,13 +296,18 @@ class ParseHelper:
     thread submits jobs while the GUI thread may shut the helper down.
     """
 
+    RETRY_AFTER = 60.0
+    """Seconds before a helper that failed to start is tried again in the background."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()  # guards the process, its pipe and its job
         self._start_lock = threading.Lock()  # one start at a time, without holding _lock
         self._process: Any = None  # multiprocessing's process class depends on the start method
         self._connection: multiprocessing.connection.Connection | None = None
         self._job: HelperJob | None = None
+        self._last_directory: str | None = None
         self._starting: threading.Thread | None = None
+        self._failed_at: float | None = None
         self._closed = False
 
     @property
@@ -278,8 +332,9 @@ class ParseHelper:
                     return None
                 if self._process is not None and self._process.is_alive():
                     return int(self._process.pid)
-                self._discard_locked()
-            process = None
+                retired = self._detach_locked()
+            _retire(retired, 0.0)
+            process = here = None
             try:
                 context: Any = multiprocessing.get_context(_start_method())
                 if context.get_start_method() == "forkserver":
@@ -289,30 +344,38 @@ class ParseHelper:
                 here, there = context.Pipe()
                 process = context.Process(target=_helper_main, args=(there,),
                                           name="timeline-viewer-parse-helper", daemon=True)
-                process.start()
-                there.close()
+                try:
+                    process.start()
+                finally:
+                    there.close()
                 if not here.poll(30):
                     raise TimeoutError("the helper process did not report within 30 s")
                 pid = int(here.recv())
             except Exception as exc:  # noqa: BLE001 - a helper that will not start only makes loads slower
                 _log.info("the parse helper did not start: %s: %s", type(exc).__name__, exc)
-                if process is not None and process.is_alive():
-                    process.kill()
+                if process is not None and here is not None:
+                    _retire(_Retired(process, here), 0.0)
+                elif here is not None:
+                    here.close()
+                self._failed_at = time.monotonic()
                 return None
             with self._lock:
-                if self._closed:  # shut down while it started
-                    self._process, self._connection = process, here
-                    self._discard_locked()
-                    return None
                 self._process, self._connection = process, here
-            return pid
+                self._failed_at = None
+                if not self._closed:
+                    return pid
+                retired = self._detach_locked()  # shut down while it started
+            _retire(retired, STOP_TIMEOUT)
+            return None
 
     def start_in_background(self) -> None:
-        """Start the helper process in a daemon thread, unless it runs or is starting."""
+        """Start the helper process in a daemon thread, unless it runs, is starting, or just failed to."""
         with self._lock:
             if self._closed or (self._process is not None and self._process.is_alive()):
                 return
             if self._starting is not None and self._starting.is_alive():
+                return
+            if self._failed_at is not None and time.monotonic() - self._failed_at < self.RETRY_AFTER:
                 return
             self._starting = threading.Thread(target=self.start, name="parse-helper-start", daemon=True)
             self._starting.start()
@@ -325,48 +388,51 @@ class ParseHelper:
         with self._lock:
             if self._closed or self._process is None or self._connection is None:
                 return None
-            if not self._process.is_alive():
-                self._discard_locked()
-                return None
             if self._job is not None and not self._job._poll_locked():
                 return None  # still busy with an earlier job
-            if self._process is None or self._connection is None:
-                return None  # the earlier job found it dead
+            if self._process is None or self._connection is None or not self._process.is_alive():
+                _retire(self._detach_locked(), 0.0)
+                return None
             try:
                 self._connection.send((os.fspath(folder), chunks, directory))
             except (OSError, ValueError) as exc:
                 _log.info("the parse helper cannot take work: %s", exc)
-                self._discard_locked()
+                _retire(self._detach_locked(), 0.0)
                 return None
-            self._job = HelperJob(self)
+            self._job = HelperJob(self, self._process, self._connection, directory)
+            self._last_directory = directory
             return self._job
 
-    def _discard_locked(self, timeout: float = 0.0) -> None:
-        """Stop and forget the helper process: ask it to end, then terminate it after ``timeout``."""
+    def _detach_locked(self) -> _Retired | None:
+        """Forget the helper process, failing its pending job; the caller stops it with ``_retire``."""
         process, connection = self._process, self._connection
         self._process = self._connection = None
-        if connection is not None:
-            with contextlib.suppress(OSError, ValueError):
-                connection.send(None)
-            connection.close()
-        if process is not None:
-            process.join(timeout)
-            if process.is_alive():
-                process.terminate()
-                process.join(1.0)
-            if process.is_alive():
-                process.kill()
-                process.join(1.0)
+        if self._job is not None:
+            self._job._settle("the helper process was stopped")
+            self._job = None
+        if process is None or connection is None:
+            return None
+        return _Retired(process, connection)
 
     def shutdown(self, timeout: float = STOP_TIMEOUT) -> None:
         """Stop the helper process; later submits return None.
 
         The helper ends after its current chunk; one still running after
-        ``timeout`` seconds (stuck reading a file) is terminated.
+        ``timeout`` seconds (stuck reading a file) is terminated. Call it
+        when no load uses the helper any more: the last job's work directory
+        is removed in case its helper could not remove it.
         """
         with self._lock:
             self._closed = True
-            self._discard_locked(timeout)
+            starting = self._starting
+        if starting is not None:
+            starting.join(10.0)  # a start under way ends, and stops what it started
+        with self._lock:
+            retired = self._detach_locked()
+            directory, self._last_directory = self._last_directory, None
+        _retire(retired, timeout)
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
 
     def __enter__(self) -> ParseHelper:
         return self
@@ -421,13 +487,18 @@ def parse_shared(
     count = len(chunks)
     results: dict[str, FileResult] = {}
     done = 0
+    parsing_seconds = 0.0  # this thread's, to tell a slow helper from a stuck one
+    chunks_parsed = 0
 
     def parse_here(chunk: list[str]) -> None:
-        nonlocal done
+        nonlocal done, parsing_seconds, chunks_parsed
+        started_at = time.perf_counter()
         for rel in chunk:
             tick(done, False)
             results[rel] = parse(folder, rel)
             done += 1
+        parsing_seconds += time.perf_counter() - started_at
+        chunks_parsed += 1
 
     directory = _make_work_directory(count)
     if directory is None:
@@ -435,7 +506,6 @@ def parse_shared(
             parse_here(chunk)
         return results
     job: HelperJob | None = None
-    started = False
     try:
         with _mapped(os.path.join(directory, "control")) as control:
 
@@ -474,16 +544,25 @@ def parse_shared(
                         parse_here(chunks[back])
                     else:
                         break
-                # Everything left was claimed by the helper: take it as it comes.
+                # Everything left was claimed by the helper: take it as it
+                # comes, unless the helper stopped, or seems stuck (a read on
+                # a dead network share): then this thread parses it too, which
+                # the protocol allows (it keeps its own results).
+                patience = max(STALL_SECONDS, 10 * parsing_seconds / max(1, chunks_parsed))
+                last_progress = time.monotonic()
                 while front < back:
                     assert job is not None
                     if control[_ready(front, count)]:
                         take_from_helper(front)
                         front += 1
-                    elif job.done():
-                        # The helper stopped (or died) without delivering it.
+                        last_progress = time.monotonic()
+                    elif job.done() or time.monotonic() - last_progress > patience:
                         if job.error() is not None:
                             _log.info("the parse helper failed: %s", job.error())
+                        elif not job.done():
+                            _log.info("the parse helper has delivered nothing for %.1f s; "
+                                      "parsing its part here", patience)
+                            last_progress = float("-inf")  # and do not wait for it again
                         parse_here(chunks[front])
                         front += 1
                     else:
@@ -491,11 +570,8 @@ def parse_shared(
                         time.sleep(0.002)
             finally:
                 control[_STOP] = 1  # done, failed or cancelled: the helper need not go on
-                started = bool(control[_STARTED])
     finally:
-        # The helper stops after its current chunk. A job that ended, or never
-        # started, leaves the directory to us; one still running removes it
-        # itself when it sees the stop.
-        if job is None or job.done() or not started or job.wait(STOP_TIMEOUT):
-            shutil.rmtree(directory, ignore_errors=True)
+        # Not waiting for the helper: it stops after its current chunk, and
+        # removes whatever it writes into the directory after this.
+        shutil.rmtree(directory, ignore_errors=True)
     return results
