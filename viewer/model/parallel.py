@@ -12,10 +12,13 @@ back, and they meet wherever their speeds make them meet, so a helper that is
 slow, busy or still starting costs nothing but the share it did not do.
 
 The two sides agree on who parses which chunk through a small memory-mapped
-control file, not through pipes: a pipe needs a thread in this process to
-feed and drain it, and that thread would wait for the GIL, held by the
-loading thread, at every turn (measured: the helper then managed a tenth of
-the chunks). Each chunk has three flags, each written by one side only:
+control file, and results come back as files, not through a pipe: a
+``ProcessPoolExecutor`` feeds and drains its pipes from a thread in this
+process, and that thread waited for the GIL, held by the loading thread, at
+every turn (measured: the helper then managed a tenth of the chunks). Only
+the job itself (a list of names) and its outcome go through a pipe, written
+and polled by the loading thread directly. Each chunk has three flags, each
+written by one side only:
 
 - ``claimed``: the helper sets it before parsing the chunk, then reads
   ``taken``; if that is set, it stops.
@@ -34,8 +37,9 @@ time parsing took; it does so between its own chunks, so little is left when
 the two meet.
 
 The load never depends on the helper: chunks it did not deliver (its process
-could not start, died, or wrote something unreadable) are parsed in the
-loading thread, and a new helper process is started for the next load. A
+could not start, died, wrote something unreadable, or delivered nothing for
+``STALL_SECONDS``) are parsed in the loading thread, and a new helper process
+is started for the next load. A
 chunk marked ready is read only after the helper wrote and closed its file
 (system calls order the two); a torn file would fail to unpack and be parsed
 again.
