@@ -74,20 +74,18 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _export_json(folder: Path) -> int:
-    from viewer.model.export import write_json
-    from viewer.model.loader import load_folder
+    from viewer.model.export import export_folder
     from viewer.model.parallel import ParseHelper
 
     if not folder.is_dir():
         print(f"timeline-viewer: not a folder: {folder}", file=sys.stderr)
         return EXIT_USAGE
-    with ParseHelper() as helper:
-        library = load_folder(folder, helper=helper)
     out = sys.stdout
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")
     try:
-        write_json(library, out)
+        with ParseHelper() as helper:
+            export_folder(folder, out, helper)
         out.flush()
     except BrokenPipeError:
         # The reader went away (`… | head`): not an error of ours; silence the

@@ -9,6 +9,8 @@ purpose. The last tests start the real helper process.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import io
+import json
 import os
 import random
 import signal
@@ -25,6 +27,7 @@ import pytest
 from tests.benchmarks.synthetic import story_text
 from viewer.model import load_folder, loader, parallel
 from viewer.model.cache import pack_results
+from viewer.model.export import export_folder
 from viewer.model.loader import LoadCancelled, load_file
 from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
 
@@ -69,9 +72,9 @@ class ThreadHelper(ParseHelper):
     def start_in_background(self) -> None:
         pass
 
-    def submit(self, folder, chunks, directory):
+    def submit(self, folder, chunks, directory, render=False):
         self.jobs += 1
-        future = self.pool.submit(self.job, os.fspath(folder), chunks, directory)
+        future = self.pool.submit(self.job, os.fspath(folder), chunks, directory, *([render] if render else []))
         self.futures.append(future)
         if self.wait_for_claim:
             with parallel._mapped(os.path.join(directory, "control")) as control:
@@ -152,11 +155,11 @@ def test_a_helper_that_is_still_starting_joins_the_load_when_it_is_up(big_folder
         def start_in_background(self) -> None:
             self.start_asked += 1
 
-        def submit(self, folder, chunks, directory):
+        def submit(self, folder, chunks, directory, render=False):
             if not self.start_asked or self.refused < 4:
                 self.refused += 1
                 return None
-            return super().submit(folder, chunks, directory)
+            return super().submit(folder, chunks, directory, render)
 
     helper = StartsLate()
     slowed_loading_thread(monkeypatch)  # both sides sleep, so neither waits for the GIL
@@ -221,8 +224,8 @@ def test_cancelling_while_waiting_for_a_stalled_helper_is_prompt(big_folder):
     asked: list[bool] = []
 
     class NoticesTheWait(ThreadHelper):
-        def submit(self, folder, chunks, directory):
-            job = super().submit(folder, chunks, directory)
+        def submit(self, folder, chunks, directory, render=False):
+            job = super().submit(folder, chunks, directory, render)
             real_done = job.done
 
             def done() -> bool:  # only asked while the loading thread waits for the helper
@@ -357,6 +360,30 @@ def test_the_real_helper_process_parses_part_of_the_folder(big_folder, monkeypat
         assert helper.pid == pid  # and is ready for the next load
     assert helper.pid is None
     assert helper.submit(big_folder, [], "") is None  # a helper once shut down takes no more work
+
+
+def export_of(folder, helper=None) -> str:
+    out = io.StringIO()
+    export_folder(folder, out, helper)
+    return out.getvalue()
+
+
+def test_the_export_written_with_the_helper_is_the_same_document(big_folder):
+    alone = export_of(big_folder)
+    helper = ThreadHelper()
+    assert export_of(big_folder, helper) == alone
+    assert helper.delivered()[0] >= 1  # some stories were written as JSON by the helper
+    assert json.loads(alone)["stories"][0]["file"] == "0000.txt"
+
+
+def test_the_export_written_with_the_real_helper_process_is_the_same_document(big_folder, monkeypatch):
+    alone = export_of(big_folder)
+    with ParseHelper() as helper:
+        helper.start()
+        slowed_loading_thread(monkeypatch)
+        unpacked = counted_deliveries(monkeypatch)
+        assert export_of(big_folder, helper) == alone
+        assert sum(unpacked) > 0
 
 
 posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs POSIX signals")

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import marshal
 import mmap
 import multiprocessing
 import multiprocessing.connection
@@ -133,8 +134,11 @@ def _mapped(path: str) -> Iterator[mmap.mmap]:
 _current_directory: str | None = None
 
 
-def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
+def _parse_job(folder: str, chunks: list[list[str]], directory: str, render: bool = False) -> int:
     """In the helper process: parse chunks from the front until the loading thread's.
+
+    With ``render``, each chunk's stories are also written as their lines of
+    the JSON export (see ``parse_shared``).
 
     When the loading thread has finished with the work directory before this
     job (it does not wait for the job), the job removes it.
@@ -142,7 +146,8 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
     Returns:
         How many chunks it delivered.
     """
-    # Imported here: the loader imports this module.
+    # Imported here: the loader imports this module, and export the loader.
+    from viewer.model.export import story_line
     from viewer.model.loader import collector_paused, load_file
 
     global _current_directory
@@ -160,7 +165,11 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str) -> int:
                 if control[_taken(index, count)]:
                     break
                 with collector_paused():
-                    payload = pack_results([load_file(root, rel) for rel in chunk])
+                    results = [load_file(root, rel) for rel in chunk]
+                    payload = pack_results(results)
+                    if render:
+                        lines = [None if r.story is None else story_line(r.story) for r in results]
+                        payload = marshal.dumps((payload, lines))
                 if control[_STOP]:
                     break
                 try:
@@ -384,7 +393,8 @@ class ParseHelper:
             self._starting = threading.Thread(target=self.start, name="parse-helper-start", daemon=True)
             self._starting.start()
 
-    def submit(self, folder: Path, chunks: list[list[str]], directory: str) -> HelperJob | None:
+    def submit(self, folder: Path, chunks: list[list[str]], directory: str,
+               render: bool = False) -> HelperJob | None:
         """Give the helper a job (``_parse_job``'s arguments) if it is running and idle.
 
         Never waits for the helper to start: None means the caller parses alone for now.
@@ -398,7 +408,7 @@ class ParseHelper:
                 _retire(self._detach_locked(), 0.0)
                 return None
             try:
-                self._connection.send((os.fspath(folder), chunks, directory))
+                self._connection.send((os.fspath(folder), chunks, directory, render))
             except (OSError, ValueError) as exc:
                 _log.info("the parse helper cannot take work: %s", exc)
                 _retire(self._detach_locked(), 0.0)
@@ -468,6 +478,7 @@ def parse_shared(
     helper: ParseHelper,
     parse: Callable[[Path, str], FileResult],
     tick: Callable[[int, bool], None],
+    lines: dict[str, str] | None = None,
 ) -> dict[str, FileResult]:
     """Parse ``names`` here and in the helper process at once.
 
@@ -482,10 +493,15 @@ def parse_shared(
             of ``names`` are done so far, and ``waiting`` True while this
             thread waits for the helper; it reports progress and raises to
             cancel the load.
+        lines: if given, each story's line of the JSON export is added to it
+            (by relative path) as the story is parsed, on both sides: writing
+            the export takes longer than parsing, and this shares it out too.
 
     Returns:
         Every file's result, by relative path.
     """
+    from viewer.model.export import story_line  # export imports the loader, which imports this
+
     size = min(max(len(names) // _CHUNKS, _CHUNK_LIMITS[0]), _CHUNK_LIMITS[1])
     chunks = [names[start: start + size] for start in range(0, len(names), size)]
     count = len(chunks)
@@ -499,7 +515,9 @@ def parse_shared(
         started_at = time.perf_counter()
         for rel in chunk:
             tick(done, False)
-            results[rel] = parse(folder, rel)
+            result = results[rel] = parse(folder, rel)
+            if lines is not None and result.story is not None:
+                lines[rel] = story_line(result.story)
             done += 1
         parsing_seconds += time.perf_counter() - started_at
         chunks_parsed += 1
@@ -519,8 +537,13 @@ def parse_shared(
                 chunk = chunks[index]
                 try:
                     with open(_chunk_file(directory, index), "rb") as packed:
-                        unpacked = unpack_results(packed.read())
-                    if [result.file for result in unpacked] != chunk:
+                        payload = packed.read()
+                    rendered: list[str | None] = []
+                    if lines is not None:
+                        payload, rendered = marshal.loads(payload)
+                    unpacked = unpack_results(payload)
+                    if [result.file for result in unpacked] != chunk or (
+                            lines is not None and len(rendered) != len(chunk)):
                         raise ValueError("the helper's results do not match its chunk")
                 except Exception as exc:  # noqa: BLE001 - a failed helper only costs time
                     _log.info("parsing %d files here, not in the helper: %s: %s",
@@ -528,6 +551,8 @@ def parse_shared(
                     parse_here(chunk)
                     return
                 results.update(zip(chunk, unpacked))
+                if lines is not None:
+                    lines.update((rel, line) for rel, line in zip(chunk, rendered) if line is not None)
                 done += len(chunk)
                 tick(done, False)
 
@@ -536,7 +561,7 @@ def parse_shared(
                 back = count  # chunks from this one on were parsed here
                 while front < back:
                     if job is None:
-                        job = helper.submit(folder, chunks, directory)
+                        job = helper.submit(folder, chunks, directory, lines is not None)
                         if job is None:
                             helper.start_in_background()
                     if job is not None and control[_ready(front, count)]:
