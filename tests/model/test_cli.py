@@ -48,6 +48,28 @@ def test_export_json_of_the_seed_runs_without_qt(tmp_path):
     assert "binary" in doc["problems"][0]["message"]
 
 
+def test_export_json_of_file_names_that_are_not_utf8(tmp_path):
+    import os
+
+    import pytest
+
+    try:
+        with open(os.path.join(os.fsencode(tmp_path), b"caf\xe9.txt"), "wb") as handle:
+            handle.write("Café Story\nTimeline\n2020 – Opened [1]\n".encode())
+        with open(os.path.join(os.fsencode(tmp_path), b"bad\xff.txt"), "wb") as handle:
+            handle.write(b"\x00binary")
+    except OSError:
+        pytest.skip("this file system only takes UTF-8 names")
+    (tmp_path / "ok.txt").write_text("Ok Story\nTimeline\n2021 – Fine [1]\n", encoding="utf-8")
+    result = run("--export-json", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    doc = json.loads(result.stdout)
+    assert [(s["file"], s["title"]) for s in doc["stories"]] == [("caf\ufffd.txt", "Café Story"),
+                                                                ("ok.txt", "Ok Story")]
+    assert [p["file"] for p in doc["problems"]] == ["bad\ufffd.txt"]
+
+
 def test_export_json_missing_folder_exits_2_with_one_line(tmp_path):
     result = run("--export-json", str(tmp_path / "missing"))
     assert result.returncode == 2

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -61,10 +62,11 @@ class ThreadHelper(ParseHelper):
             first chunk, so that the helper surely takes part.
     """
 
-    def __init__(self, job=parallel._parse_job, wait_for_claim: bool = True) -> None:
+    def __init__(self, job=None, wait_for_claim: bool = True) -> None:
         super().__init__()
         self.pool = cf.ThreadPoolExecutor(max_workers=1)
-        self.job = job
+        # Fakes take the chunks as an argument; the real job reads them from the directory.
+        self.job = job or (lambda folder, chunks, directory, *render: parallel._parse_job(folder, directory, *render))
         self.wait_for_claim = wait_for_claim
         self.jobs = 0
         self.futures: list[cf.Future] = []
@@ -72,8 +74,9 @@ class ThreadHelper(ParseHelper):
     def start_in_background(self) -> None:
         pass
 
-    def submit(self, folder, chunks, directory, render=False):
+    def submit(self, folder, directory, render=False):
         self.jobs += 1
+        chunks = parallel._job_chunks(directory)
         future = self.pool.submit(self.job, os.fspath(folder), chunks, directory, *([render] if render else []))
         self.futures.append(future)
         if self.wait_for_claim:
@@ -155,12 +158,13 @@ def test_a_helper_that_is_still_starting_joins_the_load_when_it_is_up(big_folder
         def start_in_background(self) -> None:
             self.start_asked += 1
 
-        def submit(self, folder, chunks, directory, render=False):
+        def submit(self, folder, directory, render=False):
             if not self.start_asked or self.refused < 4:
                 self.refused += 1
                 return None
-            return super().submit(folder, chunks, directory, render)
+            return super().submit(folder, directory, render)
 
+    monkeypatch.setattr(parallel, "MIN_STARTING_FILES", FILES)
     helper = StartsLate()
     slowed_loading_thread(monkeypatch)  # both sides sleep, so neither waits for the GIL
     shared = load_folder(big_folder, helper=helper)
@@ -224,8 +228,8 @@ def test_cancelling_while_waiting_for_a_stalled_helper_is_prompt(big_folder):
     asked: list[bool] = []
 
     class NoticesTheWait(ThreadHelper):
-        def submit(self, folder, chunks, directory, render=False):
-            job = super().submit(folder, chunks, directory, render)
+        def submit(self, folder, directory, render=False):
+            job = super().submit(folder, directory, render)
             real_done = job.done
 
             def done() -> bool:  # only asked while the loading thread waits for the helper
@@ -310,10 +314,14 @@ def test_no_room_in_the_temporary_folder_means_parsing_alone(big_folder, monkeyp
     assert helper.jobs == 0
 
 
-def test_small_folders_never_wake_the_helper(story_folder):
-    folder = story_folder({f"{i}.txt": "Headline\nTimeline\n2020 – text\n" for i in range(10)})
+def test_small_folders_never_wake_the_helper(tmp_path_factory, big_folder):
+    folder = tmp_path_factory.mktemp("small")
+    for i in range(10):
+        (folder / f"{i}.txt").write_text("Headline\nTimeline\n2020 – text\n", encoding="utf-8")
     with ParseHelper() as helper:
         assert len(load_folder(folder, helper=helper).stories) == 10
+        # Nor does a folder that would be loaded before a helper could start.
+        assert len(load_folder(big_folder, helper=helper).results) == FILES
         assert helper.pid is None and helper._starting is None  # no process, none starting
 
 
@@ -359,7 +367,7 @@ def test_the_real_helper_process_parses_part_of_the_folder(big_folder, monkeypat
         assert sum(unpacked) >= CHUNK  # the helper process parsed some of it
         assert helper.pid == pid  # and is ready for the next load
     assert helper.pid is None
-    assert helper.submit(big_folder, [], "") is None  # a helper once shut down takes no more work
+    assert helper.submit(big_folder, "") is None  # a helper once shut down takes no more work
 
 
 def export_of(folder, helper=None) -> str:
@@ -408,6 +416,7 @@ def _alive(pid: int) -> bool:
 
 @posix_signals
 def test_a_killed_helper_process_is_replaced_for_the_next_load(big_folder, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_STARTING_FILES", 0)  # restart it even for this small folder
     alone = load_folder(big_folder)
     with ParseHelper() as helper:
         pid = helper.start()
@@ -427,6 +436,7 @@ def test_a_killed_helper_process_is_replaced_for_the_next_load(big_folder, monke
 
 @posix_signals
 def test_a_helper_stuck_in_a_cancelled_load_is_busy_then_replaced_when_it_dies(big_folder, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_STARTING_FILES", 0)  # restart it even for this small folder
     alone = load_folder(big_folder)
     with ParseHelper() as helper:
         pid = helper.start()
@@ -441,7 +451,7 @@ def test_a_helper_stuck_in_a_cancelled_load_is_busy_then_replaced_when_it_dies(b
         with pytest.raises(LoadCancelled):
             load_folder(big_folder, helper=helper, progress=lambda done, total: progress.append(done),
                         is_cancelled=lambda: len(progress) > 20)
-        assert helper.submit(big_folder, [], "unused") is None  # busy with the cancelled load's job
+        assert helper.submit(big_folder, "unused") is None  # busy with the cancelled load's job
         os.kill(pid, signal.SIGKILL)
         assert gone(pid, within=5)
         unpacked.clear()
@@ -487,10 +497,10 @@ def test_the_helper_process_leaves_when_the_application_crashes_during_a_job(tmp
             folder = Path(sys.argv[1])
             names = sorted(p.name for p in folder.glob("*.txt"))
             chunks = [names[i: i + 50] for i in range(0, len(names), 50)] * 100
-            directory = parallel._make_work_directory(len(chunks))
+            directory = parallel._make_work_directory(chunks)
             helper = parallel.ParseHelper()
             print(helper.start(), directory, flush=True)
-            helper.submit(folder, chunks, directory)
+            helper.submit(folder, directory)
             with parallel._mapped(os.path.join(directory, "control")) as control:
                 while not control[parallel._STARTED]:
                     time.sleep(0.001)
@@ -508,3 +518,38 @@ def test_the_helper_process_leaves_when_the_application_crashes_during_a_job(tmp
     # It left at once, not after its job (which alone takes several seconds).
     assert time.monotonic() - killed_at < 2.5
     assert not Path(directory).exists()  # and removed the job's work directory
+
+
+@posix_signals
+def test_work_directories_of_a_killed_application_are_removed_by_the_next_load(big_folder,
+                                                                             private_temp_folder):
+    # An application killed before its helper took the job leaves its directory.
+    crashed = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                             capture_output=True, text=True, check=True)
+    dead_pid = int(crashed.stdout)
+    left = private_temp_folder / f"timeline-viewer-{dead_pid}-abc123"
+    left.mkdir()
+    (left / "control").write_bytes(b"\0" * 10)
+    running = private_temp_folder / f"timeline-viewer-{os.getpid()}-def456"  # not abandoned
+    running.mkdir()
+    load_folder(big_folder, helper=ThreadHelper())
+    assert not left.exists()
+    assert running.exists()
+    running.rmdir()
+
+
+@posix_signals
+def test_a_job_for_a_frozen_helper_does_not_block(big_folder):
+    names = [f"{i:04d}.txt" for i in range(10_000)]  # a big job, were it sent through the pipe
+    with ParseHelper() as helper:
+        pid = helper.start()
+        os.kill(pid, signal.SIGSTOP)  # alive, but reads nothing
+        directory = parallel._make_work_directory([names[i: i + 100] for i in range(0, 10_000, 100)])
+        try:
+            started = time.monotonic()
+            job = helper.submit(big_folder, directory)
+            assert job is not None and not job.done()
+            assert time.monotonic() - started < 1
+        finally:
+            os.kill(pid, signal.SIGKILL)
+            shutil.rmtree(directory, ignore_errors=True)

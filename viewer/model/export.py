@@ -25,20 +25,35 @@ def library_to_dict(library: Library) -> dict[str, Any]:
         Plain JSON-ready data; dates as ISO strings, inclusive at both ends.
     """
     return {
-        "folder": str(library.folder),
+        "folder": _path_text(str(library.folder)),
         "stories": [_story(s) for s in library.stories],
         "problems": [_problem(p) for p in library.problems],
     }
 
 
 def _problem(problem: Problem) -> dict[str, Any]:
-    return {"file": problem.file, "line": problem.line, "severity": problem.severity.value,
+    return {"file": _path_text(problem.file), "line": problem.line, "severity": problem.severity.value,
             "message": problem.message}
+
+
+def _path_text(name: str) -> str:
+    """A path as UTF-8 text: bytes of a file name that were not UTF-8 become U+FFFD.
+
+    Python keeps such bytes as lone surrogates ("surrogate escapes"), which
+    no UTF-8 output can hold: the export would stop at the first one.
+    """
+    if name.isascii():
+        return name
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return name
 
 
 def _story(story: Story) -> dict[str, Any]:
     return {
-        "file": story.file,
+        "file": _path_text(story.file),
         "title": story.title,
         "article_count": story.article_count,
         "sections": [
@@ -85,7 +100,7 @@ def write_json(library: Library, out: TextIO, lines: Mapping[str, str] | None = 
             the others are written here.
     """
     lines = lines or {}
-    out.write(f'{{"folder": {_encode(str(library.folder))},\n "stories": [')
+    out.write(f'{{"folder": {_encode(_path_text(str(library.folder)))},\n "stories": [')
     for i, story in enumerate(library.stories):
         line = lines.get(story.file)
         out.write(("\n  " if i == 0 else ",\n  ") + (line if line is not None else story_line(story)))

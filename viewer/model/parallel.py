@@ -88,6 +88,15 @@ MIN_SHARED_FILES = 400
 work; a small folder should not wake it.
 """
 
+MIN_STARTING_FILES = 2000
+"""Below this many files to parse, a helper that is not running yet is not started for them.
+
+Starting one takes about a tenth of a second, in which this thread parses
+a thousand files: a smaller load would be over before the helper joins,
+and a one-off export (the command line) would only wait for it to stop.
+The window starts its helper after its first load whatever its size.
+"""
+
 _CHUNKS = 64
 """About this many chunks per load: enough for the two sides to meet near the
 ideal split, few enough that each chunk's file and flags cost little."""
@@ -134,7 +143,14 @@ def _mapped(path: str) -> Iterator[mmap.mmap]:
 _current_directory: str | None = None
 
 
-def _parse_job(folder: str, chunks: list[list[str]], directory: str, render: bool = False) -> int:
+def _job_chunks(directory: str) -> list[list[str]]:
+    """The chunks of names a work directory was made for."""
+    with open(os.path.join(directory, "chunks"), "rb") as handle:
+        chunks: list[list[str]] = marshal.load(handle)
+    return chunks
+
+
+def _parse_job(folder: str, directory: str, render: bool = False) -> int:
     """In the helper process: parse chunks from the front until the loading thread's.
 
     With ``render``, each chunk's stories are also written as their lines of
@@ -153,6 +169,7 @@ def _parse_job(folder: str, chunks: list[list[str]], directory: str, render: boo
     global _current_directory
     _current_directory = directory
     root = Path(folder)
+    chunks = _job_chunks(directory)
     count = len(chunks)
     delivered = 0
     try:
@@ -393,11 +410,12 @@ class ParseHelper:
             self._starting = threading.Thread(target=self.start, name="parse-helper-start", daemon=True)
             self._starting.start()
 
-    def submit(self, folder: Path, chunks: list[list[str]], directory: str,
-               render: bool = False) -> HelperJob | None:
+    def submit(self, folder: Path, directory: str, render: bool = False) -> HelperJob | None:
         """Give the helper a job (``_parse_job``'s arguments) if it is running and idle.
 
         Never waits for the helper to start: None means the caller parses alone for now.
+        The message is a few hundred bytes (the names are in the work directory),
+        so sending it never blocks, even to a helper that reads nothing.
         """
         with self._lock:
             if self._closed or self._process is None or self._connection is None:
@@ -408,7 +426,7 @@ class ParseHelper:
                 _retire(self._detach_locked(), 0.0)
                 return None
             try:
-                self._connection.send((os.fspath(folder), chunks, directory, render))
+                self._connection.send((os.fspath(folder), directory, render))
             except (OSError, ValueError) as exc:
                 _log.info("the parse helper cannot take work: %s", exc)
                 _retire(self._detach_locked(), 0.0)
@@ -455,21 +473,60 @@ class ParseHelper:
         self.shutdown()
 
 
-def _make_work_directory(chunks: int) -> str | None:
-    """A private directory with a zeroed control file in it; None where there is no room for one."""
+_WORK_PREFIX = "timeline-viewer-"
+
+
+def _make_work_directory(chunks: list[list[str]]) -> str | None:
+    """A private directory with the job's names and a zeroed control file; None if there is no room.
+
+    Named after this process, so that a later load can remove what a killed
+    application left behind (see ``_remove_abandoned_work_directories``).
+    """
+    _remove_abandoned_work_directories()
     try:
-        directory = tempfile.mkdtemp(prefix="timeline-viewer-")
+        directory = tempfile.mkdtemp(prefix=f"{_WORK_PREFIX}{os.getpid()}-")
     except OSError as exc:
         _log.info("no directory for the parse helper's results, parsing alone: %s", exc)
         return None
     try:
+        with open(os.path.join(directory, "chunks"), "wb") as handle:
+            marshal.dump(chunks, handle)
         with open(os.path.join(directory, "control"), "wb") as handle:
-            handle.write(bytes(_FLAGS + 3 * chunks))
+            handle.write(bytes(_FLAGS + 3 * len(chunks)))
     except OSError as exc:
         _log.info("no room for the parse helper's control file, parsing alone: %s", exc)
         shutil.rmtree(directory, ignore_errors=True)
         return None
     return directory
+
+
+def _remove_abandoned_work_directories() -> None:
+    """Remove work directories of applications that no longer run (killed in mid-load).
+
+    Only where a process can be probed without touching it (POSIX); a
+    directory whose process id was reused is left alone, which is safe.
+    """
+    if os.name != "posix":
+        return
+    try:
+        with os.scandir(tempfile.gettempdir()) as entries:
+            names = [entry.name for entry in entries if entry.name.startswith(_WORK_PREFIX)]
+    except OSError:
+        return
+    for name in names:
+        pid_text = name[len(_WORK_PREFIX):].partition("-")[0]
+        if pid_text.isdigit() and not _process_exists(int(pid_text)):
+            shutil.rmtree(os.path.join(tempfile.gettempdir(), name), ignore_errors=True)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def parse_shared(
@@ -522,7 +579,7 @@ def parse_shared(
         parsing_seconds += time.perf_counter() - started_at
         chunks_parsed += 1
 
-    directory = _make_work_directory(count)
+    directory = _make_work_directory(chunks)
     if directory is None:
         for chunk in chunks:
             parse_here(chunk)
@@ -561,8 +618,8 @@ def parse_shared(
                 back = count  # chunks from this one on were parsed here
                 while front < back:
                     if job is None:
-                        job = helper.submit(folder, chunks, directory, lines is not None)
-                        if job is None:
+                        job = helper.submit(folder, directory, lines is not None)
+                        if job is None and len(names) >= MIN_STARTING_FILES:
                             helper.start_in_background()
                     if job is not None and control[_ready(front, count)]:
                         take_from_helper(front)
