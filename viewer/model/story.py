@@ -1,8 +1,10 @@
 """The typed, immutable story model that every view is built from.
 
-The classes are frozen so that one parsed story can be shared by the loader's
-cache, the views and the JSON export without anyone changing it under the
-others' feet; a reload replaces whole stories instead of editing them.
+The classes are immutable so that one parsed story can be shared by the
+loader's cache, the views and the JSON export without anyone changing it under
+the others' feet; a reload replaces whole stories instead of editing them.
+The numerous ones (events, date spans, sections, stories, file results) are
+named tuples, the rest frozen dataclasses: see ``Event`` for why.
 """
 
 from __future__ import annotations
