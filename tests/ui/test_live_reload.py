@@ -245,3 +245,59 @@ def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, 
         return False
 
     qtbot.waitUntil(gone, timeout=5000)  # the window took the helper process with it
+
+
+def test_opening_another_folder_during_a_shared_load_shows_the_new_one(qtbot, settings, tmp_path_factory,
+                                                                      monkeypatch):
+    """The app's real set-up (a helper process): a second Open cancels the first load, helper and all."""
+    import signal
+    import tempfile
+    import threading
+
+    from viewer.model import loader
+    from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
+    from viewer.ui.main_window import MainWindow
+
+    if not hasattr(signal, "SIGSTOP"):
+        pytest.skip("needs POSIX signals")
+    big = tmp_path_factory.mktemp("big")
+    for i in range(MIN_SHARED_FILES * 3):
+        (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
+    small = tmp_path_factory.mktemp("small")
+    (small / "a.txt").write_text(STORY.format(name="Small"), encoding="utf-8")
+    helper = ParseHelper()
+    pid = helper.start()
+    real_load_file = loader.load_file
+    parsed = []
+    second_open = threading.Event()
+
+    def load_file_then_stall_the_helper(root, rel):
+        parsed.append(rel)
+        if len(parsed) == 1:
+            os.kill(pid, signal.SIGSTOP)  # the big load will wait for its helper
+            second_open.wait(10)  # and is still under way when the user opens another folder
+        return real_load_file(root, rel)
+
+    monkeypatch.setattr(loader, "load_file", load_file_then_stall_the_helper)
+    win = MainWindow(settings, helper=helper)
+    qtbot.addWidget(win)
+    win.show()
+    loaded = []
+    win.loader.loaded.connect(lambda library: loaded.append(library.folder))
+    try:
+        win.open_folder(big)
+        qtbot.waitUntil(lambda: len(parsed) > 0, timeout=10000)
+        with qtbot.waitSignal(win.loader.loaded, timeout=20000):
+            win.open_folder(small)
+            second_open.set()
+    finally:
+        second_open.set()
+        os.kill(pid, signal.SIGCONT)
+    assert loaded == [small.resolve()]  # the big folder never replaced anything
+    assert titles(win) == ["Story Small"]
+    assert win.windowTitle() == f"{small.name} — Timeline Viewer"
+    win.close()
+    assert helper.pid is None
+    leftovers = [name for name in os.listdir(tempfile.gettempdir())
+                 if name.startswith(f"timeline-viewer-{os.getpid()}-")]
+    assert leftovers == []
