@@ -139,8 +139,11 @@ def _mapped(path: str) -> Iterator[mmap.mmap]:
         yield control
 
 
-# In the helper process: the running job's work directory, removed if the app dies.
-_current_directory: str | None = None
+# In the helper process: the running job's control map, through which the
+# job is stopped if the application dies, and an event set while no job runs.
+_current_control: mmap.mmap | None = None
+_no_job_running = threading.Event()
+_no_job_running.set()
 
 
 def _job_chunks(directory: str) -> list[list[str]]:
@@ -166,14 +169,24 @@ def _parse_job(folder: str, directory: str, render: bool = False) -> int:
     from viewer.model.export import story_line
     from viewer.model.loader import collector_paused, load_file
 
-    global _current_directory
-    _current_directory = directory
+    _no_job_running.clear()
+    try:
+        return _run_job(folder, directory, render, story_line, collector_paused, load_file)
+    finally:
+        _no_job_running.set()
+
+
+def _run_job(folder: str, directory: str, render: bool, story_line: Callable[[Any], str],
+             collector_paused: Callable[[], Any], load_file: Callable[[Path, str], FileResult]) -> int:
+    """``_parse_job``'s work, with the model's functions given."""
+    global _current_control
     root = Path(folder)
     chunks = _job_chunks(directory)
     count = len(chunks)
     delivered = 0
     try:
         with _mapped(os.path.join(directory, "control")) as control:
+            _current_control = control
             control[_STARTED] = 1
             for index, chunk in enumerate(chunks):
                 if control[_STOP]:
@@ -198,7 +211,7 @@ def _parse_job(folder: str, directory: str, render: bool = False) -> int:
                 delivered += 1
             abandoned = control[_STOP]
     finally:
-        _current_directory = None
+        _current_control = None
     if abandoned:
         # The loading thread may have removed the directory before this job's
         # last write; whatever that write left is removed here.
@@ -216,13 +229,13 @@ def _helper_main(connection: multiprocessing.connection.Connection) -> None:
         # job: the pipe's end of file would only be read after the job.
         def exit_with_parent() -> None:
             multiprocessing.connection.wait([parent.sentinel])
-            directory = _current_directory
-            # The job may write a chunk file while the directory is removed;
-            # once the directory is gone it cannot write another.
-            for _ in range(5):
-                if directory is None or not os.path.exists(directory):
-                    break
-                shutil.rmtree(directory, ignore_errors=True)
+            control = _current_control
+            if control is not None:
+                # Stop the job as the loading thread would: it ends after its
+                # current chunk and, seeing the stop, removes its directory.
+                with contextlib.suppress(ValueError):  # the job closed the map meanwhile
+                    control[_STOP] = 1
+                _no_job_running.wait(STOP_TIMEOUT)
             os._exit(0)
 
         threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
