@@ -399,18 +399,10 @@ posix_signals = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="needs
 
 def gone(pid: int, within: float) -> bool:
     deadline = time.monotonic() + within
-    while _alive(pid):
+    while parallel._process_exists(pid):
         if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
-    return True
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
     return True
 
 

@@ -236,15 +236,8 @@ def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, 
     assert from_helper  # the helper process parsed part of the folder
     win.close()
     assert helper.pid is None
-
-    def gone() -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        return False
-
-    qtbot.waitUntil(gone, timeout=5000)  # the window took the helper process with it
+    # The window took the helper process with it.
+    qtbot.waitUntil(lambda: not parallel._process_exists(pid), timeout=5000)
 
 
 def test_opening_another_folder_during_a_shared_load_shows_the_new_one(qtbot, settings, tmp_path_factory,

@@ -123,20 +123,9 @@ def export_folder(folder: Path | str, out: TextIO, helper: ParseHelper | None = 
     Raises:
         NotADirectoryError: the folder does not exist or is not a folder.
     """
-    from viewer.model.loader import collector_paused, load_file, scan_story_files
-    from viewer.model.parallel import MIN_SHARED_FILES, parse_shared
+    from viewer.model.loader import load_folder
 
-    root = Path(folder).resolve()
-    if not root.is_dir():
-        raise NotADirectoryError(f"not a folder: {folder}")
     lines: dict[str, str] = {}
-    with collector_paused():
-        stamps = scan_story_files(root)
-        names = list(stamps)
-        if helper is not None and len(names) >= MIN_SHARED_FILES:
-            results = parse_shared(root, names, helper, load_file, lambda done, waiting: None, lines)
-        else:
-            results = {rel: load_file(root, rel) for rel in names}
-    library = Library.from_results(root, results, stamps)
+    library = load_folder(folder, helper=helper, json_lines=lines)
     write_json(library, out, lines)
     return library

@@ -215,6 +215,7 @@ def load_folder(
     files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
     helper: ParseHelper | None = None,
+    json_lines: dict[str, str] | None = None,
 ) -> Library:
     """Load every story file below a folder.
 
@@ -229,6 +230,9 @@ def load_folder(
             the cache is written back if anything in it changed.
         helper: a helper process that parses part of the files when there
             are many (``viewer.model.parallel``).
+        json_lines: if given, stories parsed together with the helper are
+            also written as their lines of the JSON export, into this dict by
+            file (``export.export_folder``; ``write_json`` writes the rest).
 
     Returns:
         The library: stories ordered by relative path and all problems.
@@ -237,7 +241,8 @@ def load_folder(
         NotADirectoryError: the folder does not exist or is not a folder.
         LoadCancelled: ``is_cancelled`` returned True.
     """
-    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache, helper)
+    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache, helper,
+                                                  json_lines)
     write_cache()
     return library
 
@@ -249,6 +254,7 @@ def load_folder_then_cache(
     files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
     helper: ParseHelper | None = None,
+    json_lines: dict[str, str] | None = None,
 ) -> tuple[Library, Callable[[], None]]:
     """``load_folder``, with writing the cache left to the caller.
 
@@ -296,7 +302,7 @@ def load_folder_then_cache(
                         progress(reused + done, total)
 
         if helper is not None and len(names) >= MIN_SHARED_FILES:
-            results.update(parse_shared(root, names, helper, load_file, tick))
+            results.update(parse_shared(root, names, helper, load_file, tick, json_lines))
         else:
             for done, rel in enumerate(names):
                 tick(done)

@@ -169,16 +169,6 @@ def _parse_job(folder: str, directory: str, render: bool = False) -> int:
     from viewer.model.export import story_line
     from viewer.model.loader import collector_paused, load_file
 
-    _no_job_running.clear()
-    try:
-        return _run_job(folder, directory, render, story_line, collector_paused, load_file)
-    finally:
-        _no_job_running.set()
-
-
-def _run_job(folder: str, directory: str, render: bool, story_line: Callable[[Any], str],
-             collector_paused: Callable[[], Any], load_file: Callable[[Path, str], FileResult]) -> int:
-    """``_parse_job``'s work, with the model's functions given."""
     global _current_control
     root = Path(folder)
     chunks = _job_chunks(directory)
@@ -250,10 +240,13 @@ def _helper_main(connection: multiprocessing.connection.Connection) -> None:
             return
         if job is None:
             return
+        _no_job_running.clear()
         try:
             outcome: tuple[str, Any] = ("done", _parse_job(*job))
         except Exception as exc:  # noqa: BLE001 - reported to the loading thread, which parses instead
             outcome = ("failed", f"{type(exc).__name__}: {exc}")
+        finally:
+            _no_job_running.set()
         try:
             connection.send(outcome)
         except OSError:
@@ -267,12 +260,10 @@ def _start_method() -> str:
 class HelperJob:
     """One job sent to one helper process: finished, failed, or still running."""
 
-    def __init__(self, helper: ParseHelper, process: Any, connection: Any, directory: str) -> None:
+    def __init__(self, helper: ParseHelper, process: Any, connection: Any) -> None:
         self._helper = helper
         self._process: Any = process
         self._connection: Any = connection
-        self.directory = directory
-        """The job's work directory."""
         self._outcome: tuple[str, Any] | None = None
 
     def done(self) -> bool:
@@ -288,7 +279,7 @@ class HelperJob:
             self._settle("the helper process was stopped")
             return True
         try:
-            if self._connection.poll():
+            if self._connection.poll():  # (not ``connection``: mypy narrows it by the ``is not``)
                 self._outcome = self._connection.recv()
                 return True
         except Exception as exc:  # noqa: BLE001 - EOF, a broken pipe: the process is gone
@@ -444,7 +435,7 @@ class ParseHelper:
                 _log.info("the parse helper cannot take work: %s", exc)
                 _retire(self._detach_locked(), 0.0)
                 return None
-            self._job = HelperJob(self, self._process, self._connection, directory)
+            self._job = HelperJob(self, self._process, self._connection)
             self._last_directory = directory
             return self._job
 
