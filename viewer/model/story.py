@@ -207,12 +207,6 @@ class Library:
                          for p in sorted(r.problems, key=lambda p: -1 if p.line is None else p.line))
         return cls(folder=folder, stories=stories, problems=problems, results=ordered, stamps=stamps)
 
-    def with_result(self, result: FileResult) -> Library:
-        """A new library with one file's result added or replaced."""
-        results = dict(self.results)
-        results[result.file] = result
-        return Library.from_results(self.folder, results, self.stamps)
-
     def story(self, file: str) -> Story | None:
         """The story read from ``file`` (relative path), or None."""
         result = self.results.get(file)

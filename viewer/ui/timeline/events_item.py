@@ -9,7 +9,7 @@ arrays of a ``TimelineLayout`` and only what is in view:
 - with few events in view it draws each one: a diamond for a day, a bar
   from start to end for anything vaguer (lighter the vaguer it is), a count
   in a circle where marks of one lane would overlap, and short labels where
-  they fit without colliding;
+  they fit without colliding (``viewer.core.labels`` decides which);
 - with more events in view than pixels it draws per-row pixel coverage as
   one image, which costs the same for 1,000 or 1,000,000 events.
 
@@ -28,10 +28,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText
 
+from viewer.core.labels import place_labels
+from viewer.core.layout import DAY_RANK, TimelineLayout
+from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.model import describe_span
 from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, short_label
-from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, major_ticks
-from viewer.ui.timeline.layout import DAY_RANK, TimelineLayout
 
 if TYPE_CHECKING:
     from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseClickEvent
@@ -50,11 +51,11 @@ HIGHLIGHT_COLOUR = QColor("#FFB000")
 TITLE_BAND = QColor(0, 0, 0, 14)
 GRID_COLOUR = QColor(0, 0, 0, 28)
 LANE_BAND = QColor(0, 0, 0, 6)
+# Where more events are in view than pixels: one colour for all stories, more opaque where more meet.
+COVERAGE_COLOUR = QColor("#4A6FA5")
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
-MAX_LABELS = 600
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
-MIN_ELIDED_PX = 70  # less room than this: no label rather than "Th…"
 
 
 class EventsItem(pg.GraphicsObject):
@@ -91,8 +92,6 @@ class EventsItem(pg.GraphicsObject):
         self._titles: dict[int, QStaticText] = {}
         self._colours = [QColor(c) for c in STORY_COLOURS]
         self._brushes: dict[tuple[int, int], QBrush] = {}
-        self._last_paint_counts = (0, 0)  # (events in view, labels drawn), for tests
-        self._last_label_rects: list[QRectF] = []  # where the last paint put labels (device px)
         self._notice = ""
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
@@ -184,20 +183,16 @@ class EventsItem(pg.GraphicsObject):
         self._paint_grid(painter, sx, dx, left, right, top * sy + dy, bottom * sy + dy)
 
         index = layout.visible_indices(left, right, top, bottom)
-        labels = 0
-        self._last_label_rects = []
         self._in_cluster = {}
         if len(index) > DENSE_LIMIT or row_px < 3:
             self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
         else:
-            labels = self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px,
-                                        left * sx + dx, right * sx + dx)
+            self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px, left * sx + dx, right * sx + dx)
         self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
         if not len(layout.x0):
             self._paint_notice(painter, left * sx + dx, right * sx + dx, top * sy + dy, bottom * sy + dy,
                                "No dated events" + (f": {len(layout.undated)} undated, listed at the right"
                                                     if layout.undated else ""))
-        self._last_paint_counts = (len(index), labels)
         painter.restore()
 
     def _paint_notice(self, painter: QPainter, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
@@ -256,10 +251,10 @@ class EventsItem(pg.GraphicsObject):
 
     def _paint_detail(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
                       sx: float, sy: float, dx: float, dy: float, row_px: float,
-                      left_px: float, right_px: float) -> int:
+                      left_px: float, right_px: float) -> None:
         """Each event: bars, diamonds, cluster counts and the labels that fit."""
         if not len(index):
-            return 0
+            return
         px0 = layout.x0[index] * sx + dx
         px1 = layout.x1[index] * sx + dx
         rows = layout.row[index]
@@ -328,59 +323,32 @@ class EventsItem(pg.GraphicsObject):
                              Qt.AlignmentFlag.AlignCenter, text)
 
         if row_px < self._label_metrics.height() + 2:
-            return 0
-        # Labels: left to right per row, each only where it collides with
-        # neither the previous label nor the next mark, bar or cluster.
+            return
+        # Labels: beside single marks and above bars, only where they fit (see place_labels).
         items = np.concatenate([wide, np.asarray(singles, dtype=np.int64)])
         if not len(items):
-            return 0
+            return
         own_start = np.where(narrow[items], (px0[items] + px1[items]) / 2 - mark / 2, px0[items])
         # A bar that starts left of the view keeps its label at the view's left edge.
         label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3,
                            np.maximum(px0[items], left_px) + 4)
-        order = np.lexsort((label_x, rows[items]))
-        items, label_x, own_start = items[order], label_x[order], own_start[order]
-        item_rows = rows[items]
-        # Everything drawn, as (row, left edge) keys, to find what follows a label.
-        obstacle_rows = np.concatenate([item_rows, np.asarray(cluster_rows, dtype=np.int64)])
-        obstacle_left = np.concatenate([own_start, np.asarray(cluster_left)])
-        keys = np.sort(obstacle_rows.astype(np.float64) * 1e8 + obstacle_left)
-        probe = item_rows.astype(np.float64) * 1e8 + own_start + 0.5
-        after = np.searchsorted(keys, probe, side="right")
-        next_key = np.where(after < len(keys), keys[np.minimum(after, len(keys) - 1)], np.inf)
-        next_start = np.where(np.floor((next_key + 5e7) / 1e8) == item_rows, next_key - item_rows * 1e8, np.inf)
+        events = index[items]
+        placed = place_labels(rows[items], label_x, own_start, np.asarray(cluster_rows, dtype=np.int64),
+                              np.asarray(cluster_left, dtype=np.float64), right_px,
+                              width_of=lambda j: self._label(int(events[j]))[1],
+                              elided_width_of=lambda j, room: self._elided_label(int(events[j]), room)[1])
         painter.setFont(self._label_font)
         painter.setPen(QColor("#222222"))
-        view_right = right_px - 4  # a label cut by the edge of the plot is not drawn
-        drawn = 0
-        self._last_label_rects = []
-        last_row = None
-        last_end = -np.inf
         text_h = self._label_metrics.height()
-        for j, k in enumerate(items.tolist()):
-            if drawn >= MAX_LABELS:
-                break
-            row = int(item_rows[j])
-            if row != last_row:
-                last_row, last_end = row, -np.inf
-            x = float(label_x[j])
-            if x < last_end + 8:
-                continue
-            static, w = self._label(int(index[k]))
-            limit = min(float(next_start[j]) - 6, view_right)
-            if x + w > limit:
-                if limit - x < MIN_ELIDED_PX:
-                    continue
-                static, w = self._elided_label(int(index[k]), limit - x)
+        for label in placed:
+            k = int(items[label.item])
+            i = int(index[k])
+            static = self._label(i)[0] if label.room is None else self._elided_label(i, label.room)[0]
             y = float(py[k]) + (row_px - text_h) / 2
             if not narrow[k]:
                 # Above the bar, clear of the outline a highlighted bar gets.
                 y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 4 if row_px > 2 * text_h + 8 else y
-            painter.drawStaticText(QPointF(x, y), static)
-            self._last_label_rects.append(QRectF(x, y, w, text_h))
-            last_end = x + w
-            drawn += 1
-        return drawn
+            painter.drawStaticText(QPointF(label.x, y), static)
 
     def _label(self, i: int) -> tuple[QStaticText, float]:
         cached = self._labels.get(i)
@@ -584,7 +552,7 @@ def _coverage_lut() -> np.ndarray:
     """ARGB colours for 0, 1, 2, … events on one pixel: transparent, then ever more opaque."""
     counts = np.arange(64)
     alpha = np.where(counts > 0, np.minimum(255, 70 + 45 * np.log2(counts + 1)), 0).astype(np.uint32)
-    return (alpha << 24) | np.uint32(0x004A6FA5)
+    return (alpha << 24) | np.uint32(COVERAGE_COLOUR.rgb() & 0xFFFFFF)
 
 
 _COVERAGE_LUT = _coverage_lut()

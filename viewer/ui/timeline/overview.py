@@ -13,8 +13,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QSizePolicy
 
+from viewer.core.layout import TimelineLayout
 from viewer.ui.timeline.axis import CalendarAxisItem
-from viewer.ui.timeline.layout import TimelineLayout
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.core.layout import LayoutBuilder, TimelineLayout
+from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL
 from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.text import plain_tooltip, short_label
-from viewer.ui.timeline.axis import MAX_ORDINAL, MIN_ORDINAL, CalendarAxisItem
+from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
-from viewer.ui.timeline.layout import LayoutBuilder, TimelineLayout
 from viewer.ui.timeline.overview import OverviewStrip
 
 if TYPE_CHECKING:

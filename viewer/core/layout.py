@@ -1,9 +1,10 @@
 """Stories → flat numpy arrays that the timeline items paint from.
 
-Built once when the library changes, never in ``paint()``. Time is a
-proleptic Gregorian day ordinal (``date.toordinal()``: day 1 is
-0001-01-01), which every platform handles from year 1 to 9999, unlike Unix
-timestamps before 1970.
+Numpy only, no Qt: lanes, sub-rows and culling are plain arithmetic, so
+they are tested without a widget. Built once when the library changes,
+never in ``paint()``. Time is a proleptic Gregorian day ordinal
+(``date.toordinal()``: day 1 is 0001-01-01), which every platform handles
+from year 1 to 9999, unlike Unix timestamps before 1970.
 
 Rows: each story gets a title row, then as many sub-rows as it needs so
 that none of its events hides another. Row ``r`` is drawn between y = r and
@@ -252,11 +253,6 @@ def _bases(counts: np.ndarray) -> np.ndarray:
     base = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=base[1:])
     return base
-
-
-def build_layout(library: Library | None) -> TimelineLayout:
-    """A layout built from scratch (see ``LayoutBuilder`` to reuse lanes)."""
-    return LayoutBuilder().build(library)
 
 
 def _lane_pieces(story: Story) -> _LanePieces:
