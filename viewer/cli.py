@@ -53,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         The process exit code: 0 on success, 2 for a missing folder or bad usage.
     """
-    # In a frozen build the parse helper process is this executable again;
-    # this makes it run the helper instead of the application.
+    # In a frozen build a parse worker process is this executable again;
+    # this makes it run the worker instead of the application.
     multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _export_json(folder: Path) -> int:
     from viewer.model.export import export_folder
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
 
     if not folder.is_dir():
         print(f"timeline-viewer: not a folder: {folder}", file=sys.stderr)
@@ -84,8 +84,8 @@ def _export_json(folder: Path) -> int:
     if hasattr(out, "reconfigure"):
         out.reconfigure(encoding="utf-8")
     try:
-        with ParseHelper() as helper:
-            export_folder(folder, out, helper)
+        with ParsePool() as pool:
+            export_folder(folder, out, pool)
         out.flush()
     except BrokenPipeError:
         # The reader went away (`… | head`): not an error of ours; silence the

@@ -7,6 +7,7 @@ import pytest
 
 from tests.conftest import SHARED_SEED
 from viewer.model import Severity, discover_story_files, load_folder
+from viewer.model.loader import load_files
 
 GOOD = "Good Story\nTimeline\n2020 – Something happened [1]\n"
 
@@ -71,13 +72,14 @@ def test_unreadable_file_is_an_error(story_folder):
     assert severity is Severity.ERROR and "cannot read" in message
 
 
-def test_file_removed_mid_scan_is_an_error(story_folder):
+def test_file_removed_between_listing_and_reading_is_an_error(story_folder):
     folder = story_folder({"a.txt": GOOD, "b.txt": GOOD})
     files = discover_story_files(folder)
     (folder / "a.txt").unlink()
-    library = load_folder(folder, files=files)
-    assert [s.file for s in library.stories] == ["b.txt"]
-    assert problems_of(library, "a.txt")[0][1] is Severity.ERROR
+    gone, kept = load_files(folder, files)
+    assert gone.story is None and kept.story is not None
+    [problem] = gone.problems
+    assert problem.severity is Severity.ERROR and "cannot read the file" in problem.message
 
 
 def test_undatable_event_is_kept_as_undated_with_an_error(story_folder):

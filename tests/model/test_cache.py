@@ -59,13 +59,13 @@ def cache(tmp_path: Path) -> ModelCache:
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The relative paths ``load_folder`` reads and parses, in order."""
     calls: list[str] = []
-    real_load_file = loader.load_file
+    real_load_files = loader.load_files
 
-    def counting_load_file(root: Path, rel: str):
-        calls.append(rel)
-        return real_load_file(root, rel)
+    def counting_load_files(root: Path, names: list[str], *args: object):
+        calls.extend(names)
+        return real_load_files(root, names, *args)
 
-    monkeypatch.setattr(loader, "load_file", counting_load_file)
+    monkeypatch.setattr(loader, "load_files", counting_load_files)
     return calls
 
 
@@ -241,15 +241,6 @@ def test_progress_and_cancel_with_a_cache(folder, cache):
     assert calls[0] == (total - 1, total)  # all but the edited file came from the cache
     with pytest.raises(LoadCancelled):
         load_folder(folder, is_cancelled=lambda: True, cache=cache)
-
-
-def test_given_files_are_stamped_and_cached(folder, cache, parsed):
-    files = ["a.txt", "sub/b.txt"]
-    expected = load_folder(folder, files=files)
-    load_folder(folder, files=files, cache=cache)
-    parsed.clear()
-    assert_same(load_folder(folder, files=files, cache=cache), expected)
-    assert parsed == []
 
 
 def test_scan_finds_what_discovery_finds(tmp_path):

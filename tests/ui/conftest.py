@@ -25,8 +25,7 @@ def window(qtbot, settings):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    win.loader.cancel()
-    win.loader.wait()
+    win.close()  # stops the load, the watcher and their threads
 
 
 @pytest.fixture
@@ -50,10 +49,10 @@ def seeds_window(window, open_folder):
 @pytest.fixture
 def timeline(qtbot):
     """A bare timeline widget and its selection state, shown offscreen."""
-    from viewer.ui.selection import SelectionState
+    from viewer.core.state import AppState
     from viewer.ui.timeline.view import TimelineWidget
 
-    selection = SelectionState()
+    selection = AppState()
     widget = TimelineWidget(selection)
     qtbot.addWidget(widget)
     widget.resize(1200, 500)

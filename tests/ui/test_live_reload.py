@@ -2,10 +2,11 @@
 
 import os
 import shutil
+import threading
 
 import pytest
 
-from viewer.ui.selection import EventRef
+from viewer.core.state import EventRef
 
 pytestmark = pytest.mark.gui
 
@@ -15,9 +16,8 @@ STORY = "Story {name}\nTimeline\n2001 – First thing [1]\n2002 – Second thing
 @pytest.fixture
 def live(window, open_folder, story_folder, qtbot):
     folder = story_folder({"a.txt": STORY.format(name="A"), "b.txt": STORY.format(name="B")})
-    open_folder(window, folder)
-    window.watcher.wait()
-    qtbot.waitUntil(lambda: window.watcher._known is not None, timeout=5000)
+    with qtbot.waitSignal(window.watcher.following, timeout=5000):
+        open_folder(window, folder)
     return window, folder
 
 
@@ -40,14 +40,13 @@ def test_added_file_appears(qtbot, live):
 def test_added_subfolder_is_watched_too(qtbot, live):
     window, folder = live
     (folder / "sub").mkdir()
-    qtbot.waitUntil(lambda: str(folder / "sub") in window.watcher._watcher.directories(), timeout=3000)
     (folder / "sub" / "d.txt").write_text(STORY.format(name="D"), encoding="utf-8")
     qtbot.waitUntil(lambda: "Story D" in titles(window), timeout=3000)
 
 
 def test_edit_updates_that_story_and_keeps_zoom_and_selection(qtbot, live):
     window, folder = live
-    window.selection.select_event(EventRef("a.txt", 1))
+    window.state.select_event(EventRef("a.txt", 1))
     window.timeline.view_box.setXRange(730000, 731000, padding=0)
     untouched = window.timeline.timeline_layout.stories[0]
     path = folder / "b.txt"
@@ -55,7 +54,7 @@ def test_edit_updates_that_story_and_keeps_zoom_and_selection(qtbot, live):
     touch_later(path)
     qtbot.waitUntil(lambda: "Story B edited" in titles(window), timeout=3000)
     assert window.timeline.timeline_layout.stories[0] is untouched  # the other story was not re-read
-    assert window.selection.event_ref == EventRef("a.txt", 1)
+    assert window.state.event_ref == EventRef("a.txt", 1)
     (x0, x1), _ = window.timeline.view_box.viewRange()
     assert (x0, x1) == pytest.approx((730000, 731000))
     assert window.summary_button.text() == "2 stories · 5 events · 0 problems"
@@ -69,12 +68,12 @@ def test_broken_edit_keeps_last_good_version_until_fixed(qtbot, live):
     qtbot.waitUntil(lambda: "1 problem" in window.summary_button.text()
                     or "2 problems" in window.summary_button.text(), timeout=3000)
     assert titles(window) == ["Story A", "Story B"]
-    messages = [p.message for p in window.selection.library.problems]
+    messages = [p.message for p in window.state.library.problems]
     assert any("last version" in m for m in messages)
     path.write_text(STORY.format(name="A fixed"), encoding="utf-8")
     touch_later(path)
     qtbot.waitUntil(lambda: titles(window) == ["Story A fixed", "Story B"], timeout=3000)
-    assert window.selection.library.problems == ()
+    assert window.state.library.problems == ()
 
 
 def test_rename_and_remove(qtbot, live):
@@ -94,6 +93,18 @@ def test_folder_vanishing_keeps_the_view_and_says_so(qtbot, live):
     assert titles(window) == ["Story A", "Story B"]
 
 
+def test_a_deleted_folder_that_is_created_again_is_followed_again(qtbot, live):
+    window, folder = live
+    shutil.rmtree(folder)
+    qtbot.waitUntil(lambda: "removed or renamed" in window.message.text(), timeout=3000)
+    folder.mkdir()
+    (folder / "c.txt").write_text(STORY.format(name="C"), encoding="utf-8")
+    qtbot.waitUntil(lambda: titles(window) == ["Story C"], timeout=5000)
+    # And it is followed again as usual.
+    (folder / "d.txt").write_text(STORY.format(name="D"), encoding="utf-8")
+    qtbot.waitUntil(lambda: titles(window) == ["Story C", "Story D"], timeout=5000)
+
+
 def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder, story_folder,
                                                      tmp_path_factory, monkeypatch):
     from PySide6.QtCore import Qt
@@ -103,28 +114,70 @@ def test_cancelling_a_load_keeps_the_previous_folder(qtbot, window, open_folder,
     first = story_folder({"a.txt": STORY.format(name="A")})
     open_folder(window, first)
     big = tmp_path_factory.mktemp("big")  # outside the folder on screen, which is watched
-    for i in range(3000):
+    for i in range(900):  # fewer than go to the worker processes: parsed in the loading thread
         (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
-    read = []
-    real_load_file = loader.load_file
+    parsed = []
+    real_parse_story = loader.parse_story
+    clicked = threading.Event()
 
-    def slow_load_file(root, rel):
-        read.append(rel)
-        if len(read) == 50:
-            # The user clicks Cancel while the worker is busy.
-            qtbot_click.append(True)
-        return real_load_file(root, rel)
+    def parse_story(text, rel):
+        parsed.append(rel)
+        if len(parsed) == 50:
+            qtbot_click.append(True)  # the user clicks Cancel while the worker is busy
+            clicked.wait(10)
+        return real_parse_story(text, rel)
 
     qtbot_click: list[bool] = []
-    monkeypatch.setattr(loader, "load_file", slow_load_file)
+    monkeypatch.setattr(loader, "parse_story", parse_story)
     window.open_folder(big)
     qtbot.waitUntil(lambda: bool(qtbot_click), timeout=5000)
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
-    assert window.loader.wait()
-    assert len(read) < 3000  # the worker stopped instead of reading everything
+    clicked.set()
     assert titles(window) == ["Story A"]
     assert window.windowTitle() == f"{first.name} — Timeline Viewer"
     assert "cancelled" in window.message.text()
+    # The next load runs on the same worker thread, so once it is shown the
+    # cancelled one has ended: it stopped instead of reading everything.
+    open_folder(window, first)
+    assert len(parsed) < 900
+
+
+def test_a_file_whose_read_never_returns_is_skipped_and_cancel_works(qtbot, window, open_folder, story_folder,
+                                                                     tmp_path_factory, monkeypatch):
+    """A file on a network share or FUSE folder that stopped answering cannot hang the load."""
+    from PySide6.QtCore import Qt
+
+    import viewer.model.loader as loader
+
+    folder = story_folder({"a.txt": STORY.format(name="A"), "stuck.txt": STORY.format(name="S"),
+                           "z.txt": STORY.format(name="Z")})
+    real_read = loader._read_regular_file
+    never = threading.Event()
+
+    def read(path):
+        if path.endswith("stuck.txt"):
+            never.wait(60)  # as a read from a dead mount: it does not come back
+        return real_read(path)
+
+    monkeypatch.setattr(loader, "_read_regular_file", read)
+    monkeypatch.setattr(loader, "READ_TIMEOUT", 1.0)
+    try:
+        open_folder(window, folder)
+        assert titles(window) == ["Story A", "Story Z"]
+        [problem] = window.state.library.problems
+        assert problem.file == "stuck.txt" and "took longer than 1 s" in problem.message
+        # And a load waiting on such a file can be cancelled at once.
+        monkeypatch.setattr(loader, "READ_TIMEOUT", 60.0)
+        window.open_folder(folder)
+        qtbot.waitUntil(lambda: window.cancel_button.isVisible(), timeout=2000)
+        with qtbot.waitSignal(window.loader.cancelled, timeout=1000):
+            qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+        other = tmp_path_factory.mktemp("other")
+        (other / "b.txt").write_text(STORY.format(name="B"), encoding="utf-8")
+        open_folder(window, other)  # the worker thread is free again
+        assert titles(window) == ["Story B"]
+    finally:
+        never.set()
 
 
 def test_an_edit_made_while_the_folder_loads_is_shown(qtbot, window, story_folder, monkeypatch):
@@ -167,8 +220,6 @@ def test_a_file_added_to_an_empty_folder_while_it_loads_is_shown(qtbot, window, 
 
 def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot, live, tmp_path_factory,
                                                                           monkeypatch):
-    import threading
-
     from PySide6.QtCore import Qt
 
     import viewer.model.loader as loader
@@ -177,13 +228,14 @@ def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot,
     other = tmp_path_factory.mktemp("other")  # outside the watched folder
     (other / "x.txt").write_text(STORY.format(name="X"), encoding="utf-8")
     gate = threading.Event()
-    real_load_file = loader.load_file
+    real_parse_story = loader.parse_story
 
-    def held_load_file(root, rel):
-        gate.wait(10)  # the other folder's load is held until the test lets it go
-        return real_load_file(root, rel)
+    def held_parse_story(text, rel):
+        if rel == "x.txt":
+            gate.wait(10)  # the other folder's load is held until the test lets it go
+        return real_parse_story(text, rel)
 
-    monkeypatch.setattr(loader, "load_file", held_load_file)
+    monkeypatch.setattr(loader, "parse_story", held_parse_story)
     window.open_folder(other)
     path = folder / "a.txt"
     with qtbot.waitSignal(window.watcher.updated, timeout=5000):
@@ -191,106 +243,54 @@ def test_an_edit_while_another_folder_loads_survives_cancelling_that_load(qtbot,
         touch_later(path)
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
     gate.set()
-    assert window.loader.wait()
     assert titles(window) == ["Story A edited", "Story B"]
 
 
-def test_a_large_folder_loads_with_the_parse_helper_and_closing_stops_it(qtbot, settings, tmp_path,
-                                                                         monkeypatch):
-    import time
+def test_a_large_folder_loads_in_worker_processes_and_closing_ends_them(qtbot, settings, tmp_path):
+    """The app's real set-up: a pool of worker processes parses a large folder; closing ends them."""
+    import multiprocessing
 
-    from viewer.model import loader, parallel
-    from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
+    from viewer.model.pool import ParsePool
     from viewer.ui.main_window import MainWindow
 
-    count = MIN_SHARED_FILES * 2
+    count = ParsePool.MIN_FILES + 200
     for i in range(count):
         (tmp_path / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
-    helper = ParseHelper()
-    pid = helper.start()  # as it is after the window's first load
-    assert pid is not None
-    real_load_file, real_unpack = loader.load_file, parallel.unpack_results
-    from_helper = []
-
-    def slow_load_file(root, rel):  # this process's share only: the helper is another process
-        time.sleep(0.001)
-        return real_load_file(root, rel)
-
-    def counting_unpack(payload):
-        results = real_unpack(payload)
-        from_helper.extend(results)
-        return results
-
-    monkeypatch.setattr(loader, "load_file", slow_load_file)
-    monkeypatch.setattr(parallel, "unpack_results", counting_unpack)
-    win = MainWindow(settings, helper=helper)
+    win = MainWindow(settings, pool=ParsePool(workers=2))
     qtbot.addWidget(win)
     win.show()
     progress = []
     win.loader.progress.connect(lambda done, total: progress.append(done))
-    with qtbot.waitSignal(win.loader.loaded, timeout=30000):
+    with qtbot.waitSignal(win.loader.loaded, timeout=60000):
         win.open_folder(tmp_path)
     assert titles(win) == [f"Story {i}" for i in range(count)]
     assert win.summary_button.text() == f"{count} stories · {2 * count} events · 0 problems"
     assert progress == sorted(progress) and progress[-1] == count
-    assert from_helper  # the helper process parsed part of the folder
+    assert multiprocessing.active_children()  # the workers did the parsing, and wait for the next folder
     win.close()
-    assert helper.pid is None
-    # The window took the helper process with it.
-    qtbot.waitUntil(lambda: not parallel._process_exists(pid), timeout=5000)
+    qtbot.waitUntil(lambda: not multiprocessing.active_children(), timeout=2000)
 
 
-def test_opening_another_folder_during_a_shared_load_shows_the_new_one(qtbot, settings, tmp_path_factory,
-                                                                      monkeypatch):
-    """The app's real set-up (a helper process): a second Open cancels the first load, helper and all."""
-    import signal
-    import tempfile
-    import threading
+def test_a_pool_that_cannot_start_means_a_load_in_one_thread(qtbot, settings, tmp_path, monkeypatch, caplog):
+    """With no file handles left, for example: one warning, and every file is still there."""
+    import concurrent.futures
 
-    from viewer.model import loader
-    from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper
+    from viewer.model import pool as pool_module
     from viewer.ui.main_window import MainWindow
 
-    if not hasattr(signal, "SIGSTOP"):
-        pytest.skip("needs POSIX signals")
-    big = tmp_path_factory.mktemp("big")
-    for i in range(MIN_SHARED_FILES * 3):
-        (big / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
-    small = tmp_path_factory.mktemp("small")
-    (small / "a.txt").write_text(STORY.format(name="Small"), encoding="utf-8")
-    helper = ParseHelper()
-    pid = helper.start()
-    real_load_file = loader.load_file
-    parsed = []
-    second_open = threading.Event()
+    def no_processes(*args, **kwargs):
+        raise OSError(24, "Too many open files")
 
-    def load_file_then_stall_the_helper(root, rel):
-        parsed.append(rel)
-        if len(parsed) == 1:
-            os.kill(pid, signal.SIGSTOP)  # the big load will wait for its helper
-            second_open.wait(10)  # and is still under way when the user opens another folder
-        return real_load_file(root, rel)
-
-    monkeypatch.setattr(loader, "load_file", load_file_then_stall_the_helper)
-    win = MainWindow(settings, helper=helper)
+    monkeypatch.setattr(pool_module, "ProcessPoolExecutor", no_processes)
+    assert concurrent.futures.ProcessPoolExecutor is not no_processes
+    count = pool_module.ParsePool.MIN_FILES + 10
+    for i in range(count):
+        (tmp_path / f"s{i:04d}.txt").write_text(STORY.format(name=i), encoding="utf-8")
+    win = MainWindow(settings, pool=pool_module.ParsePool(workers=2))
     qtbot.addWidget(win)
-    win.show()
-    loaded = []
-    win.loader.loaded.connect(lambda library: loaded.append(library.folder))
-    try:
-        win.open_folder(big)
-        qtbot.waitUntil(lambda: len(parsed) > 0, timeout=10000)
-        with qtbot.waitSignal(win.loader.loaded, timeout=20000):
-            win.open_folder(small)
-            second_open.set()
-    finally:
-        second_open.set()
-        os.kill(pid, signal.SIGCONT)
-    assert loaded == [small.resolve()]  # the big folder never replaced anything
-    assert titles(win) == ["Story Small"]
-    assert win.windowTitle() == f"{small.name} — Timeline Viewer"
-    win.close()
-    assert helper.pid is None
-    leftovers = [name for name in os.listdir(tempfile.gettempdir())
-                 if name.startswith(f"timeline-viewer-{os.getpid()}-")]
-    assert leftovers == []
+    for _ in range(2):
+        with qtbot.waitSignal(win.loader.loaded, timeout=60000):
+            win.open_folder(tmp_path)
+        assert len(win.state.library.stories) == count and win.state.library.problems == ()
+    warnings = [r for r in caplog.records if "worker processes failed" in r.getMessage()]
+    assert len(warnings) == 1  # once, not at every load

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.conftest import SEEDS
+from viewer.core.state import EventRef
 from viewer.model import load_folder
-from viewer.ui.selection import EventRef
 
 pytestmark = pytest.mark.gui
 
@@ -42,7 +42,7 @@ def test_clicking_an_event_on_the_plot_shows_its_text(qtbot, seeds_window):
     index = layout.index_of("pandemic.txt", 6)
     story, event = layout.event_at(index)
     plot_click(qtbot, win, index)
-    assert win.selection.event_ref == EventRef("pandemic.txt", 6)
+    assert win.state.event_ref == EventRef("pandemic.txt", 6)
     text = win.detail.toPlainText()
     assert event.text in text
     assert event.date_text in text and "day" in text
@@ -62,20 +62,20 @@ def test_clicking_a_cluster_zooms_in(qtbot, seeds_window):
     qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     after = timeline.view_box.viewRange()[0]
     assert after[1] - after[0] < (before[1] - before[0]) / 20
-    assert win.selection.event_ref is None  # a cluster zooms; it selects nothing
+    assert win.state.event_ref is None  # a cluster zooms; it selects nothing
 
 
 def test_selecting_a_source_highlights_and_lists_the_events_citing_it(qtbot, seeds_window):
     win = seeds_window
-    win.selection.set_story("pandemic.txt")
+    win.state.set_story("pandemic.txt")
     table = win.citations.table
     model = win.citations.model
     row = model.row_of(3)
     rect = table.visualRect(model.index(row, 1))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    story = win.selection.story
+    story = win.state.story
     citing = [i for i, e in enumerate(story.events) if 3 in e.citations]
-    assert win.selection.source_number == 3
+    assert win.state.source_number == 3
     layout = win.timeline.timeline_layout
     assert sorted(win.timeline.events_item._highlighted.tolist()) == sorted(
         layout.index_of("pandemic.txt", i) for i in citing)
@@ -86,30 +86,30 @@ def test_selecting_a_source_highlights_and_lists_the_events_citing_it(qtbot, see
     item = win.citations.citing_list.item(1)
     qtbot.mouseClick(win.citations.citing_list.viewport(), Qt.MouseButton.LeftButton,
                      pos=win.citations.citing_list.visualItemRect(item).center())
-    assert win.selection.event_ref == EventRef("pandemic.txt", citing[1])
+    assert win.state.event_ref == EventRef("pandemic.txt", citing[1])
     assert story.events[citing[1]].text in win.detail.toPlainText()
 
 
 def test_citation_link_in_the_detail_pane_selects_the_source(qtbot, seeds_window):
     win = seeds_window
-    win.selection.select_event(EventRef("spaceflight.txt", 5))
-    event = win.selection.selected_event()
+    win.state.select_event(EventRef("spaceflight.txt", 5))
+    event = win.state.selected_event()
     assert len(event.citations) >= 1
     from PySide6.QtCore import QUrl
 
     win.detail.anchorClicked.emit(QUrl(f"cite:{event.citations[-1]}"))
-    assert win.selection.source_number == event.citations[-1]
+    assert win.state.source_number == event.citations[-1]
     assert win.citations.table.currentIndex().row() == win.citations.model.row_of(event.citations[-1])
 
 
 def test_opening_a_second_folder_replaces_everything(qtbot, seeds_window, open_folder, story_folder):
     win = seeds_window
-    win.selection.select_event(EventRef("internet.txt", 2))
+    win.state.select_event(EventRef("internet.txt", 2))
     other = story_folder({"only.txt": "Only Story\nTimeline\n2001 – A thing happened [1]\n"})
     open_folder(win, other)
     layout = win.timeline.timeline_layout
     assert [s.title for s in layout.stories] == ["Only Story"]
-    assert win.selection.event_ref is None
+    assert win.state.event_ref is None
     assert "Only Story" in win.detail.toPlainText()
     assert win.citations.model.rowCount() == 1
     assert win.windowTitle() == f"{other.name} — Timeline Viewer"
@@ -130,7 +130,7 @@ def test_story_markup_is_shown_literally_and_nothing_is_fetched(qtbot, window, o
     summary = window.detail.toPlainText()
     assert "Headline <b>not bold</b>" in summary
     assert '<img src="http://example.com/x.png">' in summary
-    window.selection.select_event(EventRef("m.txt", 0))
+    window.state.select_event(EventRef("m.txt", 0))
     text = window.detail.toPlainText()
     assert "<script>alert('x')</script>" in text
     assert '<a href="javascript:alert(1)">link</a>' in text
@@ -146,7 +146,7 @@ def test_control_characters_in_a_story_are_shown_as_symbols(qtbot, window, open_
                                      "2020 – Colour codes \x1b[31mred\x1b[0m and a form\x0cfeed [1]\n"})
     open_folder(window, folder)
     assert "Bell␇ Headline" in window.detail.toPlainText()
-    window.selection.select_event(EventRef("c.txt", 0))
+    window.state.select_event(EventRef("c.txt", 0))
     text = window.detail.toPlainText()
     assert "Colour codes ␛[31mred␛[0m and a form␌feed" in text
     assert not any(ord(c) < 0x20 and c not in "\n\t" for c in text)
@@ -159,25 +159,25 @@ def test_keyboard_navigation(qtbot, seeds_window):
     plot = win.timeline.plot
     plot.setFocus()
     layout = win.timeline.timeline_layout
-    win.selection.select_event(EventRef("internet.txt", 0))
+    win.state.select_event(EventRef("internet.txt", 0))
     qtbot.keyClick(plot, Qt.Key.Key_Right)
     # The next event in time in the same lane.
     lane = np.flatnonzero(layout.story == layout.story[layout.index_of("internet.txt", 0)])
     expected_next = int(layout.event[lane[1]])
-    assert win.selection.event_ref == EventRef("internet.txt", expected_next)
+    assert win.state.event_ref == EventRef("internet.txt", expected_next)
     qtbot.keyClick(plot, Qt.Key.Key_Left)
-    assert win.selection.event_ref == EventRef("internet.txt", 0)
+    assert win.state.event_ref == EventRef("internet.txt", 0)
     qtbot.keyClick(plot, Qt.Key.Key_Down)
-    assert win.selection.event_ref.file == "pandemic.txt"
+    assert win.state.event_ref.file == "pandemic.txt"
     qtbot.keyClick(plot, Qt.Key.Key_Up)
-    assert win.selection.event_ref.file == "internet.txt"
+    assert win.state.event_ref.file == "internet.txt"
     qtbot.keyClick(plot, Qt.Key.Key_Return)
     (x0, x1), _ = win.timeline.view_box.viewRange()
-    event = win.selection.selected_event()
+    event = win.state.selected_event()
     assert x0 <= event.span.start.toordinal() <= x1
     assert x1 - x0 < 20000
     qtbot.keyClick(plot, Qt.Key.Key_Escape)
-    assert win.selection.event_ref is None
+    assert win.state.event_ref is None
     assert "select an event" in win.detail.toPlainText()
 
 
@@ -223,7 +223,7 @@ def test_problems_in_status_bar_and_table(qtbot, window, open_folder, story_fold
     rect = dialog.table.visualRect(dialog.proxy.index(1, 3))
     qtbot.mouseClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(dialog.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.selection.event_ref == EventRef("good.txt", 1)
+    assert window.state.event_ref == EventRef("good.txt", 1)
     assert "undated" in window.detail.toPlainText()
 
 
@@ -303,7 +303,7 @@ def test_markup_in_lists_and_problem_tooltips_stays_text(qtbot, window, open_fol
     open_folder(window, folder)
     undated_tip = window.timeline.undated_list.item(0).toolTip()
     assert "&lt;img src=&#x27;http://x/y.png&#x27;&gt;" in undated_tip and "<img" not in undated_tip
-    window.selection.select_source(1)
+    window.state.select_source(1)
     citing_tip = window.citations.citing_list.item(1).toolTip()
     assert "&lt;i&gt;cited&lt;/i&gt;" in citing_tip
     model = window.problems_dialog.model
@@ -316,7 +316,7 @@ def test_a_huge_line_is_shown_capped_and_the_window_stays_responsive(qtbot, wind
     open_folder(window, folder)
     text = window.detail.toPlainText()
     assert "more characters" in text and len(text) < 5_000
-    window.selection.select_event(EventRef("big.txt", 0))
+    window.state.select_event(EventRef("big.txt", 0))
     text = window.detail.toPlainText()
     assert "480,000 more characters" in text
 
@@ -329,5 +329,5 @@ def test_right_arrow_without_a_selection_picks_an_event_in_view(qtbot, seeds_win
     timeline.view_box.setXRange(date(1990, 1, 1).toordinal(), date(2010, 1, 1).toordinal(), padding=0)
     timeline.plot.setFocus()
     qtbot.keyClick(timeline.plot, Qt.Key.Key_Right)
-    event = win.selection.selected_event()
+    event = win.state.selected_event()
     assert event is not None and event.span.end.year >= 1990 and event.span.start.year <= 2010

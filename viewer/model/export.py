@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from viewer.model.story import Event, Library, Problem, Story
 
 if TYPE_CHECKING:
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
 
 __all__ = ["export_folder", "library_to_dict", "story_line", "write_json"]
 
@@ -86,7 +85,7 @@ def story_line(story: Story) -> str:
     return _encode(_story(story))
 
 
-def write_json(library: Library, out: TextIO, lines: Mapping[str, str] | None = None) -> None:
+def write_json(library: Library, out: TextIO) -> None:
     """Write the export document, UTF-8 text kept as is (not \\u-escaped).
 
     One story or problem per line: readable, diffable, and written by the C
@@ -96,26 +95,18 @@ def write_json(library: Library, out: TextIO, lines: Mapping[str, str] | None = 
     Args:
         library: the loaded folder.
         out: where to write.
-        lines: stories already written as lines (``story_line``), by file;
-            the others are written here.
     """
-    lines = lines or {}
     out.write(f'{{"folder": {_encode(_path_text(str(library.folder)))},\n "stories": [')
     for i, story in enumerate(library.stories):
-        line = lines.get(story.file)
-        out.write(("\n  " if i == 0 else ",\n  ") + (line if line is not None else story_line(story)))
+        out.write(("\n  " if i == 0 else ",\n  ") + story_line(story))
     out.write('\n ],\n "problems": [')
     for i, problem in enumerate(library.problems):
         out.write(("\n  " if i == 0 else ",\n  ") + _encode(_problem(problem)))
     out.write("\n ]}\n")
 
 
-def export_folder(folder: Path | str, out: TextIO, helper: ParseHelper | None = None) -> Library:
+def export_folder(folder: Path | str, out: TextIO, pool: ParsePool | None = None) -> Library:
     """Load a folder and write its export document (``--export-json``).
-
-    Each story is written as a line of JSON as soon as it is parsed, and with
-    a helper process on both sides: turning 10,000 stories into JSON takes
-    twice as long as parsing them, and this way the helper shares that too.
 
     Returns:
         The library that was written.
@@ -123,9 +114,8 @@ def export_folder(folder: Path | str, out: TextIO, helper: ParseHelper | None = 
     Raises:
         NotADirectoryError: the folder does not exist or is not a folder.
     """
-    from viewer.model.loader import load_folder
+    from viewer.model.loader import load_folder  # the loader's pool workers import this package
 
-    lines: dict[str, str] = {}
-    library = load_folder(folder, helper=helper, json_lines=lines)
-    write_json(library, out, lines)
+    library = load_folder(folder, pool=pool)
+    write_json(library, out)
     return library

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
+import queue
 import stat
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from viewer.model.cache import FileStamp, ModelCache
+from viewer.model.cache import CacheUnusable, FileStamp, ModelCache, pack_results, unpack_results
 from viewer.model.decoding import decode_story_bytes
-from viewer.model.parallel import MIN_SHARED_FILES, ParseHelper, parse_shared
 from viewer.model.parser import parse_story
+from viewer.model.pool import ParsePool
 from viewer.model.story import FileResult, Library, Problem, Severity
 
 __all__ = [
@@ -27,13 +30,23 @@ __all__ = [
     "collector_paused",
     "discover_story_files",
     "load_file",
+    "load_files",
     "load_folder",
     "load_folder_then_cache",
+    "parse_chunk",
     "scan_story_files",
 ]
 
+_log = logging.getLogger(__name__)
+
 # A story is a few kilobytes; a huge .txt is a log or a dump, not a story.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+READ_TIMEOUT = 5.0
+"""Seconds a file may take to read before it is reported and skipped (a stuck network or FUSE file)."""
+
+READ_AHEAD = 64  # files read before the parser asks for them
+_POLL_SECONDS = 0.1  # how often a wait for a read checks for cancelling
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -109,20 +122,6 @@ def _story_entries(root: str) -> list[tuple[str, os.DirEntry[str]]]:
     return found
 
 
-def _stamp_files(folder: Path, names: Iterable[str]) -> dict[str, FileStamp | None]:
-    """Stamps of already discovered files (``load_folder``'s ``files`` argument)."""
-    root = os.fspath(folder)
-    stamps: dict[str, FileStamp | None] = {}
-    for rel in names:
-        try:
-            info = os.stat(os.path.join(root, rel))
-        except OSError:
-            stamps[rel] = None
-        else:
-            stamps[rel] = (info.st_size, info.st_mtime_ns)
-    return stamps
-
-
 def _read_regular_file(path: str) -> bytes | None:
     """The first ``MAX_FILE_BYTES + 1`` bytes of a regular file; None for anything else.
 
@@ -150,22 +149,78 @@ def _read_regular_file(path: str) -> bytes | None:
         os.close(fd)
 
 
-def load_file(folder: Path, rel: str) -> FileResult:
-    """Read and parse one story file; never raises for what the file contains.
+# What reading one file gave: its bytes, None for something that is not a
+# regular file, or a problem's message.
+_Read = tuple[str, "bytes | str | None"]
 
-    Args:
-        folder: the opened folder.
-        rel: the file's path relative to it, with ``/`` separators.
 
-    Returns:
-        The story (or None) and the file's problems.
+def _read_ahead(root: str, names: Sequence[str], out: queue.SimpleQueue[_Read],
+                slots: threading.Semaphore, stop: threading.Event) -> None:
+    """The reading thread's loop: read ``names`` in order into ``out``, at most READ_AHEAD in advance."""
+    for rel in names:
+        while not slots.acquire(timeout=0.5):
+            if stop.is_set():
+                return
+        if stop.is_set():
+            return
+        try:
+            item: bytes | str | None = _read_regular_file(os.path.join(root, rel))
+        except OSError as exc:
+            item = f"cannot read the file: {exc.strerror or exc.__class__.__name__}"
+        out.put((rel, item))
+
+
+def _read_files(root: str, names: Sequence[str],
+                is_cancelled: Callable[[], bool] | None = None) -> Iterator[_Read]:
+    """Read ``names`` (relative to ``root``) in order, each with a deadline.
+
+    A read can block for good: a file on a network share or FUSE folder that
+    stopped answering does not time out by itself, and no read can be
+    interrupted. So a daemon thread reads (a little ahead of the parser, which
+    also overlaps reading with parsing) and this side waits for each file at
+    most ``READ_TIMEOUT``: a file that takes longer is reported and skipped,
+    its stuck thread is abandoned (it cannot keep the process alive) and a new
+    one reads on from the next file. ``is_cancelled`` is polled while waiting.
+
+    Raises:
+        LoadCancelled: ``is_cancelled`` returned True while waiting.
     """
-    path = os.path.join(os.fspath(folder), rel)
-    try:
-        data = _read_regular_file(path)
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return FileResult(rel, None, (Problem(rel, None, Severity.ERROR, f"cannot read the file: {reason}"),))
+    position = 0
+    total = len(names)
+    while position < total:
+        out: queue.SimpleQueue[_Read] = queue.SimpleQueue()
+        slots = threading.Semaphore(READ_AHEAD)
+        stop = threading.Event()
+        threading.Thread(target=_read_ahead, args=(root, names[position:], out, slots, stop),
+                         name="story-reader", daemon=True).start()
+        try:
+            while position < total:
+                deadline = time.monotonic() + READ_TIMEOUT
+                item = None
+                while item is None:
+                    try:
+                        item = out.get(timeout=_POLL_SECONDS)
+                    except queue.Empty:
+                        if is_cancelled is not None and is_cancelled():
+                            raise LoadCancelled() from None
+                        if time.monotonic() >= deadline:
+                            break
+                if item is None:
+                    _log.warning("reading %s took longer than %g s; skipped", names[position], READ_TIMEOUT)
+                    yield names[position], f"reading the file took longer than {READ_TIMEOUT:g} s; skipped"
+                    position += 1
+                    break  # abandon the stuck thread; a new one starts at the next file
+                slots.release()
+                yield item
+                position += 1
+        finally:
+            stop.set()
+
+
+def _parse_read(rel: str, data: bytes | str | None) -> FileResult:
+    """A file's result from what reading it gave (``_read_files``)."""
+    if isinstance(data, str):
+        return FileResult(rel, None, (Problem(rel, None, Severity.ERROR, data),))
     if data is None:
         return FileResult(rel, None, (Problem(
             rel, None, Severity.ERROR, "not a regular file (a pipe, socket or device); not read"),))
@@ -180,6 +235,41 @@ def load_file(folder: Path, rel: str) -> FileResult:
     story, parse_problems = parse_story(decoded.text, rel)
     problems.extend(parse_problems)
     return FileResult(rel, story, tuple(problems))
+
+
+def load_files(folder: Path | str, names: Sequence[str],
+               is_cancelled: Callable[[], bool] | None = None) -> Iterator[FileResult]:
+    """Read and parse story files in order; never raises for what a file contains.
+
+    Args:
+        folder: the opened folder.
+        names: the files' paths relative to it, with ``/`` separators.
+        is_cancelled: polled while a read is awaited.
+
+    Yields:
+        Each file's story (or None) and problems, in the order of ``names``.
+
+    Raises:
+        LoadCancelled: ``is_cancelled`` returned True.
+    """
+    for rel, data in _read_files(os.fspath(folder), names, is_cancelled):
+        yield _parse_read(rel, data)
+
+
+def load_file(folder: Path | str, rel: str) -> FileResult:
+    """Read and parse one story file (``load_files`` for a single file)."""
+    return next(load_files(folder, [rel]))
+
+
+def parse_chunk(root: str, names: list[str]) -> bytes:
+    """A pool worker's job: parse ``names`` and return the results packed flat.
+
+    Packed in the model cache's format (``cache.pack_results``): unpickling
+    the named tuples one by one would cost the loading process about as much
+    as parsing them.
+    """
+    with collector_paused():
+        return pack_results(list(load_files(root, names)))
 
 
 @contextlib.contextmanager
@@ -212,10 +302,8 @@ def load_folder(
     folder: Path | str,
     progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
-    files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
-    helper: ParseHelper | None = None,
-    json_lines: dict[str, str] | None = None,
+    pool: ParsePool | None = None,
 ) -> Library:
     """Load every story file below a folder.
 
@@ -224,15 +312,10 @@ def load_folder(
         progress: called as ``progress(done, total)`` now and then.
         is_cancelled: polled between files; when it returns True the load
             stops by raising ``LoadCancelled``.
-        files: the relative paths to load, if already discovered.
         cache: where parsed folders are kept. Files whose size and mtime match
             their cached entry are taken from it instead of being parsed, and
             the cache is written back if anything in it changed.
-        helper: a helper process that parses part of the files when there
-            are many (``viewer.model.parallel``).
-        json_lines: if given, stories parsed together with the helper are
-            also written as their lines of the JSON export, into this dict by
-            file (``export.export_folder``; ``write_json`` writes the rest).
+        pool: worker processes that parse when there are many files to parse.
 
     Returns:
         The library: stories ordered by relative path and all problems.
@@ -241,8 +324,7 @@ def load_folder(
         NotADirectoryError: the folder does not exist or is not a folder.
         LoadCancelled: ``is_cancelled`` returned True.
     """
-    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, files, cache, helper,
-                                                  json_lines)
+    library, write_cache = load_folder_then_cache(folder, progress, is_cancelled, cache, pool)
     write_cache()
     return library
 
@@ -251,10 +333,8 @@ def load_folder_then_cache(
     folder: Path | str,
     progress: ProgressCallback | None = None,
     is_cancelled: Callable[[], bool] | None = None,
-    files: Iterable[str] | None = None,
     cache: ModelCache | None = None,
-    helper: ParseHelper | None = None,
-    json_lines: dict[str, str] | None = None,
+    pool: ParsePool | None = None,
 ) -> tuple[Library, Callable[[], None]]:
     """``load_folder``, with writing the cache left to the caller.
 
@@ -272,7 +352,7 @@ def load_folder_then_cache(
     results: dict[str, FileResult] = {}
     with collector_paused():
         scan_started_ns = time.time_ns()
-        stamps = _stamp_files(root, files) if files is not None else scan_story_files(root)
+        stamps = scan_story_files(root)
         names = list(stamps)
         if cache is not None:
             if is_cancelled is not None and is_cancelled():
@@ -285,28 +365,25 @@ def load_folder_then_cache(
         step = max(1, total // 200)
         reported = -step
 
-        def tick(done: int, waiting: bool = False) -> None:
-            """Between files: report progress now and then, and stop if asked to.
-
-            ``waiting``: nothing is parsed here while the helper process
-            finishes its part, so cancelling is checked every time.
-            """
+        def tick(done: int) -> None:
+            """Between files: report progress now and then, and stop if asked to."""
             nonlocal reported
-            moved = done - reported >= step
-            if moved or waiting:
-                if is_cancelled is not None and is_cancelled():
-                    raise LoadCancelled()
-                if moved:
-                    reported = done
-                    if progress is not None:
-                        progress(reused + done, total)
+            if done - reported >= step:
+                reported = done
+                poll()
+                if progress is not None:
+                    progress(reused + done, total)
 
-        if helper is not None and len(names) >= MIN_SHARED_FILES:
-            results.update(parse_shared(root, names, helper, load_file, tick, json_lines))
+        def poll() -> None:
+            if is_cancelled is not None and is_cancelled():
+                raise LoadCancelled()
+
+        if pool is not None and pool.usable and len(names) >= pool.MIN_FILES:
+            results.update(_parse_in_pool(root, names, pool, tick, poll, is_cancelled))
         else:
-            for done, rel in enumerate(names):
+            for done, result in enumerate(load_files(root, names, is_cancelled)):
                 tick(done)
-                results[rel] = load_file(root, rel)
+                results[result.file] = result
     if progress is not None:
         progress(total, total)
     library = Library.from_results(root, results, stamps)
@@ -317,3 +394,29 @@ def load_folder_then_cache(
                 folder_cache.store(results)
 
     return library, write_cache
+
+
+def _parse_in_pool(root: Path, names: list[str], pool: ParsePool, tick: Callable[[int], None],
+                   poll: Callable[[], None], is_cancelled: Callable[[], bool] | None) -> dict[str, FileResult]:
+    """Parse ``names`` in the pool's workers; a chunk the pool fails on is parsed here."""
+    size = pool.CHUNK_FILES
+    chunks = [names[start:start + size] for start in range(0, len(names), size)]
+    results: dict[str, FileResult] = {}
+    warned = False
+    for index, payload in pool.run(parse_chunk, os.fspath(root), chunks, poll):
+        chunk = chunks[index]
+        unpacked: list[FileResult] | None = None
+        if payload is not None:
+            try:
+                unpacked = unpack_results(payload)
+            except CacheUnusable as exc:
+                # Workers started before the app was updated on disk parse
+                # with other code: their work is redone here.
+                if not warned:
+                    _log.warning("parse workers' results could not be read (%s); parsing here", exc)
+                    warned = True
+        if unpacked is None or [r.file for r in unpacked] != chunk:
+            unpacked = list(load_files(root, chunk, is_cancelled))
+        results.update(zip(chunk, unpacked))
+        tick(len(results))
+    return results

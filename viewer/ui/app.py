@@ -97,11 +97,11 @@ def run_app(folder: Path | None) -> int:
     configure_application(app)
     install_error_reporting()
     from viewer.model.cache import ModelCache
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
     from viewer.ui.main_window import MainWindow
 
     settings = QSettings()
-    window = MainWindow(settings, cache=ModelCache(model_cache_dir()), helper=ParseHelper())
+    window = MainWindow(settings, cache=ModelCache(model_cache_dir()), pool=ParsePool())
     window.show()
     start = initial_folder(settings, folder)
     if start is not None:

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.core.state import AppState, EventRef
 from viewer.model import Story
-from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, short_label
 
@@ -116,10 +116,10 @@ class SourcesModel(FlatTableModel):
 class CitationsPanel(QWidget):
     """The sources table and, below it, the events citing the selected source."""
 
-    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("citations")
-        self._selection = selection
+        self._state = state
         self.model = SourcesModel(self)
         self.table = QTableView()
         self.table.setObjectName("sourcesTable")
@@ -161,19 +161,19 @@ class CitationsPanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
         self.table.activated.connect(self._on_activated)
         self.citing_list.itemClicked.connect(self._on_citing_clicked)
-        selection.story_changed.connect(self._on_story_changed)
-        selection.source_changed.connect(self._on_source_changed)
-        selection.library_changed.connect(self._on_story_changed)
+        state.story_changed.connect(self._on_story_changed)
+        state.source_changed.connect(self._on_source_changed)
+        state.library_changed.connect(self._on_story_changed)
         self._on_story_changed()
 
     def _on_story_changed(self) -> None:
-        story = self._selection.story
+        story = self._state.story
         self.model.set_story(story)
         self.title.setText(f"Sources of: {capped(story.title, TITLE_CHARS)}" if story else "Sources")
         self._on_source_changed()
 
     def _on_source_changed(self) -> None:
-        number = self._selection.source_number
+        number = self._state.source_number
         row = self.model.row_of(number)
         current = self.table.currentIndex()
         if row is None:
@@ -185,11 +185,11 @@ class CitationsPanel(QWidget):
 
     def _fill_citing(self, number: int | None) -> None:
         self.citing_list.clear()
-        story = self._selection.story
+        story = self._state.story
         if story is None or number is None:
             self.citing_label.setText("Select a source to see the events that cite it.")
             return
-        refs = self._selection.highlighted_events()
+        refs = self._state.highlighted_events()
         self.citing_label.setText(f"Events citing [{number}]: {len(refs)}")
         for ref in refs:
             event = story.events[ref.index]
@@ -200,10 +200,10 @@ class CitationsPanel(QWidget):
 
     def _on_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if current.isValid():
-            self._selection.select_source(self.model.data(current, Qt.ItemDataRole.UserRole))
+            self._state.select_source(self.model.data(current, Qt.ItemDataRole.UserRole))
 
     def _on_activated(self, index: QModelIndex) -> None:
-        story = self._selection.story
+        story = self._state.story
         if story is None or not index.isValid():
             return
         url = web_url(story.sources[index.row()].url)
@@ -211,6 +211,6 @@ class CitationsPanel(QWidget):
             QDesktopServices.openUrl(url)
 
     def _on_citing_clicked(self, item: QListWidgetItem) -> None:
-        story = self._selection.story
+        story = self._state.story
         if story is not None:
-            self._selection.select_event(EventRef(story.file, item.data(Qt.ItemDataRole.UserRole)))
+            self._state.select_event(EventRef(story.file, item.data(Qt.ItemDataRole.UserRole)))

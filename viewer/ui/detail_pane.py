@@ -12,8 +12,8 @@ import html
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from viewer.core.state import AppState
 from viewer.model import Event, Story, describe_span
-from viewer.ui.selection import SelectionState
 from viewer.ui.text import TITLE_CHARS, capped
 
 _CITE_SCHEME = "cite"
@@ -30,22 +30,22 @@ class _OfflineBrowser(QTextBrowser):
 class EventDetailPane(_OfflineBrowser):
     """Shows the selected event, or the current story's summary when none is selected."""
 
-    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("eventDetail")
-        self._selection = selection
+        self._state = state
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor)
-        selection.event_changed.connect(self.refresh)
-        selection.story_changed.connect(self.refresh)
-        selection.library_changed.connect(self.refresh)
+        state.event_changed.connect(self.refresh)
+        state.story_changed.connect(self.refresh)
+        state.library_changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
         """Redraw from the selection state."""
-        story = self._selection.story
-        event = self._selection.selected_event()
+        story = self._state.story
+        event = self._state.selected_event()
         if story is None:
             self.setHtml(_page("<p style='color:#666'>Open a folder of story files with "
                                "<b>File → Open Folder…</b> (Ctrl+O).</p>"))
@@ -60,7 +60,7 @@ class EventDetailPane(_OfflineBrowser):
                 number = int(url.path() or url.host())
             except ValueError:
                 return
-            self._selection.select_source(number)
+            self._state.select_source(number)
 
 
 def _page(body: str) -> str:

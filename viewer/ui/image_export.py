@@ -49,19 +49,19 @@ def export_folder_image(folder: Path, out: Path) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from viewer.core.state import AppState
     from viewer.model import load_folder
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
     from viewer.ui.app import configure_application
-    from viewer.ui.selection import SelectionState
     from viewer.ui.timeline.view import TimelineWidget
 
     app = QApplication.instance() or QApplication([sys.argv[0]])
     configure_application(app)
-    with ParseHelper() as helper:
-        library = load_folder(folder, helper=helper)
-    selection = SelectionState()
-    widget = TimelineWidget(selection)
-    selection.set_library(library)
+    with ParsePool() as pool:
+        library = load_folder(folder, pool=pool)
+    state = AppState()
+    widget = TimelineWidget(state)
+    state.set_library(library)
     rows = widget.timeline_layout.row_count
     height = min(max(360, 90 + rows * ROW_PX), 4000)
     widget.resize(EXPORT_WIDTH, height)

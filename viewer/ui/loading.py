@@ -1,7 +1,7 @@
 """Loading a folder off the GUI thread, with progress and cancel.
 
-The parse runs in a ``QThreadPool`` worker; progress and the result reach
-the GUI thread only through queued signals. A new load cancels the one
+The load runs on a worker thread (``viewer.ui.tasks``); progress and the
+result reach the GUI thread as queued calls. A new load cancels the one
 running; a cancelled or superseded load's result is dropped, so the folder
 on screen stays until the new one is ready.
 """
@@ -13,72 +13,22 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.model import Library, LoadCancelled
 from viewer.model.loader import load_folder_then_cache
+from viewer.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from viewer.model.cache import ModelCache
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
 
 
 log = logging.getLogger(__name__)
 
 CACHE_WRITE_DELAY_MS = 1500
-
-
-class _Signals(QObject):
-    progress = Signal(int, int, int)  # generation, done, total
-    finished = Signal(int, object, object)  # generation, Library, the function that writes the cache
-    failed = Signal(int, str)  # generation, message
-
-
-class _LoadTask(QRunnable):
-    def __init__(self, generation: int, folder: Path, signals: _Signals, cancel: threading.Event,
-                 cache: ModelCache | None = None, helper: ParseHelper | None = None) -> None:
-        super().__init__()
-        self._generation = generation
-        self._folder = folder
-        self._signals = signals
-        self._cancel = cancel
-        self._cache = cache
-        self._helper = helper
-
-    def run(self) -> None:
-        generation = self._generation
-        try:
-            library, write_cache = load_folder_then_cache(
-                self._folder,
-                progress=lambda done, total: self._signals.progress.emit(generation, done, total),
-                is_cancelled=self._cancel.is_set,
-                cache=self._cache,
-                helper=self._helper,
-            )
-        except LoadCancelled:
-            pass  # cancel() has told the window already
-        except OSError as exc:
-            self._signals.failed.emit(generation, f"Cannot open {self._folder}: {exc}")
-        except Exception as exc:  # noqa: BLE001 — a bug must reach the user, not kill the worker silently
-            self._signals.failed.emit(generation, f"Loading {self._folder} failed: {exc!r}")
-        else:
-            self._signals.finished.emit(generation, library, write_cache)
-
-
-class _CallTask(QRunnable):
-    """Run one function in the pool (writing the cache after the window is drawn)."""
-
-    def __init__(self, function: Callable[[], None]) -> None:
-        super().__init__()
-        self._function = function
-
-    def run(self) -> None:
-        try:
-            self._function()
-        except Exception:  # a cache that cannot be written is only a slower next start
-            log.exception("writing the model cache failed")
 
 
 class FolderLoader(QObject):
@@ -99,20 +49,14 @@ class FolderLoader(QObject):
     cancelled = Signal()
 
     def __init__(self, parent: QObject | None = None, cache: ModelCache | None = None,
-                 helper: ParseHelper | None = None) -> None:
+                 pool: ParsePool | None = None) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._signals = _Signals()
-        self._signals.progress.connect(self._on_progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
+        self._tasks = BackgroundTasks(self, "folder-loader")
         self._generation = 0
         self._cancel: threading.Event | None = None
         self._cache = cache
+        self._pool = pool
         self._pending_cache_write: Callable[[], None] | None = None
-        self._helper = helper
-        self._helper_started = False
 
     @property
     def busy(self) -> bool:
@@ -123,10 +67,18 @@ class FolderLoader(QObject):
         """Start loading ``folder``; a load already running is cancelled."""
         self.cancel()
         self._generation += 1
-        self._cancel = threading.Event()
+        generation = self._generation
+        cancel = self._cancel = threading.Event()
         self.started.emit(folder)
-        self._pool.start(_LoadTask(self._generation, folder, self._signals, self._cancel, self._cache,
-                                   self._helper))
+        report = self._tasks.in_gui_thread(lambda done, total: self._on_progress(generation, done, total))
+        cache, pool = self._cache, self._pool
+
+        def work() -> tuple[Library, Callable[[], None]]:
+            return load_folder_then_cache(folder, progress=report, is_cancelled=cancel.is_set,
+                                          cache=cache, pool=pool)
+
+        self._tasks.submit(work, lambda loaded: self._on_finished(generation, *loaded),
+                           lambda error: self._on_failed(generation, folder, error))
 
     def cancel(self) -> None:
         """Stop the running load; the folder on screen stays."""
@@ -135,28 +87,15 @@ class FolderLoader(QObject):
             self._cancel = None
             self.cancelled.emit()
 
-    def wait(self, msecs: int = 30000) -> bool:
-        """Block until the worker is idle (for shutdown and tests)."""
-        return self._pool.waitForDone(msecs)
-
     def shutdown(self) -> None:
-        """Cancel a running load and stop the parse helper process (the window is closing)."""
+        """Cancel a running load, write a cache still waiting, and stop the workers (the window is closing)."""
         self.cancel()
-        self.wait(5000)
-        if self._helper is not None:
-            self._helper.shutdown()
-
-    def _start_helper(self) -> None:
-        """Start the parse helper process in the background, once.
-
-        Done after the first load, not at launch: starting a process competes
-        with the launch for the CPU, and the first folder of a launch is
-        usually cached. The next large folder then finds the helper ready
-        (its first load would otherwise spend 0.1 s starting it).
-        """
-        if self._helper is not None and not self._helper_started:
-            self._helper_started = True
-            self._helper.start_in_background()
+        if self._pool is not None:
+            self._pool.shutdown()  # a worker stuck on a read must not hold up quitting
+        self._tasks.shutdown()  # the load stops at its next check of the cancel flag
+        write, self._pending_cache_write = self._pending_cache_write, None
+        if write is not None:
+            _write_cache(write)
 
     def _on_progress(self, generation: int, done: int, total: int) -> None:
         if generation == self._generation and self._cancel is not None:
@@ -166,7 +105,6 @@ class FolderLoader(QObject):
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
             self.loaded.emit(library)
-            self._start_helper()
             # Encoding a large cache holds the interpreter for a few tenths of a
             # second; let the window lay out and paint the new folder first.
             self._pending_cache_write = write_cache
@@ -175,15 +113,23 @@ class FolderLoader(QObject):
     def _start_cache_write(self) -> None:
         write, self._pending_cache_write = self._pending_cache_write, None
         if write is not None:
-            self._pool.start(_CallTask(write))
+            self._tasks.submit(lambda: _write_cache(write), lambda _: None, lambda _: None)
 
-    def write_pending_cache(self) -> None:
-        """Write a cache still waiting to be written, now (the window is closing)."""
-        write, self._pending_cache_write = self._pending_cache_write, None
-        if write is not None:
-            _CallTask(write).run()
-
-    def _on_failed(self, generation: int, message: str) -> None:
+    def _on_failed(self, generation: int, folder: Path, error: BaseException) -> None:
+        if isinstance(error, LoadCancelled):
+            return  # cancel() has told the window already
         if generation == self._generation and self._cancel is not None:
             self._cancel = None
-            self.failed.emit(message)
+            if isinstance(error, OSError):
+                self.failed.emit(f"Cannot open {folder}: {error}")
+            else:  # a bug: the user must hear of it, and it goes to the log with its traceback
+                log.error("loading %s failed", folder, exc_info=error)
+                self.failed.emit(f"Loading {folder} failed: {error!r}")
+
+
+def _write_cache(write: Callable[[], None]) -> None:
+    """Write the model cache; one that cannot be written is only a slower next start."""
+    try:
+        write()
+    except Exception:
+        log.exception("writing the model cache failed")

@@ -1,7 +1,8 @@
 """The main window: timeline above, event detail and citations below.
 
-The window owns the selection state, the loader and the views, and wires
-them together; the views only know the selection state.
+The window owns the application state (``viewer.core.state``), the loader,
+the watcher and the views, and wires them together; the views only know the
+state.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import __version__
+from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
 from viewer.ui.citations import CitationsPanel
 from viewer.ui.detail_pane import EventDetailPane
@@ -31,14 +33,13 @@ from viewer.ui.live_reload import FolderWatcher
 from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
-from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.timeline.view import TimelineWidget
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from viewer.model.cache import ModelCache
-    from viewer.model.parallel import ParseHelper
+    from viewer.model.pool import ParsePool
 
 APP_TITLE = "Timeline Viewer"
 
@@ -69,23 +70,24 @@ class MainWindow(QMainWindow):
     """The application window for one folder of story files at a time."""
 
     def __init__(self, settings: QSettings | None = None, cache: ModelCache | None = None,
-                 helper: ParseHelper | None = None) -> None:
+                 pool: ParsePool | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings()
         self.recent = RecentFolders(self.settings)
-        self.selection = SelectionState(self)
-        self.loader = FolderLoader(self, cache=cache, helper=helper)
+        self.state = AppState()
+        self.loader = FolderLoader(self, cache=cache, pool=pool)
         self.watcher = FolderWatcher(self)
         self.watcher.updated.connect(self._on_folder_changed)
+        self.watcher.following.connect(self._on_following)
         self.watcher.folder_missing.connect(self._show_watch_problem)
         self.watcher.failed.connect(self._show_watch_problem)
         self.folder: Path | None = None
 
-        self.timeline = TimelineWidget(self.selection)
-        self.detail = EventDetailPane(self.selection)
-        self.citations = CitationsPanel(self.selection)
+        self.timeline = TimelineWidget(self.state)
+        self.detail = EventDetailPane(self.state)
+        self.citations = CitationsPanel(self.state)
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)
         self.bottom_splitter.setObjectName("bottomSplitter")
         self.bottom_splitter.addWidget(self.detail)
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
         self.loader.loaded.connect(self._on_loaded)
         self.loader.failed.connect(self._on_load_failed)
         self.loader.cancelled.connect(self._on_load_cancelled)
-        self.selection.library_changed.connect(self._update_summary)
+        self.state.library_changed.connect(self._update_summary)
         self.setWindowTitle(APP_TITLE)
         self.resize(1400, 900)
         self._restore_state()
@@ -136,8 +138,14 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        # Whether the view follows the folder on disk: a reader must know if
+        # what they see may be out of date.
+        self.live_label = QLabel()
+        self.live_label.setObjectName("liveStatus")
+        self.live_label.setAccessibleName("Live reload status")
         bar.addWidget(self.summary_button)
         bar.addWidget(self.message, 1)
+        bar.addPermanentWidget(self.live_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
 
@@ -266,7 +274,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{library.folder.name or library.folder} — {APP_TITLE}")
         self.message.setText("")
         self.message.setStyleSheet("")
-        self.selection.set_library(library, keep_selection=same_folder)
+        self.state.set_library(library, keep_selection=same_folder)
         self.problems_dialog.set_problems(library.problems)
         self.watcher.watch(library)
 
@@ -274,13 +282,19 @@ class MainWindow(QMainWindow):
         """A file in the folder was added, edited, renamed or removed: show it, keep the view."""
         # Shown even while another folder loads: this one stays on screen
         # until that load is done, and a cancelled load must not lose the edit.
-        self.selection.set_library(library, keep_selection=True)
+        self.state.set_library(library, keep_selection=True)
         self.problems_dialog.set_problems(library.problems)
         shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
         self.message.setStyleSheet("")
         self.message.setText(f"Updated from disk: {shown}")
 
+    def _on_following(self, folder: Path) -> None:
+        self.live_label.setText("Live")
+        self.live_label.setToolTip(f"Changes to {folder} on disk are shown as they happen.")
+
     def _show_watch_problem(self, message: str) -> None:
+        self.live_label.setText("Not live")
+        self.live_label.setToolTip(message)
         self.message.setStyleSheet("color: #B00020; font-weight: bold")
         self.message.setText(message)
 
@@ -294,7 +308,7 @@ class MainWindow(QMainWindow):
         self.message.setText("Loading cancelled; the folder on screen is unchanged.")
 
     def _update_summary(self) -> None:
-        library = self.selection.library
+        library = self.state.library
         if library is None:
             self.summary_button.setText("No folder open")
             return
@@ -315,18 +329,18 @@ class MainWindow(QMainWindow):
 
     def go_to_problem(self, problem: Problem) -> None:
         """Show the story, or the event at the problem's line, that a problem is about."""
-        library = self.selection.library
+        library = self.state.library
         story = library.story(problem.file) if library is not None else None
         if story is None:
             self.message.setText(f"{problem.file} could not be read as a story: {problem.message}")
             return
         for i, event in enumerate(story.events):
             if event.line == problem.line:
-                self.selection.select_event(EventRef(story.file, i))
+                self.state.select_event(EventRef(story.file, i))
                 self.timeline.zoom_to_selection()
                 return
-        self.selection.select_event(None)
-        self.selection.set_story(story.file)
+        self.state.select_event(None)
+        self.state.set_story(story.file)
 
     # --- export and help -----------------------------------------------------
 
@@ -415,10 +429,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the window state; stop a load in progress."""
         self.save_state()
-        self.watcher.stop()
-        self.watcher.wait(5000)
+        self.watcher.shutdown()
         self.loader.shutdown()
-        self.loader.write_pending_cache()
         self.problems_dialog.close()
         super().closeEvent(event)
 

@@ -1,6 +1,6 @@
 """The timeline widget: a pyqtgraph plot of lanes, its navigation and keys.
 
-It observes the ``SelectionState`` and writes the user's picks back to it;
+It observes the ``AppState`` and writes the user's picks back to it;
 it never talks to the other views.
 """
 
@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.layout import LayoutBuilder, TimelineLayout
+from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL
-from viewer.ui.selection import EventRef, SelectionState
 from viewer.ui.text import plain_tooltip, short_label
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
@@ -81,10 +81,10 @@ class TimelineViewBox(pg.ViewBox):
 class TimelineWidget(QWidget):
     """The plot of every story's lane, plus the list of undated events beside it."""
 
-    def __init__(self, selection: SelectionState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("timeline")
-        self._selection = selection
+        self._state = state
         self._builder = LayoutBuilder()
         self._layout = TimelineLayout()
         self._folder: Path | None = None  # the folder of the layout on screen
@@ -151,16 +151,16 @@ class TimelineWidget(QWidget):
 
         self.events_item.event_clicked.connect(self._on_event_clicked)
         self.events_item.cluster_clicked.connect(self._on_cluster_clicked)
-        self.events_item.empty_clicked.connect(lambda: selection.select_event(None))
+        self.events_item.empty_clicked.connect(lambda: state.select_event(None))
         self.view_box.double_clicked.connect(self.zoom_to_fit)
         self.undated_list.itemClicked.connect(self._on_undated_clicked)
         self._scrolling = False
         self.view_box.sigYRangeChanged.connect(self._sync_lane_scroll)
         self.lane_scroll.valueChanged.connect(self._on_lane_scroll)
         self.plot.installEventFilter(self)
-        selection.library_changed.connect(self._on_library_changed)
-        selection.event_changed.connect(self._on_event_changed)
-        selection.source_changed.connect(self._on_source_changed)
+        state.library_changed.connect(self._on_library_changed)
+        state.event_changed.connect(self._on_event_changed)
+        state.source_changed.connect(self._on_source_changed)
 
     # --- observing the selection ------------------------------------------
 
@@ -170,7 +170,7 @@ class TimelineWidget(QWidget):
         return self._layout
 
     def _on_library_changed(self) -> None:
-        library = self._selection.library
+        library = self._state.library
         # A reload or live update of the folder on screen keeps the zoom; another folder fits.
         keep_view = bool(self._layout.stories) and library is not None and library.folder == self._folder
         old_range = self.view_box.viewRange()
@@ -245,14 +245,14 @@ class TimelineWidget(QWidget):
         self.undated_box.setVisible(count > 0)
 
     def _on_event_changed(self) -> None:
-        ref = self._selection.event_ref
+        ref = self._state.event_ref
         index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
         self.events_item.set_selected(index)
         if index is not None:
             self._ensure_visible(index)
 
     def _on_source_changed(self) -> None:
-        refs = self._selection.highlighted_events()
+        refs = self._state.highlighted_events()
         indices = [self._layout.index_of(r.file, r.index) for r in refs]
         self.events_item.set_highlighted([i for i in indices if i is not None])
 
@@ -260,7 +260,7 @@ class TimelineWidget(QWidget):
 
     def _on_event_clicked(self, index: int) -> None:
         story, _ = self._layout.event_at(index)
-        self._selection.select_event(EventRef(story.file, int(self._layout.event[index])))
+        self._state.select_event(EventRef(story.file, int(self._layout.event[index])))
         self.plot.setFocus()
 
     def _on_cluster_clicked(self, x0: float, x1: float) -> None:
@@ -272,7 +272,7 @@ class TimelineWidget(QWidget):
         if data is None:
             return  # the "… and N more" line
         file, index = data
-        self._selection.select_event(EventRef(file, index))
+        self._state.select_event(EventRef(file, index))
 
     def zoom_to_fit(self, all_rows: bool = False) -> None:
         """Show every dated event; all lanes if they fit (or if asked), else the first ones."""
@@ -297,7 +297,7 @@ class TimelineWidget(QWidget):
 
     def zoom_to_selection(self) -> None:
         """Centre the selected event, zoomed so it and its neighbours show."""
-        ref = self._selection.event_ref
+        ref = self._state.event_ref
         index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
         if index is None:
             return
@@ -339,15 +339,15 @@ class TimelineWidget(QWidget):
         """
         layout = self._layout
         if key == Qt.Key.Key_Escape:
-            self._selection.select_event(None)
-            self._selection.select_source(None)
+            self._state.select_event(None)
+            self._state.select_source(None)
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.zoom_to_selection()
             return True
         if key not in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down) or not len(layout.x0):
             return False
-        ref = self._selection.event_ref
+        ref = self._state.event_ref
         current = layout.index_of(ref.file, ref.index) if ref is not None else None
         if current is None:
             target = self._first_visible_event()
@@ -360,7 +360,7 @@ class TimelineWidget(QWidget):
             target = self._nearest_in_other_lane(current, -1 if key == Qt.Key.Key_Up else 1)
         if target is not None:
             story, _ = layout.event_at(target)
-            self._selection.select_event(EventRef(story.file, int(layout.event[target])))
+            self._state.select_event(EventRef(story.file, int(layout.event[target])))
         return True
 
     def _first_visible_event(self) -> int | None:

@@ -1,18 +1,23 @@
-"""The one selection state that every view observes.
+"""The one application state that every view observes: what is on screen and selected.
 
-The timeline, the detail pane and the citations list never call each other:
-each one sets what the user picked here and redraws when this object says
-that something changed. Signals fire only on a real change, so a view that
-writes back the value it was just told about does not start a loop.
+The timeline, the detail pane, the citations list and every panel never call
+each other: each one sets what the user picked here and redraws when this
+object says that something changed. Signals (``psygnal``, the library behind
+napari's evented models) fire only on a real change, so a view that writes
+back the value it was just told about does not start a loop. Plain Python:
+the rules (what survives a reload, which story becomes current) are tested
+without Qt, and the Qt side only observes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal
+from psygnal import Signal
 
 from viewer.model import Event, Library, Story
+
+__all__ = ["AppState", "EventRef"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +28,8 @@ class EventRef:
     index: int
 
 
-class SelectionState(QObject):
-    """The library on screen and what is selected in it.
+class AppState:
+    """The library on screen, what is selected in it, and how it is filtered.
 
     Signals:
         library_changed(): a folder was opened or a file reloaded; the story,
@@ -34,19 +39,27 @@ class SelectionState(QObject):
             are shown) changed.
         event_changed(): the selected event changed (or was cleared).
         source_changed(): the selected source changed (or was cleared).
+        query_changed(str): the search text changed.
+        hidden_changed(): the set of hidden stories changed.
+        sort_changed(str): the order of the stories changed.
     """
 
     library_changed = Signal()
     story_changed = Signal()
     event_changed = Signal()
     source_changed = Signal()
+    query_changed = Signal(str)
+    hidden_changed = Signal()
+    sort_changed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self) -> None:
         self._library: Library | None = None
         self._story_file: str | None = None
         self._event: EventRef | None = None
         self._source: int | None = None
+        self._query = ""
+        self._hidden: frozenset[str] = frozenset()
+        self._sort = "file"
 
     # --- the library -----------------------------------------------------
 
@@ -61,7 +74,8 @@ class SelectionState(QObject):
         Args:
             library: the new library.
             keep_selection: True for a reload of the same folder (the user
-                keeps their place); False when another folder was opened.
+                keeps their place, and hidden stories stay hidden); False when
+                another folder was opened.
         """
         old_event = self.selected_event() if keep_selection else None
         old_ref = self._event
@@ -70,7 +84,7 @@ class SelectionState(QObject):
         story_file = self._story_file if keep_selection and self._story_file in files else None
         event_ref: EventRef | None = None
         if keep_selection and old_ref is not None and old_event is not None and old_ref.file in files:
-            event_ref = _find_again(library.story(old_ref.file), old_ref, old_event)
+            event_ref = find_again(library.story(old_ref.file), old_ref, old_event)
         source = self._source if keep_selection and story_file is not None else None
         if story_file is None and library.stories:
             # Something useful in the detail pane from the start: the first
@@ -79,7 +93,14 @@ class SelectionState(QObject):
         self._story_file = story_file
         self._event = event_ref
         self._source = source
+        # A hidden story that is gone is forgotten; one that is still there
+        # stays hidden through a reload, but not into another folder.
+        hidden = self._hidden & files if keep_selection else frozenset()
+        hidden_changed = hidden != self._hidden
+        self._hidden = hidden
         self.library_changed.emit()
+        if hidden_changed:
+            self.hidden_changed.emit()
 
     # --- the current story -----------------------------------------------
 
@@ -151,13 +172,56 @@ class SelectionState(QObject):
             return []
         return [EventRef(story.file, i) for i, e in enumerate(story.events) if self._source in e.citations]
 
+    # --- search, hidden stories, order -------------------------------------
 
-def _find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:
-    """The same event in a reloaded story: same line and text, else same text."""
+    @property
+    def query(self) -> str:
+        """The search text ("" when nothing is searched)."""
+        return self._query
+
+    def set_query(self, text: str) -> None:
+        """Search for ``text`` (surrounding spaces do not count)."""
+        text = text.strip()
+        if text != self._query:
+            self._query = text
+            self.query_changed.emit(text)
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """Files of the stories the reader hid from the timeline."""
+        return self._hidden
+
+    def set_hidden(self, files: frozenset[str] | set[str]) -> None:
+        """Hide exactly these stories (files not in the library are ignored)."""
+        known = {s.file for s in self._library.stories} if self._library is not None else set()
+        hidden = frozenset(files) & known
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self.hidden_changed.emit()
+
+    def set_story_hidden(self, file: str, hidden: bool) -> None:
+        """Hide or show one story."""
+        self.set_hidden(self._hidden | {file} if hidden else self._hidden - {file})
+
+    @property
+    def sort(self) -> str:
+        """How the stories are ordered: a key the stories panel defines ("file" by default)."""
+        return self._sort
+
+    def set_sort(self, key: str) -> None:
+        """Order the stories by ``key``."""
+        if key != self._sort:
+            self._sort = key
+            self.sort_changed.emit(key)
+
+
+def find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:
+    """The same event in a reloaded story: at the same index if it is still there, else by text and date."""
     if story is None:
         return None
     events = story.events
-    if ref.index < len(events) and events[ref.index].text == old.text:
+    if ref.index < len(events) and events[ref.index].text == old.text \
+            and events[ref.index].date_text == old.date_text:
         return ref
     for i, event in enumerate(events):
         if event.text == old.text and event.date_text == old.date_text:
