@@ -15,7 +15,12 @@ to at most one row when zoomed in.
 from __future__ import annotations
 
 import heapq
+import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import attrgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -64,11 +69,10 @@ class TimelineLayout:
         si = self.story_index.get(file)
         if si is None:
             return None
-        lane = self._lanes[si]
-        hits = np.flatnonzero(lane.event == event)
-        if not len(hits):
+        events = self._lanes[si].event
+        if event not in events:
             return None
-        return int(self._inverse[self._base[si] + hits[0]])
+        return int(self._inverse[self._base[si] + events.index(event)])
 
     @property
     def row_count(self) -> int:
@@ -107,15 +111,19 @@ class TimelineLayout:
         return lo, max(lo, hi)
 
 
-@dataclass(frozen=True)
-class _LanePieces:
-    """One story's events as arrays, in start order, packed into sub-rows."""
+class _LanePieces(NamedTuple):
+    """One story's events in start order, packed into sub-rows.
 
-    x0: np.ndarray
-    x1: np.ndarray
-    precision: np.ndarray
-    event: np.ndarray
-    sub_row: np.ndarray
+    Plain tuples, not arrays: a folder of 100,000 one-event stories would
+    otherwise create half a million tiny numpy arrays (2.8 s on the GUI
+    thread); the builder turns all lanes into arrays at once.
+    """
+
+    x0: tuple[float, ...]
+    x1: tuple[float, ...]
+    precision: tuple[int, ...]
+    event: tuple[int, ...]
+    sub_row: tuple[int, ...]
     sub_rows: int
     undated: tuple[int, ...]
 
@@ -135,6 +143,13 @@ class _Built:
 
 
 _FIELDS = ("x0", "x1", "precision", "event", "sub_row")
+_DTYPES = {"x0": np.float64, "x1": np.float64, "precision": np.int8, "event": np.int32, "sub_row": np.int32}
+
+
+def _column(lanes: list[_LanePieces], name: str, total: int) -> np.ndarray:
+    """One field of all ``lanes``, one after the other, as an array."""
+    values: Iterable[Sequence[float]] = map(attrgetter(name), lanes)
+    return np.fromiter(chain.from_iterable(values), dtype=_DTYPES[name], count=total)
 
 
 class LayoutBuilder:
@@ -151,9 +166,17 @@ class LayoutBuilder:
 
     def __init__(self) -> None:
         self._built: _Built | None = None
+        self._lock = threading.Lock()
+        self._library: Library | None = None
+        self._layout = TimelineLayout()
 
     def build(self, library: Library | None) -> TimelineLayout:
         """Lay out every story of a library in lanes and sub-rows.
+
+        Thread-safe, and the last layout is remembered: the loader builds the
+        layout of a large folder on its worker thread (100,000 lanes take
+        seconds), and the timeline's own call for the same library is then
+        immediate.
 
         Args:
             library: the loaded folder (None gives an empty layout).
@@ -161,6 +184,13 @@ class LayoutBuilder:
         Returns:
             The arrays the timeline paints from.
         """
+        with self._lock:
+            if library is None or library is not self._library:
+                self._layout = self._build(library)
+                self._library = library
+            return self._layout
+
+    def _build(self, library: Library | None) -> TimelineLayout:
         if library is None or not library.stories:
             self._built = None
             return TimelineLayout()
@@ -176,7 +206,8 @@ class LayoutBuilder:
     def _full(self, stories: list[Story]) -> TimelineLayout:
         lanes = [_lane_pieces(story) for story in stories]
         counts = np.fromiter((len(lane.x0) for lane in lanes), dtype=np.int64, count=len(lanes))
-        unsorted = {name: np.concatenate([getattr(lane, name) for lane in lanes]) for name in _FIELDS}
+        total = int(counts.sum())
+        unsorted = {name: _column(lanes, name, total) for name in _FIELDS}
         story_of = np.repeat(np.arange(len(stories), dtype=np.int32), counts)
         by_start = np.argsort(unsorted["x0"], kind="stable")
         story_index = {story.file: i for i, story in enumerate(stories)}
@@ -195,7 +226,7 @@ class LayoutBuilder:
             pieces, position = [], 0
             for i in changed:
                 pieces.append(old.unsorted[name][position: old.base[i]])
-                pieces.append(getattr(lanes[i], name))
+                pieces.append(np.asarray(getattr(lanes[i], name), dtype=_DTYPES[name]))
                 position = old.base[i + 1]
             pieces.append(old.unsorted[name][position:])
             unsorted[name] = np.concatenate(pieces)
@@ -259,16 +290,14 @@ def _lane_pieces(story: Story) -> _LanePieces:
     dated = [(i, e.span) for i, e in enumerate(story.events) if e.span is not None]
     undated = tuple(i for i, e in enumerate(story.events) if e.span is None)
     if not dated:
-        empty = np.zeros(0)
-        return _LanePieces(empty, empty, np.zeros(0, np.int8), np.zeros(0, np.int32),
-                           np.zeros(0, np.int32), 1, undated)
+        return _LanePieces((), (), (), (), (), 1, undated)
     dated.sort(key=lambda item: item[1].start)
-    starts = [span.start.toordinal() for _, span in dated]
-    ends = [span.end.toordinal() + 1 for _, span in dated]
+    starts = [float(span.start.toordinal()) for _, span in dated]
+    ends = [float(span.end.toordinal() + 1) for _, span in dated]
     # Interval partitioning: each event goes into the lowest sub-row that is
     # free by its start, so no event hides another in its lane. Heaps keep it
     # O(n log n) for a story with thousands of overlapping events.
-    busy: list[tuple[int, int]] = []  # (end, row) of rows in use
+    busy: list[tuple[float, int]] = []  # (end, row) of rows in use
     free: list[int] = []  # rows that are free again
     rows: list[int] = []
     row_count = 0
@@ -283,11 +312,11 @@ def _lane_pieces(story: Story) -> _LanePieces:
         rows.append(row)
         heapq.heappush(busy, (end, row))
     return _LanePieces(
-        x0=np.array(starts, dtype=np.float64),
-        x1=np.array(ends, dtype=np.float64),
-        precision=np.array([span.precision.rank for _, span in dated], dtype=np.int8),
-        event=np.array([i for i, _ in dated], dtype=np.int32),
-        sub_row=np.array(rows, dtype=np.int32),
+        x0=tuple(starts),
+        x1=tuple(ends),
+        precision=tuple(span.precision.rank for _, span in dated),
+        event=tuple(i for i, _ in dated),
+        sub_row=tuple(rows),
         sub_rows=max(1, row_count),
         undated=undated,
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from viewer.core.reload import ReloadState, Rescan, rescan
+from viewer.core.reload import ReloadState, rescan
 from viewer.core.watch import TreeWatch
 from viewer.model import Library, LoadCancelled
 from viewer.ui.tasks import BackgroundTasks
@@ -42,8 +43,10 @@ class FolderWatcher(QObject):
     failed = Signal(str)
     _changed = Signal()  # emitted on watchdog's thread, received on the GUI thread
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None,
+                 prepare: Callable[[Library], object] | None = None) -> None:
         super().__init__(parent)
+        self._prepare = prepare
         self._tasks = BackgroundTasks(self, "folder-watcher")
         self._changed.connect(self._on_change)
         self._quiet = QTimer(self, singleShot=True, interval=QUIET_MS)
@@ -51,6 +54,8 @@ class FolderWatcher(QObject):
         self._deadline = QTimer(self, singleShot=True, interval=MAX_WAIT_MS)
         self._deadline.timeout.connect(self._rescan)
         self._generation = 0
+        self._folder: Path | None = None
+        # Used by the worker thread only, one scan at a time, once watch() made it.
         self._state: ReloadState | None = None
         self._tree: TreeWatch | None = None
         self._cancel = threading.Event()
@@ -63,11 +68,12 @@ class FolderWatcher(QObject):
     @property
     def folder(self) -> Path | None:
         """The folder being watched."""
-        return self._state.library.folder if self._state is not None else None
+        return self._folder
 
     def watch(self, library: Library) -> None:
         """Start following ``library``'s folder (replacing any earlier one)."""
         self.stop()
+        self._folder = library.folder
         self._state = ReloadState(library)
         self._cancel = threading.Event()
         self._tree = TreeWatch(library.folder, self._changed.emit)
@@ -116,14 +122,19 @@ class FolderWatcher(QObject):
         self._pending = False
         tree.take_change()  # events from now on ask for another scan
         generation = self._generation
-        folder = state.library.folder
-        known = dict(state.known)
+        prepare = self._prepare
 
-        def work() -> Rescan | None:
+        def work() -> tuple[list[str], Library] | None:
             # Armed before the scan, so that nothing written during it is missed;
             # again after the folder came back, to follow it instead of its parent.
             tree.arm()
-            return rescan(folder, known, cancel.is_set)
+            scan = rescan(tree.folder, state.known, cancel.is_set)
+            if scan is None:
+                return None
+            changed = state.apply(scan)
+            if changed and prepare is not None:
+                prepare(state.library)  # the timeline's layout, built here and not on the GUI thread
+            return changed, state.library
 
         self._tasks.submit(work, lambda scan: self._on_scanned(generation, scan),
                            lambda error: self._on_failed(generation, error))
@@ -134,24 +145,24 @@ class FolderWatcher(QObject):
         if self._pending and self._state is not None:
             self._start_scan()
 
-    def _on_scanned(self, generation: int, scan: Rescan | None) -> None:
+    def _on_scanned(self, generation: int, scan: tuple[list[str], Library] | None) -> None:
         if generation == self._generation and self._state is not None:
             if scan is None:
                 if not self._missing:
                     self._missing = True
                     self.folder_missing.emit(
-                        f"The folder {self._state.library.folder} was removed or renamed; "
+                        f"The folder {self._folder} was removed or renamed; "
                         "the timeline shows the last version that was read.")
                 if self._tree is not None and self._tree.following:
                     self._pending = True  # watch its parent, to see it come back
             else:
                 if self._missing or not self._followed:
                     self._followed = True
-                    self.following.emit(self._state.library.folder)
+                    self.following.emit(self._folder)
                 self._missing = False
-                changed = self._state.apply(scan)
+                changed, library = scan
                 if changed:
-                    self.updated.emit(self._state.library, changed)
+                    self.updated.emit(library, changed)
         self._scan_finished()
 
     def _on_failed(self, generation: int, error: BaseException) -> None:

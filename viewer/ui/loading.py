@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,8 +21,6 @@ from viewer.model.loader import load_folder_then_cache
 from viewer.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from viewer.model.cache import ModelCache
     from viewer.model.pool import ParsePool
 
@@ -33,6 +32,14 @@ CACHE_WRITE_DELAY_MS = 1500
 
 class FolderLoader(QObject):
     """Starts loads and reports them; only the newest load's result is delivered.
+
+    Args:
+        parent: the owning QObject.
+        cache: where parsed folders are kept between runs.
+        pool: worker processes for parsing large folders.
+        prepare: called on the worker thread with each loaded library before
+            it is delivered, for work that would otherwise stall the GUI
+            thread (building the timeline's layout); it must be thread-safe.
 
     Signals:
         started(Path): a load began.
@@ -49,8 +56,9 @@ class FolderLoader(QObject):
     cancelled = Signal()
 
     def __init__(self, parent: QObject | None = None, cache: ModelCache | None = None,
-                 pool: ParsePool | None = None) -> None:
+                 pool: ParsePool | None = None, prepare: Callable[[Library], object] | None = None) -> None:
         super().__init__(parent)
+        self._prepare = prepare
         self._tasks = BackgroundTasks(self, "folder-loader")
         self._generation = 0
         self._cancel: threading.Event | None = None
@@ -71,11 +79,14 @@ class FolderLoader(QObject):
         cancel = self._cancel = threading.Event()
         self.started.emit(folder)
         report = self._tasks.in_gui_thread(lambda done, total: self._on_progress(generation, done, total))
-        cache, pool = self._cache, self._pool
+        cache, pool, prepare = self._cache, self._pool, self._prepare
 
         def work() -> tuple[Library, Callable[[], None]]:
-            return load_folder_then_cache(folder, progress=report, is_cancelled=cancel.is_set,
-                                          cache=cache, pool=pool)
+            loaded = load_folder_then_cache(folder, progress=report, is_cancelled=cancel.is_set,
+                                            cache=cache, pool=pool)
+            if prepare is not None and not cancel.is_set():
+                prepare(loaded[0])  # e.g. the timeline's layout: seconds for 100,000 lanes
+            return loaded
 
         self._tasks.submit(work, lambda loaded: self._on_finished(generation, *loaded),
                            lambda error: self._on_failed(generation, folder, error))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import __version__
+from viewer.core.layout import LayoutBuilder
 from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
 from viewer.ui.citations import CitationsPanel
@@ -77,15 +78,18 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else QSettings()
         self.recent = RecentFolders(self.settings)
         self.state = AppState()
-        self.loader = FolderLoader(self, cache=cache, pool=pool)
-        self.watcher = FolderWatcher(self)
+        # The timeline's layout of a new library is built on the loader's and
+        # the watcher's worker threads; the timeline then finds it ready.
+        self.layout_builder = LayoutBuilder()
+        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=self.layout_builder.build)
+        self.watcher = FolderWatcher(self, prepare=self.layout_builder.build)
         self.watcher.updated.connect(self._on_folder_changed)
         self.watcher.following.connect(self._on_following)
         self.watcher.folder_missing.connect(self._show_watch_problem)
         self.watcher.failed.connect(self._show_watch_problem)
         self.folder: Path | None = None
 
-        self.timeline = TimelineWidget(self.state)
+        self.timeline = TimelineWidget(self.state, builder=self.layout_builder)
         self.detail = EventDetailPane(self.state)
         self.citations = CitationsPanel(self.state)
         self.bottom_splitter = QSplitter(Qt.Orientation.Horizontal)

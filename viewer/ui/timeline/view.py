@@ -81,11 +81,13 @@ class TimelineViewBox(pg.ViewBox):
 class TimelineWidget(QWidget):
     """The plot of every story's lane, plus the list of undated events beside it."""
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    def __init__(self, state: AppState, parent: QWidget | None = None,
+                 builder: LayoutBuilder | None = None) -> None:
+        """Observe ``state``; ``builder`` may be shared with whoever builds layouts ahead (the loader)."""
         super().__init__(parent)
         self.setObjectName("timeline")
         self._state = state
-        self._builder = LayoutBuilder()
+        self._builder = builder if builder is not None else LayoutBuilder()
         self._layout = TimelineLayout()
         self._folder: Path | None = None  # the folder of the layout on screen
 
