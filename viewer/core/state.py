@@ -80,12 +80,15 @@ class AppState:
         old_event = self.selected_event() if keep_selection else None
         old_ref = self._event
         self._library = library
-        files = {s.file for s in library.stories}
-        story_file = self._story_file if keep_selection and self._story_file in files else None
+
+        def kept(file: str | None) -> bool:  # a lookup, not a set of 100,000 files on the GUI thread
+            return keep_selection and file is not None and library.story(file) is not None
+
+        story_file = self._story_file if kept(self._story_file) else None
         event_ref: EventRef | None = None
-        if keep_selection and old_ref is not None and old_event is not None and old_ref.file in files:
+        if old_ref is not None and old_event is not None and kept(old_ref.file):
             event_ref = find_again(library.story(old_ref.file), old_ref, old_event)
-        source = self._source if keep_selection and story_file is not None else None
+        source = self._source if story_file is not None else None
         if story_file is None and library.stories:
             # Something useful in the detail pane from the start: the first
             # story's summary and sources.
@@ -95,7 +98,7 @@ class AppState:
         self._source = source
         # A hidden story that is gone is forgotten; one that is still there
         # stays hidden through a reload, but not into another folder.
-        hidden = self._hidden & files if keep_selection else frozenset()
+        hidden = frozenset(file for file in self._hidden if kept(file))
         hidden_changed = hidden != self._hidden
         self._hidden = hidden
         self.library_changed.emit()
@@ -193,8 +196,8 @@ class AppState:
 
     def set_hidden(self, files: frozenset[str] | set[str]) -> None:
         """Hide exactly these stories (files not in the library are ignored)."""
-        known = {s.file for s in self._library.stories} if self._library is not None else set()
-        hidden = frozenset(files) & known
+        library = self._library
+        hidden = frozenset(f for f in files if library is not None and library.story(f) is not None)
         if hidden != self._hidden:
             self._hidden = hidden
             self.hidden_changed.emit()

@@ -52,7 +52,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, fields
 from datetime import date
-from itertools import accumulate, chain, compress, count, repeat
+from itertools import accumulate, chain, compress, count, islice, repeat
 from operator import attrgetter, eq
 from pathlib import Path
 from typing import Any
@@ -498,7 +498,7 @@ def _decode(tables: Mapping[str, Mapping[str, Any]]) -> list[FileResult]:
         **story_columns,
         "sections": _grouped(sections, story_columns["sections"]),
         "events": _grouped(events, story_columns["events"]),
-        "sources": _grouped(list(map(sources.__getitem__, story_sources["source"])),
+        "sources": _grouped(_in_chunks(map(sources.__getitem__, story_sources["source"])),
                             story_columns["sources"]),
     }, story_count)
     stories.append(None)  # index -1: a file with no usable story
@@ -579,9 +579,30 @@ def _build(cls: type, columns: Mapping[str, Iterable[Any]], rows: int) -> list[A
     """
     if _is_named_tuple(cls):
         names = getattr(cls, "_fields")  # noqa: B009 - as above
-        return list(map(tuple.__new__, repeat(cls, rows), zip(*(columns[name] for name in names))))
-    instances: list[Any] = list(map(object.__new__, repeat(cls, rows)))
+        return _in_chunks(map(tuple.__new__, repeat(cls, rows), zip(*(columns[name] for name in names))))
+    instances: list[Any] = _in_chunks(map(object.__new__, repeat(cls, rows)))
     for name, stored, default, setter in _setters(cls):
         values = columns[name] if stored else repeat(default, rows)
-        deque(map(setter, instances, values), maxlen=0)
+        filling = map(setter, instances, values)
+        while len(deque(islice(filling, _CHUNK), maxlen=1)) == 1:  # as _in_chunks: the GUI thread gets turns
+            pass
     return instances
+
+
+_CHUNK = 8192
+
+
+def _in_chunks(iterator: Iterator[Any]) -> list[Any]:
+    """``list(iterator)``, built ``_CHUNK`` items at a time.
+
+    ``list(map(...))`` is one C call, and a C call never lets another thread
+    have the interpreter: rebuilding 100,000 stories in one would stall the
+    window's GUI thread for 0.4 s while the cache is read on a worker thread.
+    Between chunks the interpreter switches threads as usual.
+    """
+    built: list[Any] = []
+    while True:
+        before = len(built)
+        built.extend(islice(iterator, _CHUNK))
+        if len(built) - before < _CHUNK:
+            return built

@@ -61,9 +61,7 @@ def discover_story_files(folder: Path) -> list[str]:
     Hidden folders (``.git``, editors' ``.~lock`` dirs) are skipped: they hold
     copies and swap files, not stories.
     """
-    found = [rel for rel, _ in _story_entries(os.fspath(folder))]
-    found.sort()
-    return found
+    return sorted(rel for rel, _ in _story_entries(os.fspath(folder)))
 
 
 def scan_story_files(folder: Path) -> dict[str, FileStamp | None]:
@@ -78,17 +76,18 @@ def scan_story_files(folder: Path) -> dict[str, FileStamp | None]:
         Relative path → ``(st_size, st_mtime_ns)``, or None where the file
         cannot be statted (a broken link): it is loaded, and reports why.
     """
-    found: list[tuple[str, FileStamp | None]] = []
-    append = found.append
-    for rel, entry in _story_entries(os.fspath(folder)):
+    # Sorting the names alone: sorting the (name, entry) pairs took 0.27 s for
+    # 100,000 files, in one C call that stalls the GUI thread as well.
+    entries = dict(_story_entries(os.fspath(folder)))
+    found: dict[str, FileStamp | None] = {}
+    for rel in sorted(entries):
         try:
-            info = entry.stat()
+            info = entries[rel].stat()
         except OSError:
-            append((rel, None))
+            found[rel] = None
         else:
-            append((rel, (info.st_size, info.st_mtime_ns)))
-    found.sort()
-    return dict(found)
+            found[rel] = (info.st_size, info.st_mtime_ns)
+    return found
 
 
 def _story_entries(root: str) -> list[tuple[str, os.DirEntry[str]]]:
@@ -274,25 +273,25 @@ def parse_chunk(root: str, names: list[str]) -> bytes:
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a load allocates its objects.
+    """Pause the cyclic garbage collector while a load allocates its objects, then freeze them.
 
     A load creates hundreds of thousands of small objects and no cycles; the
     collector would walk them again and again (a third of a cold load). After
-    a load they go straight to the oldest generation: they live as long as the
-    library, so the young generations' passes over them could free nothing
-    (yet the first one alone took 50 ms after a 10,000-file reopen). Full
-    collections still walk them, as they would have anyway.
+    the load they are moved to the collector's permanent generation
+    (``gc.freeze()``), which it never walks: a full collection over a
+    100,000-file library otherwise takes 190 ms, and in whichever thread
+    triggers it, so it stalled the window. The model is acyclic (named tuples
+    and frozen dataclasses without back-references): reference counting
+    frees it when the library is dropped, frozen or not. What freezing gives
+    up is only the collection of cycles among objects alive at that moment
+    that become garbage later, which an application whose window lives as
+    long as the process does not produce in any quantity.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        # gc.freeze() then unfreeze() moves every tracked object to the oldest
-        # generation without walking it. Skipped when the application has frozen
-        # objects on purpose: unfreeze() would thaw them.
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
+        gc.freeze()
     finally:
         if was_enabled:
             gc.enable()

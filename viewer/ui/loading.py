@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.model import Library, LoadCancelled
-from viewer.model.loader import load_folder_then_cache
+from viewer.model.loader import collector_paused, load_folder_then_cache
 from viewer.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ class FolderLoader(QObject):
             loaded = load_folder_then_cache(folder, progress=report, is_cancelled=cancel.is_set,
                                             cache=cache, pool=pool)
             if prepare is not None and not cancel.is_set():
-                prepare(loaded[0])  # e.g. the timeline's layout: seconds for 100,000 lanes
+                with collector_paused():  # as many objects as the load, and as long-lived
+                    prepare(loaded[0])  # e.g. the timeline's layout: seconds for 100,000 lanes
             return loaded
 
         self._tasks.submit(work, lambda loaded: self._on_finished(generation, *loaded),
