@@ -11,7 +11,6 @@ import contextlib
 import gc
 import logging
 import os
-import queue
 import stat
 import threading
 import time
@@ -45,7 +44,6 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 READ_TIMEOUT = 5.0
 """Seconds a file may take to read before it is reported and skipped (a stuck network or FUSE file)."""
 
-READ_AHEAD = 64  # files read before the parser asks for them
 _POLL_SECONDS = 0.1  # how often a wait for a read checks for cancelling
 
 ProgressCallback = Callable[[int, int], None]
@@ -148,72 +146,46 @@ def _read_regular_file(path: str) -> bytes | None:
         os.close(fd)
 
 
-# What reading one file gave: its bytes, None for something that is not a
-# regular file, or a problem's message.
-_Read = tuple[str, "bytes | str | None"]
+class _Batch:
+    """Reads and parses files in a daemon thread, telling which file it is reading and since when.
 
-
-def _read_ahead(root: str, names: Sequence[str], out: queue.SimpleQueue[_Read],
-                slots: threading.Semaphore, stop: threading.Event) -> None:
-    """The reading thread's loop: read ``names`` in order into ``out``, at most READ_AHEAD in advance."""
-    for rel in names:
-        while not slots.acquire(timeout=0.5):
-            if stop.is_set():
-                return
-        if stop.is_set():
-            return
-        try:
-            item: bytes | str | None = _read_regular_file(os.path.join(root, rel))
-        except OSError as exc:
-            item = f"cannot read the file: {exc.strerror or exc.__class__.__name__}"
-        out.put((rel, item))
-
-
-def _read_files(root: str, names: Sequence[str],
-                is_cancelled: Callable[[], bool] | None = None) -> Iterator[_Read]:
-    """Read ``names`` (relative to ``root``) in order, each with a deadline.
-
-    A read can block for good: a file on a network share or FUSE folder that
-    stopped answering does not time out by itself, and no read can be
-    interrupted. So a daemon thread reads (a little ahead of the parser, which
-    also overlaps reading with parsing) and this side waits for each file at
-    most ``READ_TIMEOUT``: a file that takes longer is reported and skipped,
-    its stuck thread is abandoned (it cannot keep the process alive) and a new
-    one reads on from the next file. ``is_cancelled`` is polled while waiting.
-
-    Raises:
-        LoadCancelled: ``is_cancelled`` returned True while waiting.
+    The thread does both, so that no file crosses between threads (handing
+    each file over cost a third more time, the two threads passing the
+    interpreter back and forth). The waiting side looks in every tenth of a
+    second; a thread stuck in a read is abandoned, never joined.
     """
-    position = 0
-    total = len(names)
-    while position < total:
-        out: queue.SimpleQueue[_Read] = queue.SimpleQueue()
-        slots = threading.Semaphore(READ_AHEAD)
-        stop = threading.Event()
-        threading.Thread(target=_read_ahead, args=(root, names[position:], out, slots, stop),
-                         name="story-reader", daemon=True).start()
+
+    def __init__(self, root: str, names: Sequence[str], start: int) -> None:
+        self.results: list[FileResult] = []
+        self.reading: tuple[int, float] | None = None  # (index in names, monotonic start) during a read
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._abandoned = False
+        threading.Thread(target=self._run, args=(root, names, start), name="story-reader", daemon=True).start()
+
+    def _run(self, root: str, names: Sequence[str], start: int) -> None:
         try:
-            while position < total:
-                deadline = time.monotonic() + READ_TIMEOUT
-                item = None
-                while item is None:
-                    try:
-                        item = out.get(timeout=_POLL_SECONDS)
-                    except queue.Empty:
-                        if is_cancelled is not None and is_cancelled():
-                            raise LoadCancelled() from None
-                        if time.monotonic() >= deadline:
-                            break
-                if item is None:
-                    _log.warning("reading %s took longer than %g s; skipped", names[position], READ_TIMEOUT)
-                    yield names[position], f"reading the file took longer than {READ_TIMEOUT:g} s; skipped"
-                    position += 1
-                    break  # abandon the stuck thread; a new one starts at the next file
-                slots.release()
-                yield item
-                position += 1
+            for index in range(start, len(names)):
+                rel = names[index]
+                self.reading = (index, time.monotonic())
+                try:
+                    data: bytes | str | None = _read_regular_file(os.path.join(root, rel))
+                except OSError as exc:
+                    data = f"cannot read the file: {exc.strerror or exc.__class__.__name__}"
+                self.reading = None
+                result = _parse_read(rel, data)
+                with self._lock:
+                    if self._abandoned:
+                        return
+                    self.results.append(result)
         finally:
-            stop.set()
+            self.done.set()
+
+    def abandon(self) -> list[FileResult]:
+        """Stop taking results; the ones taken so far."""
+        with self._lock:
+            self._abandoned = True
+            return self.results
 
 
 def _parse_read(rel: str, data: bytes | str | None) -> FileResult:
@@ -236,28 +208,55 @@ def _parse_read(rel: str, data: bytes | str | None) -> FileResult:
     return FileResult(rel, story, tuple(problems))
 
 
-def load_files(folder: Path | str, names: Sequence[str],
-               is_cancelled: Callable[[], bool] | None = None) -> Iterator[FileResult]:
+def load_files(folder: Path | str, names: Sequence[str], is_cancelled: Callable[[], bool] | None = None,
+               progress: Callable[[int], None] | None = None) -> list[FileResult]:
     """Read and parse story files in order; never raises for what a file contains.
+
+    A read can block for good: a file on a network share or FUSE folder that
+    stopped answering does not time out by itself, and a read cannot be
+    interrupted. So the files are read and parsed by a daemon thread while
+    this one waits: a file whose read takes longer than ``READ_TIMEOUT`` is
+    reported and skipped, the stuck thread is abandoned (it cannot keep the
+    process alive) and a new one goes on from the next file.
 
     Args:
         folder: the opened folder.
         names: the files' paths relative to it, with ``/`` separators.
-        is_cancelled: polled while a read is awaited.
+        is_cancelled: polled about ten times a second.
+        progress: called with how many files are done, as often.
 
-    Yields:
+    Returns:
         Each file's story (or None) and problems, in the order of ``names``.
 
     Raises:
         LoadCancelled: ``is_cancelled`` returned True.
     """
-    for rel, data in _read_files(os.fspath(folder), names, is_cancelled):
-        yield _parse_read(rel, data)
+    root = os.fspath(folder)
+    results: list[FileResult] = []
+    while len(results) < len(names):
+        batch = _Batch(root, names, len(results))
+        while not batch.done.wait(_POLL_SECONDS):
+            if is_cancelled is not None and is_cancelled():
+                batch.abandon()
+                raise LoadCancelled()
+            if progress is not None:
+                progress(len(results) + len(batch.results))
+            reading = batch.reading
+            if reading is not None and time.monotonic() - reading[1] > READ_TIMEOUT:
+                results.extend(batch.abandon())
+                rel = names[len(results)]
+                _log.warning("reading %s took longer than %g s; skipped", rel, READ_TIMEOUT)
+                message = f"reading the file took longer than {READ_TIMEOUT:g} s; skipped"
+                results.append(FileResult(rel, None, (Problem(rel, None, Severity.ERROR, message),)))
+                break
+        else:
+            results.extend(batch.abandon())
+    return results
 
 
 def load_file(folder: Path | str, rel: str) -> FileResult:
     """Read and parse one story file (``load_files`` for a single file)."""
-    return next(load_files(folder, [rel]))
+    return load_files(folder, [rel])[0]
 
 
 def parse_chunk(root: str, names: list[str]) -> bytes:
@@ -268,7 +267,7 @@ def parse_chunk(root: str, names: list[str]) -> bytes:
     as parsing them.
     """
     with collector_paused():
-        return pack_results(list(load_files(root, names)))
+        return pack_results(load_files(root, names))
 
 
 @contextlib.contextmanager
@@ -361,28 +360,23 @@ def load_folder_then_cache(
             names = [rel for rel in names if rel not in results]
         reused = len(results)
         total = reused + len(names)
-        step = max(1, total // 200)
-        reported = -step
-
-        def tick(done: int) -> None:
-            """Between files: report progress now and then, and stop if asked to."""
-            nonlocal reported
-            if done - reported >= step:
-                reported = done
-                poll()
-                if progress is not None:
-                    progress(reused + done, total)
 
         def poll() -> None:
             if is_cancelled is not None and is_cancelled():
                 raise LoadCancelled()
 
+        def tick(done: int) -> None:
+            """Now and then while parsing: report progress, and stop if asked to."""
+            poll()
+            if progress is not None:
+                progress(reused + done, total)
+
+        if progress is not None:
+            progress(reused, total)  # what the cache gave, at once
         if pool is not None and pool.usable and len(names) >= pool.MIN_FILES:
             results.update(_parse_in_pool(root, names, pool, tick, poll, is_cancelled))
         else:
-            for done, result in enumerate(load_files(root, names, is_cancelled)):
-                tick(done)
-                results[result.file] = result
+            results.update((r.file, r) for r in load_files(root, names, is_cancelled, tick))
     if progress is not None:
         progress(total, total)
     library = Library.from_results(root, results, stamps)
@@ -398,7 +392,7 @@ def load_folder_then_cache(
 def _parse_in_pool(root: Path, names: list[str], pool: ParsePool, tick: Callable[[int], None],
                    poll: Callable[[], None], is_cancelled: Callable[[], bool] | None) -> dict[str, FileResult]:
     """Parse ``names`` in the pool's workers; a chunk the pool fails on is parsed here."""
-    size = pool.CHUNK_FILES
+    size = pool.chunk_files(len(names))
     chunks = [names[start:start + size] for start in range(0, len(names), size)]
     results: dict[str, FileResult] = {}
     warned = False
@@ -415,7 +409,7 @@ def _parse_in_pool(root: Path, names: list[str], pool: ParsePool, tick: Callable
                     _log.warning("parse workers' results could not be read (%s); parsing here", exc)
                     warned = True
         if unpacked is None or [r.file for r in unpacked] != chunk:
-            unpacked = list(load_files(root, chunk, is_cancelled))
+            unpacked = load_files(root, chunk, is_cancelled)
         results.update(zip(chunk, unpacked))
         tick(len(results))
     return results

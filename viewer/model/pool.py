@@ -57,9 +57,11 @@ class ParsePool:
     """Fewer files than this are parsed in the loading thread: starting the
     workers (0.2 s) and the round trips would cost more than they save."""
 
-    CHUNK_FILES = 250
-    """Files per job: small enough to spread the work evenly and to cancel
-    promptly, large enough that a job's overhead is negligible."""
+    def chunk_files(self, files: int) -> int:
+        """Files per job: about four jobs per worker, so that they finish together,
+        but 100 to 1,000 files (a job's round trip costs; a cancelled load
+        leaves the running jobs to finish, 0.3 s at most)."""
+        return max(100, min(1000, files // (4 * self._workers) + 1))
 
     def __init__(self, workers: int | None = None) -> None:
         self._workers = workers if workers is not None else available_cores()
@@ -114,6 +116,21 @@ class ParsePool:
                 future.cancel()
         for index in failed:
             yield index, None
+
+    def warm_up(self, job: ChunkJob) -> None:
+        """Start the workers and have them import ``job``'s module, without waiting.
+
+        Starting takes 0.4 s of both cores (a Python per worker, importing the
+        parser): paid by a large cold load, it cuts its gain from 1.67× to
+        1.3×. The window calls this after its first load instead.
+        """
+        if not self.usable:
+            return
+        try:
+            for _ in range(self._workers):
+                self._start().submit(job, "", [])
+        except (OSError, RuntimeError, BrokenProcessPool) as exc:
+            self._fail(exc)
 
     def _start(self) -> ProcessPoolExecutor:
         with self._lock:

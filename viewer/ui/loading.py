@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from viewer.model import Library, LoadCancelled
-from viewer.model.loader import collector_paused, load_folder_then_cache
+from viewer.model.loader import collector_paused, load_folder_then_cache, parse_chunk
 from viewer.ui.tasks import BackgroundTasks
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class FolderLoader(QObject):
         self._cache = cache
         self._pool = pool
         self._pending_cache_write: Callable[[], None] | None = None
+        self._pool_warmed = False
 
     @property
     def busy(self) -> bool:
@@ -120,12 +121,19 @@ class FolderLoader(QObject):
             # Encoding a large cache holds the interpreter for a few tenths of a
             # second; let the window lay out and paint the new folder first.
             self._pending_cache_write = write_cache
-            QTimer.singleShot(CACHE_WRITE_DELAY_MS, self, self._start_cache_write)
+            QTimer.singleShot(CACHE_WRITE_DELAY_MS, self, self._after_load)
 
-    def _start_cache_write(self) -> None:
+    def _after_load(self) -> None:
+        """Once the new folder is on screen: write its cache, and have the parse workers ready."""
         write, self._pending_cache_write = self._pending_cache_write, None
         if write is not None:
             self._tasks.submit(lambda: _write_cache(write), lambda _: None, lambda _: None)
+        pool = self._pool
+        if pool is not None and not self._pool_warmed:
+            # The next large folder finds the workers running; the first
+            # folder of a launch is usually in the cache anyway.
+            self._pool_warmed = True
+            self._tasks.submit(lambda: pool.warm_up(parse_chunk), lambda _: None, lambda _: None)
 
     def _on_failed(self, generation: int, folder: Path, error: BaseException) -> None:
         if isinstance(error, LoadCancelled):
