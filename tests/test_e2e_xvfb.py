@@ -296,3 +296,66 @@ def _stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(5)
+
+
+QUIT_LIMIT = 2.0  # seconds from Ctrl+Q to the process gone (issue 10)
+
+
+@pytest.mark.parametrize("when", ["while loading", "just loaded"])
+def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None:
+    """Ctrl+Q during a large load, or right after it (cache being written, folder being watched)."""
+    xvfb = _require_tool("Xvfb")
+    xdotool = _require_tool("xdotool")
+    script = Path(sys.executable).parent / "timeline-viewer"
+    folder = tmp_path / "large"
+    for i in range(6000):  # enough for the worker processes, and a load of seconds
+        sub = folder / f"part{i % 20:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"s{i:05d}.txt").write_text(
+            f"Story {i}\nTimeline\n" + "".join(f"{1900 + (i + k) % 120} – Event {k} of {i} [1]\n" for k in range(8)),
+            encoding="utf-8")
+    title = "Timeline Viewer" if when == "while loading" else f"{folder.name} — Timeline Viewer"
+    with _xvfb(tmp_path, xvfb) as display:
+        env = _child_env(tmp_path, display)
+        stderr_path = tmp_path / "app.stderr"
+        with stderr_path.open("wb") as err:
+            app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            def found() -> str | None:
+                result = _xdotool(xdotool, env, "search", "--onlyvisible", "--name", f"^{title}$")
+                ids = result.stdout.split()
+                return ids[0] if result.returncode == 0 and ids else None
+
+            wid = _wait_for(f"a window named {title!r}", 60.0, found,
+                            lambda: None if app.poll() is None else f"the app exited with {app.returncode}")
+            if when == "while loading":
+                time.sleep(0.5)  # into the load, which takes several seconds here
+            children = subprocess.run(["pgrep", "-P", str(app.pid)], capture_output=True, text=True).stdout.split()
+            pressed = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
+            start = time.monotonic()
+            assert pressed.returncode == 0, pressed.stderr
+            try:
+                code = app.wait(10)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"Ctrl+Q {when} did not end the app within 10 s", pytrace=False)
+            elapsed = time.monotonic() - start
+            stderr = stderr_path.read_text(encoding="utf-8", errors="replace")
+            assert code == 0, f"the app exited with {code}; stderr:\n{stderr}"
+            assert "Traceback" not in stderr, stderr
+            print(f"\nCtrl+Q {when}: the app ended in {elapsed:.2f} s; its child processes were {children}")
+            assert elapsed <= QUIT_LIMIT, f"Ctrl+Q {when} took {elapsed:.2f} s to end the app"
+            # No worker process outlives the app.
+            assert not [pid for pid in children if _running(pid)], f"processes {children} outlived the app"
+        finally:
+            if app.poll() is None:
+                _stop(app)
+
+
+def _running(pid: str) -> bool:
+    """Whether a process exists and is not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
