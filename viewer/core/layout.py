@@ -167,34 +167,36 @@ class LayoutBuilder:
     def __init__(self) -> None:
         self._built: _Built | None = None
         self._lock = threading.Lock()
-        self._library: Library | None = None
+        self._lanes: list[Story] | None = None
         self._layout = TimelineLayout()
 
-    def build(self, library: Library | None) -> TimelineLayout:
-        """Lay out every story of a library in lanes and sub-rows.
+    def build(self, stories: Library | Sequence[Story] | None) -> TimelineLayout:
+        """Lay out stories in lanes and sub-rows, in the order given.
 
         Thread-safe, and the last layout is remembered: the loader builds the
         layout of a large folder on its worker thread (100,000 lanes take
-        seconds), and the timeline's own call for the same library is then
+        seconds), and the timeline's own call for the same stories is then
         immediate.
 
         Args:
-            library: the loaded folder (None gives an empty layout).
+            stories: the lanes in order (the shown stories), or a whole
+                library's stories; None gives an empty layout.
 
         Returns:
             The arrays the timeline paints from.
         """
+        lanes = list(stories.stories if isinstance(stories, Library) else stories or ())
         with self._lock:
-            if library is None or library is not self._library:
-                self._layout = self._build(library)
-                self._library = library
+            # Compared element by element, by identity first: milliseconds for 100,000 lanes.
+            if self._lanes is None or lanes != self._lanes:
+                self._layout = self._build(lanes)
+                self._lanes = lanes
             return self._layout
 
-    def _build(self, library: Library | None) -> TimelineLayout:
-        if library is None or not library.stories:
+    def _build(self, stories: list[Story]) -> TimelineLayout:
+        if not stories:
             self._built = None
             return TimelineLayout()
-        stories = list(library.stories)
         built = self._built
         if built is not None and len(built.stories) == len(stories):
             changed = [i for i, (a, b) in enumerate(zip(built.stories, stories)) if a is not b]
@@ -320,3 +322,41 @@ def _lane_pieces(story: Story) -> _LanePieces:
         sub_rows=max(1, row_count),
         undated=undated,
     )
+
+
+CLUSTER_GAP_PX = 24.0
+"""Marks closer than about 16 px are drawn as one cluster; this much apart they are surely not."""
+
+
+def range_showing(layout: TimelineLayout, index: int, current: tuple[float, float],
+                  width_px: float) -> tuple[float, float]:
+    """The time range to show so that event ``index`` is in view and drawn on its own.
+
+    The range keeps its width if the event is in it and far enough from its
+    neighbours in its row; otherwise it is centred on the event and narrowed
+    just enough that the nearest other mark of its row is ``CLUSTER_GAP_PX``
+    away (a bar wider than that never clusters).
+
+    Returns:
+        ``current`` itself when nothing needs to move.
+    """
+    x0, x1 = current
+    start, end = float(layout.x0[index]), float(layout.x1[index])
+    width = x1 - x0
+    centre = (start + end) / 2
+    same_row = np.flatnonzero(layout.row == layout.row[index])
+    others = same_row[same_row != index]
+    needed = width
+    if len(others) and (end - start) * width_px / max(width, 1e-9) < CLUSTER_GAP_PX:
+        centres = (layout.x0[others] + layout.x1[others]) / 2
+        nearest = float(np.min(np.abs(centres - centre)))
+        if nearest > 0:
+            needed = min(width, nearest * width_px / CLUSTER_GAP_PX)
+        # Events on the same day cannot be told apart at any zoom: a day in view is enough.
+        needed = max(needed, 3.0)
+    inside = end > x0 and start < x1  # a bar longer than the view is in view if part of it is
+    if inside and needed >= width:
+        return current
+    if needed >= width:
+        return (centre - width / 2, centre + width / 2)
+    return (centre - needed / 2, centre + needed / 2)

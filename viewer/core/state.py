@@ -11,10 +11,13 @@ without Qt, and the Qt side only observes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from psygnal import Signal
 
+from viewer.core.search import SearchResult
 from viewer.model import Event, Library, Story
 
 __all__ = ["AppState", "EventRef"]
@@ -40,7 +43,9 @@ class AppState:
         event_changed(): the selected event changed (or was cleared).
         source_changed(): the selected source changed (or was cleared).
         query_changed(str): the search text changed.
-        hidden_changed(): the set of hidden stories changed.
+        search_changed(): the matches of the search changed (a new result, or none).
+        hidden_changed(): the set of hidden stories changed, or whether only
+            stories with a match are shown.
         sort_changed(str): the order of the stories changed.
     """
 
@@ -49,6 +54,7 @@ class AppState:
     event_changed = Signal()
     source_changed = Signal()
     query_changed = Signal(str)
+    search_changed = Signal()
     hidden_changed = Signal()
     sort_changed = Signal(str)
 
@@ -58,6 +64,8 @@ class AppState:
         self._event: EventRef | None = None
         self._source: int | None = None
         self._query = ""
+        self._search: SearchResult | None = None
+        self._only_matching = False
         self._hidden: frozenset[str] = frozenset()
         self._sort = "file"
 
@@ -101,7 +109,12 @@ class AppState:
         hidden = frozenset(file for file in self._hidden if kept(file))
         hidden_changed = hidden != self._hidden
         self._hidden = hidden
+        # The matches were of the old library; the search is run again on this one.
+        search_changed = self._search is not None
+        self._search = None
         self.library_changed.emit()
+        if search_changed:
+            self.search_changed.emit()
         if hidden_changed:
             self.hidden_changed.emit()
 
@@ -183,11 +196,64 @@ class AppState:
         return self._query
 
     def set_query(self, text: str) -> None:
-        """Search for ``text`` (surrounding spaces do not count)."""
+        """Search for ``text`` (surrounding spaces do not count); the result comes with ``set_search``."""
         text = text.strip()
         if text != self._query:
             self._query = text
+            if not text and self._search is not None:
+                self._search = None
+                self.search_changed.emit()
+                if self._only_matching:
+                    self.hidden_changed.emit()
             self.query_changed.emit(text)
+
+    @property
+    def search(self) -> SearchResult | None:
+        """The matches of the current query in the current library, or None when nothing is searched."""
+        return self._search
+
+    def set_search(self, result: SearchResult | None) -> None:
+        """The matches of a query (computed off the GUI thread); a result for an old query is dropped."""
+        if result is not None and result.query.strip() != self._query:
+            return
+        if result is self._search:
+            return
+        self._search = result
+        self.search_changed.emit()
+        if self._only_matching:
+            self.hidden_changed.emit()
+
+    @property
+    def only_matching(self) -> bool:
+        """Whether the timeline shows only the stories with a match (while something is searched)."""
+        return self._only_matching
+
+    def set_only_matching(self, only: bool) -> None:
+        """Show only the stories with a match, or all of them again."""
+        if only != self._only_matching:
+            self._only_matching = only
+            self.hidden_changed.emit()
+
+    def lanes(self, library: Library | None = None) -> list[Story]:
+        """The stories the timeline shows, in order: not hidden, with a match if so asked, sorted.
+
+        Args:
+            library: another library than the current one (the loader lays out
+                the next one on its worker thread with the current settings).
+        """
+        library = library if library is not None else self._library
+        if library is None:
+            return []
+        hidden = self._hidden
+        stories = [s for s in library.stories if s.file not in hidden] if hidden else list(library.stories)
+        search = self._search
+        if self._only_matching and search is not None and library is self._library:
+            matching = search.files()
+            stories = [s for s in stories if s.file in matching]
+        key = SORT_KEYS.get(self._sort)
+        if key is not None:
+            stories.sort(key=key)
+        return stories
 
     @property
     def hidden(self) -> frozenset[str]:
@@ -216,6 +282,26 @@ class AppState:
         if key != self._sort:
             self._sort = key
             self.sort_changed.emit(key)
+
+
+def _first_day(story: Story) -> int:
+    days = [e.span.start.toordinal() for e in story.events if e.span is not None]
+    return min(days) if days else 10**7
+
+
+def _last_day(story: Story) -> int:
+    days = [e.span.end.toordinal() for e in story.events if e.span is not None]
+    return -max(days) if days else 10**7
+
+
+SORT_KEYS: dict[str, Callable[[Story], Any] | None] = {
+    "file": None,  # the library's own order
+    "headline": lambda story: story.title.casefold(),
+    "first": _first_day,
+    "latest": _last_day,  # the most recent news first
+    "events": lambda story: -len(story.events),
+}
+"""The orders of the stories: a key for ``AppState.set_sort``, and how."""
 
 
 def find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:

@@ -11,11 +11,13 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFileDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from viewer import __version__
 from viewer.core.layout import LayoutBuilder
+from viewer.core.search import Hit
 from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
 from viewer.ui.citations import CitationsPanel
@@ -34,6 +37,7 @@ from viewer.ui.live_reload import FolderWatcher
 from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
+from viewer.ui.search import SearchController, SearchResultsPanel
 from viewer.ui.timeline.view import TimelineWidget
 
 if TYPE_CHECKING:
@@ -81,8 +85,13 @@ class MainWindow(QMainWindow):
         # The timeline's layout of a new library is built on the loader's and
         # the watcher's worker threads; the timeline then finds it ready.
         self.layout_builder = LayoutBuilder()
-        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=self.layout_builder.build)
-        self.watcher = FolderWatcher(self, prepare=self.layout_builder.build)
+
+        def lay_out(library: Library) -> None:  # on a worker thread, with the lanes the state would show
+            self.layout_builder.build(self.state.lanes(library))
+
+        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=lay_out)
+        self.watcher = FolderWatcher(self, prepare=lay_out)
+        self.search = SearchController(self.state, self)
         self.watcher.updated.connect(self._on_folder_changed)
         self.watcher.following.connect(self._on_following)
         self.watcher.folder_missing.connect(self._show_watch_problem)
@@ -109,6 +118,7 @@ class MainWindow(QMainWindow):
 
         self.problems_dialog = ProblemsDialog(self)
         self.problems_dialog.problem_activated.connect(self.go_to_problem)
+        self._build_search()
         self._build_status_bar()
         self._build_menus()
         self.loader.started.connect(self._on_load_started)
@@ -117,11 +127,40 @@ class MainWindow(QMainWindow):
         self.loader.failed.connect(self._on_load_failed)
         self.loader.cancelled.connect(self._on_load_cancelled)
         self.state.library_changed.connect(self._update_summary)
+        self.state.search_changed.connect(self._on_search_changed)
         self.setWindowTitle(APP_TITLE)
         self.resize(1400, 900)
         self._restore_state()
 
     # --- construction --------------------------------------------------------
+
+    def _build_search(self) -> None:
+        """The search field in a toolbar, its toggle, and the results in a dock."""
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setAccessibleName("Search")
+        self.search_field.setPlaceholderText("Find events and stories…")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.setMaximumWidth(420)
+        self.search_field.textChanged.connect(self.state.set_query)
+        self.search_field.returnPressed.connect(lambda: self.go_to_match(1))
+        self.search_field.installEventFilter(self)
+        self.only_matching_action = QAction("Only Stories with Matches", self)
+        self.only_matching_action.setCheckable(True)
+        self.only_matching_action.setStatusTip("Show only the lanes of stories that match the search")
+        self.only_matching_action.toggled.connect(self.state.set_only_matching)
+        toolbar = self.addToolBar("Search")
+        toolbar.setObjectName("searchToolbar")
+        toolbar.addWidget(self.search_field)
+        toolbar.addAction(self.only_matching_action)
+        self.search_results = SearchResultsPanel(self.state)
+        self.search_results.hit_activated.connect(self.go_to_hit)
+        self.search_dock = QDockWidget("Search Results", self)
+        self.search_dock.setObjectName("searchDock")
+        self.search_dock.setWidget(self.search_results)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+        self.search_dock.hide()
+        self._match = -1  # the match Find Next went to last (-1: none yet)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -142,6 +181,9 @@ class MainWindow(QMainWindow):
         self.cancel_button.hide()
         self.message = QLabel()
         self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.search_status = QLabel()
+        self.search_status.setObjectName("searchStatus")
+        self.search_status.setAccessibleName("Search matches")
         # Whether the view follows the folder on disk: a reader must know if
         # what they see may be out of date.
         self.live_label = QLabel()
@@ -149,6 +191,7 @@ class MainWindow(QMainWindow):
         self.live_label.setAccessibleName("Live reload status")
         bar.addWidget(self.summary_button)
         bar.addWidget(self.message, 1)
+        bar.addPermanentWidget(self.search_status)
         bar.addPermanentWidget(self.live_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
@@ -190,6 +233,17 @@ class MainWindow(QMainWindow):
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         file_menu.addAction(self.quit_action)
 
+        edit_menu = menu.addMenu("&Edit")
+        self.find_action = self._action("&Find…", self.focus_search, keys.Find,
+                                        "Find events and stories by their words")
+        self.find_next_action = self._action("Find &Next", lambda: self.go_to_match(1), keys.FindNext)
+        self.find_previous_action = self._action("Find Pre&vious", lambda: self.go_to_match(-1),
+                                                 keys.FindPrevious)
+        for action in (self.find_action, self.find_next_action, self.find_previous_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.only_matching_action)
+
         view_menu = menu.addMenu("&View")
         self.zoom_in_action = self._action("Zoom &In", lambda: self.timeline.zoom(0.5), keys.ZoomIn)
         # Ctrl++ needs Shift on most layouts; Ctrl+= is the same key without it.
@@ -202,6 +256,10 @@ class MainWindow(QMainWindow):
                        self.zoom_selection_action):
             view_menu.addAction(action)
         view_menu.addSeparator()
+        self.focus_timeline_action = self._action("Go to &Timeline", self.focus_timeline, "Ctrl+1",
+                                                  "Put the keyboard focus on the timeline")
+        view_menu.addAction(self.focus_timeline_action)
+        view_menu.addAction(self.search_dock.toggleViewAction())
         self.problems_action = self._action("&Problems…", self.show_problems, None)
         view_menu.addAction(self.problems_action)
 
@@ -324,6 +382,59 @@ class MainWindow(QMainWindow):
             f"{'event' if events == 1 else 'events'} · {problems} {'problem' if problems == 1 else 'problems'}"
         )
 
+    # --- search --------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        """Edit → Find: to the search field, its text selected, the results shown."""
+        self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_field.selectAll()
+        self.search_dock.show()
+
+    def focus_timeline(self) -> None:
+        """Back to the timeline (View → Go to Timeline, or Esc in the search field)."""
+        self.timeline.plot.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_search_changed(self) -> None:
+        self._match = -1
+        result = self.state.search
+        if not self.state.query:
+            self.search_status.setText("")
+            return
+        self.search_dock.show()
+        if result is None:
+            self.search_status.setText("Searching…")
+            return
+        matches, stories = len(result), result.story_count
+        self.search_status.setText(f"{matches} {'match' if matches == 1 else 'matches'} in {stories} "
+                                   f"{'story' if stories == 1 else 'stories'}")
+
+    def go_to_match(self, step: int) -> None:
+        """Find Next (step 1) or Previous (-1): select the next match and bring it into view."""
+        result = self.state.search
+        if result is None or not len(result):
+            return
+        self._match = (self._match + step) % len(result) if self._match >= 0 else (0 if step > 0 else len(result) - 1)
+        [hit] = result.hits_at(self._match)
+        self.go_to_hit(hit)
+
+    def go_to_hit(self, hit: Hit) -> None:
+        """Select a match: its event (brought into view), or its story's summary."""
+        if hit.event is not None:
+            self.state.select_event(EventRef(hit.file, hit.event))
+        else:
+            self.state.select_event(None)
+            self.state.set_story(hit.file)
+            self.timeline.scroll_to_story(hit.file)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the search field clears the search and returns to the timeline."""
+        if watched is self.search_field and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
+            self.search_field.clear()
+            self.focus_timeline()
+            return True
+        return super().eventFilter(watched, event)
+
     # --- problems ------------------------------------------------------------
 
     def show_problems(self) -> None:
@@ -435,6 +546,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self.watcher.shutdown()
         self.loader.shutdown()
+        self.search.shutdown()
         self.problems_dialog.close()
         super().closeEvent(event)
 

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from viewer.core.layout import LayoutBuilder, TimelineLayout
+from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL
 from viewer.ui.text import plain_tooltip, short_label
@@ -161,6 +161,9 @@ class TimelineWidget(QWidget):
         self.lane_scroll.valueChanged.connect(self._on_lane_scroll)
         self.plot.installEventFilter(self)
         state.library_changed.connect(self._on_library_changed)
+        state.hidden_changed.connect(self._on_lanes_changed)
+        state.sort_changed.connect(self._on_lanes_changed)
+        state.search_changed.connect(self._on_search_changed)
         state.event_changed.connect(self._on_event_changed)
         state.source_changed.connect(self._on_source_changed)
 
@@ -175,8 +178,16 @@ class TimelineWidget(QWidget):
         library = self._state.library
         # A reload or live update of the folder on screen keeps the zoom; another folder fits.
         keep_view = bool(self._layout.stories) and library is not None and library.folder == self._folder
+        self._relayout(keep_view)
+
+    def _on_lanes_changed(self, *_args: object) -> None:
+        """Stories hidden or shown, or sorted: the lanes change, the time range stays."""
+        self._relayout(keep_view=True)
+
+    def _relayout(self, keep_view: bool) -> None:
+        library = self._state.library
         old_range = self.view_box.viewRange()
-        self._layout = self._builder.build(library)
+        self._layout = self._builder.build(self._state.lanes())
         self._folder = library.folder if library is not None else None
         self.events_item.set_layout(self._layout)
         self.events_item.set_notice("" if library is None or library.stories else
@@ -190,9 +201,32 @@ class TimelineWidget(QWidget):
         else:
             self.zoom_to_fit()
         self.overview.set_layout(self._layout)  # after the zoom: an empty strip spans the view
-        self._on_event_changed()
+        self._on_search_changed()
+        self._show_selection()
         self._on_source_changed()
         self._sync_lane_scroll()
+
+    def _on_search_changed(self) -> None:
+        """Matched events keep their colour, the others fade; no search, no fading."""
+        search = self._state.search
+        library = self._state.library
+        layout = self._layout
+        if search is None or library is None or not len(layout.x0):
+            self.events_item.set_matches(None)
+            return
+        stories, events = search.event_keys()
+        # Library story index → lane (-1: not shown), then one key per event.
+        lane_of = np.full(len(library.stories) + 1, -1, dtype=np.int64)
+        position = {story.file: i for i, story in enumerate(library.stories)}
+        for lane, story in enumerate(layout.stories):
+            index = position.get(story.file)
+            if index is not None:
+                lane_of[index] = lane
+        lanes = lane_of[stories]
+        shown = lanes >= 0
+        wanted = lanes[shown] * (1 << 32) + events[shown]
+        keys = layout.story.astype(np.int64) * (1 << 32) + layout.event.astype(np.int64)
+        self.events_item.set_matches(np.isin(keys, wanted))
 
     def _sync_lane_scroll(self, *_args: object) -> None:
         """Size and place the lane scroll bar to match the rows in view."""
@@ -247,11 +281,17 @@ class TimelineWidget(QWidget):
         self.undated_box.setVisible(count > 0)
 
     def _on_event_changed(self) -> None:
+        """The user selected an event (anywhere): mark it and bring it into view."""
+        index = self._show_selection()
+        if index is not None:
+            self._ensure_visible(index)
+
+    def _show_selection(self) -> int | None:
+        """Mark the selected event (a relayout does only this: the view stays where the reader put it)."""
         ref = self._state.event_ref
         index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
         self.events_item.set_selected(index)
-        if index is not None:
-            self._ensure_visible(index)
+        return index
 
     def _on_source_changed(self) -> None:
         refs = self._state.highlighted_events()
@@ -266,7 +306,8 @@ class TimelineWidget(QWidget):
         self.plot.setFocus()
 
     def _on_cluster_clicked(self, x0: float, x1: float) -> None:
-        pad = max((x1 - x0) * 0.3, 3.0)
+        """Zoom to the span of the cluster's events, all of them, with a margin."""
+        pad = max((x1 - x0) * 0.15, 3.0)
         self.view_box.setXRange(x0 - pad, x1 + pad, padding=0)
 
     def _on_undated_clicked(self, item: QListWidgetItem) -> None:
@@ -314,16 +355,29 @@ class TimelineWidget(QWidget):
         self.view_box.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0, y1), padding=0)
 
     def _ensure_visible(self, index: int) -> None:
+        """Bring an event into view: its lane scrolled in, the time panned to it, zoomed in just
+        enough that it is drawn on its own rather than inside a cluster."""
         (x0, x1), (y0, y1) = self.view_box.viewRange()
-        ex0, ex1 = float(self._layout.x0[index]), float(self._layout.x1[index])
+        width_px = max(self.view_box.width(), 1.0)
+        new_range = range_showing(self._layout, index, (x0, x1), width_px)
         row = int(self._layout.row[index])
-        dx = dy = 0.0
-        if ex1 < x0 or ex0 > x1:
-            dx = (ex0 + ex1) / 2 - (x0 + x1) / 2
+        dy = 0.0
         if row < y0 or row + 1 > y1:
             dy = row + 0.5 - (y0 + y1) / 2
-        if dx or dy:
-            self.view_box.setRange(xRange=(x0 + dx, x1 + dx), yRange=(y0 + dy, y1 + dy), padding=0)
+        if new_range != (x0, x1) or dy:
+            self.view_box.setRange(xRange=new_range, yRange=(y0 + dy, y1 + dy), padding=0)
+
+    def scroll_to_story(self, file: str) -> None:
+        """Scroll the lanes so that a story's lane is in view (the time range stays)."""
+        lane = self._layout.story_index.get(file)
+        if lane is None:
+            return
+        top = int(self._layout.lane_row[lane])
+        rows = int(self._layout.lane_rows[lane])
+        _, (y0, y1) = self.view_box.viewRange()
+        if top < y0 or top + rows > y1:
+            height = y1 - y0
+            self.view_box.setYRange(top - 0.2, top - 0.2 + height, padding=0)
 
     # --- keyboard ----------------------------------------------------------
 

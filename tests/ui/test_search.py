@@ -1,0 +1,124 @@
+"""Search in the window: Ctrl+F, typing, the results, Enter and Find Next, Esc; every selection in view."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+
+from tests.conftest import SEEDS
+from viewer.core.state import EventRef
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def seeded(window, open_folder):
+    open_folder(window, SEEDS)
+    return window
+
+
+def search(qtbot, window, text: str) -> None:
+    """Ctrl+F and type, as a user does; wait for the result."""
+    window.find_action.trigger()
+    assert window.search_field.hasFocus() or window.search_field.isVisible()
+    with qtbot.waitSignal(window.state.search_changed, timeout=10000,
+                          check_params_cb=lambda *args: window.state.search is not None):
+        qtbot.keyClicks(window.search_field, text)
+    qtbot.waitUntil(lambda: window.state.search is not None and window.state.search.query == text,
+                    timeout=10000)
+
+
+def test_find_is_bound_to_the_standard_key_and_focuses_the_field(seeded):
+    assert QKeySequence(QKeySequence.StandardKey.Find) in seeded.find_action.shortcuts()
+    assert QKeySequence(QKeySequence.StandardKey.FindNext) in seeded.find_next_action.shortcuts()
+    seeded.find_action.trigger()
+    assert seeded.search_field.hasFocus()
+    assert seeded.search_dock.isVisible()
+
+
+def test_typing_lists_and_counts_the_matches(qtbot, seeded):
+    search(qtbot, seeded, "sputnik")
+    result = seeded.state.search
+    assert len(result) >= 2
+    files = result.files()
+    assert files == {s.file for s in seeded.state.library.stories if "Sputnik" in s.title
+                     or any("Sputnik" in e.text for e in s.events)}
+    assert seeded.search_status.text() == f"{len(result)} matches in {result.story_count} " + (
+        "story" if result.story_count == 1 else "stories")
+    listed = seeded.search_results.toPlainText()
+    assert "Sputnik" in listed
+    # The results show the text as text: the emphasis is markup of ours, the story's text escaped.
+    assert "<b" not in listed
+
+
+def test_enter_shows_the_first_match_and_find_next_moves_on(qtbot, seeded):
+    search(qtbot, seeded, "sputnik")
+    hits = seeded.state.search.hits()
+    event_hits = [h for h in hits if h.event is not None]
+    qtbot.keyClick(seeded.search_field, Qt.Key.Key_Return)
+    first = hits[0]
+    if first.event is None:
+        assert seeded.state.story.file == first.file and seeded.state.event_ref is None
+    else:
+        assert seeded.state.event_ref == EventRef(first.file, first.event)
+    seeded.find_next_action.trigger()
+    second = hits[1]
+    assert second.event is not None
+    assert seeded.state.event_ref == EventRef(second.file, second.event)
+    text = seeded.state.selected_event().text
+    assert text[:30] in seeded.detail.toPlainText()
+    # The selected match is in view.
+    (x0, x1), _ = seeded.timeline.view_box.viewRange()
+    index = seeded.timeline.timeline_layout.index_of(second.file, second.event)
+    assert seeded.timeline.timeline_layout.x1[index] > x0 and seeded.timeline.timeline_layout.x0[index] < x1
+    seeded.find_previous_action.trigger()
+    assert seeded.state.event_ref == (EventRef(first.file, first.event) if first.event is not None else None)
+    assert event_hits
+
+
+def test_accents_do_not_matter(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"hu.txt": "Hungary\nTimeline\n2010 – Viktor Orbán becomes prime minister [1]\n"
+                                     "2014 – Re-elected [1]\n"})
+    open_folder(window, folder)
+    search(qtbot, window, "orban")
+    assert [(h.file, h.event) for h in window.state.search.hits()] == [("hu.txt", 0)]
+
+
+def test_escape_clears_the_search_and_returns_to_the_timeline(qtbot, seeded):
+    search(qtbot, seeded, "sputnik")
+    qtbot.keyClick(seeded.search_field, Qt.Key.Key_Escape)
+    assert seeded.search_field.text() == ""
+    assert seeded.state.search is None
+    assert seeded.search_status.text() == ""
+    assert seeded.timeline.plot.hasFocus()
+
+
+def test_only_stories_with_matches(qtbot, seeded):
+    search(qtbot, seeded, "sputnik")
+    matching = seeded.state.search.files()
+    seeded.only_matching_action.setChecked(True)
+    assert {s.file for s in seeded.timeline.timeline_layout.stories} == matching
+    seeded.only_matching_action.setChecked(False)
+    assert len(seeded.timeline.timeline_layout.stories) == len(seeded.state.library.stories)
+
+
+def test_a_selected_event_is_brought_into_view_and_drawn_on_its_own(qtbot, seeded):
+    timeline = seeded.timeline
+    layout = timeline.timeline_layout
+    # Far out: the whole range, where the COVID story's events are one cluster.
+    timeline.zoom_to_fit()
+    covid = next(s for s in layout.stories if s.title.startswith("COVID"))
+    ref = EventRef(covid.file, 5)
+    index = layout.index_of(ref.file, ref.index)
+    seeded.state.select_event(ref)
+    (x0, x1), (y0, y1) = timeline.view_box.viewRange()
+    assert x0 < layout.x0[index] and layout.x1[index] < x1
+    assert y0 <= layout.row[index] < y1
+    # Its neighbours in its row are far enough apart not to be drawn as one cluster with it.
+    px_per_day = timeline.view_box.width() / (x1 - x0)
+    row = layout.row == layout.row[index]
+    centres = (layout.x0[row] + layout.x1[row]) / 2
+    centre = (layout.x0[index] + layout.x1[index]) / 2
+    others = centres[centres != centre]
+    assert min(abs(others - centre)) * px_per_day >= 16
