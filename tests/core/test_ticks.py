@@ -14,14 +14,37 @@ from viewer.core.ticks import (
     MIN_ORDINAL,
     TickLevel,
     choose_levels,
+    first_full_label,
+    label_spacing,
     major_ticks,
     tick_label,
+    tick_labels,
     tick_ordinals,
+    widest_labels,
 )
+
+CHAR_PX = 7.0  # a stand-in font: every character this wide
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHAR_PX
+
+
+def spacing(level: TickLevel) -> float:
+    return label_spacing(level, text_width, gap_px=2 * CHAR_PX)
 
 
 def labels(level: TickLevel, first: date, last: date) -> list[str]:
-    return [tick_label(t, level) for t in tick_ordinals(level, first.toordinal(), last.toordinal())]
+    """The labels of a level's ticks between two dates, the first one in full."""
+    return tick_labels(tick_ordinals(level, first.toordinal(), last.toordinal()), level)
+
+
+def axis_labels(first: date, last: date, size_px: float = 1200) -> list[str]:
+    """What an axis ``size_px`` wide over ``[first, last]`` labels its ticks, as the axis item does."""
+    x0, x1 = first.toordinal(), last.toordinal()
+    major, _ = choose_levels((x1 - x0) / size_px, spacing)
+    ticks = tick_ordinals(major, x0, x1)
+    return tick_labels(ticks, major, first_full_label(ticks, major, x0, x1, size_px, text_width))
 
 
 @pytest.mark.parametrize(("days_per_px", "unit"), [(20000, "year"), (30, "year"), (2, "month"), (0.05, "day")])
@@ -50,18 +73,60 @@ def test_zoomed_out_past_every_level_the_coarsest_is_used():
 
 def test_axis_labels_reach_year_one_and_before_1970():
     assert labels(TickLevel("year", 100), date(1, 1, 1), date(450, 1, 1)) == ["100", "200", "300", "400"]
-    assert labels(TickLevel("month", 1), date(1969, 11, 15), date(1970, 3, 1)) == ["Dec", "1970", "Feb", "Mar"]
+    assert labels(TickLevel("month", 1), date(1969, 11, 15), date(1970, 3, 1)) == ["Dec 1969", "Jan 1970", "Feb", "Mar"]
 
 
 def test_labels_show_as_much_of_the_date_as_the_level_needs():
-    # Years read as years; a month tick reads as its month, and January as the year it starts.
+    # Years read as years; the first month tick gives its year, and so does every January.
     assert labels(TickLevel("year", 10), date(1995, 6, 1), date(2021, 1, 1)) == ["2000", "2010", "2020"]
-    assert labels(TickLevel("month", 3), date(2023, 11, 1), date(2024, 8, 1)) == ["2024", "Apr", "Jul"]
-    # Day ticks name month and day; the first of a month reads as the month, and 1 January
-    # also gives the year, so a reader zoomed in to days still sees which year it is.
-    assert labels(TickLevel("day", 7), date(2024, 2, 26), date(2024, 3, 20)) == ["Mar 3", "Mar 10", "Mar 17"]  # Sundays
-    assert labels(TickLevel("day", 1), date(2024, 2, 29), date(2024, 3, 2)) == ["Feb 29", "Mar", "Mar 2"]
-    assert labels(TickLevel("day", 1), date(2023, 12, 31), date(2024, 1, 2)) == ["Dec 31", "Jan 2024", "Jan 2"]
+    assert labels(TickLevel("month", 3), date(2023, 8, 1), date(2024, 8, 1)) == ["Oct 2023", "Jan 2024", "Apr", "Jul"]
+    # Day ticks name month and day; the first one and the first of each new year also give the year.
+    assert labels(TickLevel("day", 7), date(2024, 2, 26), date(2024, 3, 20)) == ["Mar 3, 2024", "Mar 10", "Mar 17"]
+    assert labels(TickLevel("day", 1), date(2024, 2, 28), date(2024, 3, 2)) == ["Feb 28, 2024", "Feb 29", "Mar 1",
+                                                                                "Mar 2"]
+    assert labels(TickLevel("day", 1), date(2023, 12, 30), date(2024, 1, 2)) == ["Dec 30, 2023", "Dec 31",
+                                                                                "Jan 1, 2024", "Jan 2"]
+
+
+def test_a_day_zoom_says_the_year_and_month():
+    # Mar 3-10, 2026 on 1200 pixels: a tick a day, and the first one drawn says when
+    # (the label of Mar 3, on the very edge, would stick out of the axis: it is not drawn).
+    texts = axis_labels(date(2026, 3, 3), date(2026, 3, 10))
+    assert texts == ["Mar 3", "Mar 4, 2026"] + [f"Mar {d}" for d in range(5, 11)]
+    # On a narrow axis, fewer ticks, still with the year.
+    assert any("2026" in t and "Mar" in t for t in axis_labels(date(2026, 3, 3), date(2026, 3, 10), size_px=300))
+
+
+def test_a_range_across_new_year_shows_both_years():
+    days = axis_labels(date(2026, 12, 25), date(2027, 1, 5))
+    assert days[1] == "Dec 26, 2026" and "Jan 1, 2027" in days
+    assert sum("20" in t for t in days) == 2  # the other days read short
+    months = axis_labels(date(2026, 8, 20), date(2027, 4, 20))
+    assert months[0] == "Sep 2026" and "Jan 2027" in months
+    assert axis_labels(date(2026, 2, 10), date(2027, 3, 20))[:2] == ["Mar 2026", "Apr"]  # month zoom: the year first
+
+
+def test_the_full_label_goes_to_the_first_tick_it_fits_at():
+    level = TickLevel("day", 1)
+    x0, x1 = date(2026, 3, 2).toordinal() - 0.05, date(2026, 3, 12).toordinal()
+    ticks = tick_ordinals(level, x0, x1)
+    # Mar 2 is 6 px from the left edge: "Mar 2, 2026" centred there would stick out (and not be drawn).
+    assert first_full_label(ticks, level, x0, x1, 1200, text_width) == 1
+    assert tick_labels(ticks, level, 1)[:3] == ["Mar 2", "Mar 3, 2026", "Mar 4"]
+    assert first_full_label(ticks[:1], level, x0, x1, 1200, text_width) is None
+    assert tick_labels(ticks[:2], level, None) == ["Mar 2", "Mar 3"]
+    assert first_full_label(ticks, level, x1, x0, 1200, text_width) is None  # no view
+
+
+def test_spacing_comes_from_the_widest_label_of_the_level():
+    assert "Sep 28, 2888" in widest_labels(TickLevel("day", 1))
+    assert spacing(TickLevel("day", 7)) == len("Sep 28, 2888") * CHAR_PX + 2 * CHAR_PX
+    assert spacing(TickLevel("year", 1)) < spacing(TickLevel("month", 1)) < spacing(TickLevel("day", 1))
+    # A bigger font needs more room: the same zoom shows coarser ticks.
+    big = lambda level: label_spacing(level, lambda text: len(text) * 20.0, gap_px=40)  # noqa: E731
+    assert choose_levels(0.005, spacing)[0] == TickLevel("day", 1)  # 200 px a day
+    assert choose_levels(0.005, big)[0] == TickLevel("day", 2)
+    assert LEVELS.index(choose_levels(30, big)[0]) < LEVELS.index(choose_levels(30, spacing)[0])
 
 
 def test_ticks_land_on_calendar_boundaries():
@@ -112,3 +177,32 @@ def test_major_ticks_never_crowd_the_view_nor_leave_it_bare(first, length, size_
     # ... and a view two steps wide always shows one.
     major, _ = choose_levels(days_per_px)
     assert ticks or last - first < 2.2 * major.approx_days
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(MIN_ORDINAL, MAX_ORDINAL - 10), st.floats(4, 3_000_000), st.floats(200, 4000),
+       st.floats(4, 14))
+def test_labels_as_drawn_never_overlap_and_one_says_the_year(first, length, size_px, char_px):
+    last = min(first + length, MAX_ORDINAL)
+    days_per_px = (last - first) / size_px
+
+    def width(text: str) -> float:
+        return len(text) * char_px
+
+    def level_spacing(level: TickLevel) -> float:
+        return label_spacing(level, width, gap_px=2 * char_px)
+
+    major, _ = choose_levels(days_per_px, level_spacing)
+    assume(major.approx_days / days_per_px >= level_spacing(major))  # zoomed out past every level
+    ticks = tick_ordinals(major, first, last)
+    first_full = first_full_label(ticks, major, first, last, size_px, width)
+    texts = tick_labels(ticks, major, first_full)
+    # Neighbouring labels, centred on their ticks, are apart, however long the full ones are.
+    for (a, ta), (b, tb) in itertools.pairwise(zip(ticks, texts, strict=True)):
+        assert (b - a) / days_per_px >= (width(ta) + width(tb)) / 2
+    # The first full label is drawn (inside the view) and gives the year.
+    if first_full is not None:
+        x = (ticks[first_full] - first) / days_per_px
+        assert width(texts[first_full]) / 2 <= x <= size_px - width(texts[first_full]) / 2
+        year = str(date.fromordinal(int(ticks[first_full])).year)
+        assert texts[first_full].endswith(year)

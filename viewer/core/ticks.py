@@ -5,23 +5,34 @@ months or days, whichever fits the pixels available (the same idea as
 pyqtgraph's ``DateAxisItem.setZoomLevelForDensity``). ``DateAxisItem``
 works in Unix seconds, which breaks before 1970 on some platforms and cannot
 reach year 1, so the arithmetic is done here on ``date.toordinal()`` days.
+Labels always say when: the first label in view reads in full ("Mar 3,
+2026", "Mar 2026") and so does every tick where the year changes, so a
+reader zoomed in to days still sees the year. How far apart ticks must be
+comes from the widest label of their level as the axis font draws it.
+
 Pure Python, no Qt: the axis item in ``viewer.ui.timeline.axis`` and the
 grid lines of the events item both draw from it, and it is tested without
-a widget.
+a widget (text widths come in as a function).
 """
 
 from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 MIN_ORDINAL = date(1, 1, 1).toordinal()
 MAX_ORDINAL = date(9999, 12, 31).toordinal()
 DAYS_PER_YEAR = 365.2425
-# The width a tick label needs, in pixels, so neighbours never collide.
+# The width a tick label needs, in pixels, so neighbours never collide, when no
+# font is at hand to measure the labels with (see ``label_spacing``).
 MIN_LABEL_SPACING_PX = 90
+# A sample year and day for measuring the widest label of a level: four digits,
+# and a two-digit day (digits are the same width in the usual fonts).
+_SAMPLE_YEAR = 2888
+_SAMPLE_DAY = 28
 
 
 @dataclass(frozen=True)
@@ -46,20 +57,26 @@ LEVELS = [
 ]
 
 
-def choose_levels(days_per_px: float, min_spacing_px: float = MIN_LABEL_SPACING_PX
+Spacing = float | Callable[[TickLevel], float]
+
+
+def choose_levels(days_per_px: float, min_spacing_px: Spacing = MIN_LABEL_SPACING_PX
                   ) -> tuple[TickLevel, TickLevel | None]:
     """The finest labelled level whose ticks are far enough apart, and the next finer one.
 
     Args:
         days_per_px: how many days one pixel spans at the current zoom.
-        min_spacing_px: the least distance between two labels.
+        min_spacing_px: the least distance between two labels: one figure for
+            every level, or a function giving it for each level (its widest
+            label as drawn, see ``label_spacing``).
 
     Returns:
         (major level, minor level or None).
     """
     major_index = 0
     for i, level in enumerate(LEVELS):
-        if level.approx_days / days_per_px >= min_spacing_px:
+        needed = min_spacing_px(level) if callable(min_spacing_px) else min_spacing_px
+        if level.approx_days / days_per_px >= needed:
             major_index = i
     major = LEVELS[major_index]
     minor = LEVELS[major_index + 1] if major_index + 1 < len(LEVELS) else None
@@ -109,16 +126,27 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     return [t for t in ticks if first <= t <= last]
 
 
-def major_ticks(first: float, last: float, size_px: float) -> list[float]:
+def major_ticks(first: float, last: float, size_px: float,
+                min_spacing_px: Spacing = MIN_LABEL_SPACING_PX) -> list[float]:
     """The labelled ticks for a view of ``[first, last]`` over ``size_px`` pixels (for grid lines)."""
     if size_px <= 0 or last <= first:
         return []
-    major, _ = choose_levels((last - first) / size_px)
+    major, _ = choose_levels((last - first) / size_px, min_spacing_px)
     return tick_ordinals(major, first, last)
 
 
-def tick_label(ordinal: float, level: TickLevel) -> str:
-    """The label of one tick: as much of the date as the level shows."""
+def _month(d: date) -> str:
+    return calendar.month_abbr[d.month]
+
+
+def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
+    """The label of one tick: as much of the date as the level shows.
+
+    Short labels name what changes from one tick to the next: "2026", "Mar",
+    "Mar 3". A full label also names what encloses it, so that the reader of
+    that tick alone knows when it is: "Mar 2026" for a month, "Mar 3, 2026"
+    for a day (a year says it all already).
+    """
     try:
         d = date.fromordinal(int(round(ordinal)))  # noqa: RUF046 - NumPy 1's round() gives a float
     except (ValueError, OverflowError):
@@ -126,7 +154,66 @@ def tick_label(ordinal: float, level: TickLevel) -> str:
     if level.unit == "year":
         return str(d.year)
     if level.unit == "month":
-        return str(d.year) if d.month == 1 else calendar.month_abbr[d.month]
-    if d.day == 1:
-        return f"{calendar.month_abbr[d.month]} {d.year}" if d.month == 1 else calendar.month_abbr[d.month]
-    return f"{calendar.month_abbr[d.month]} {d.day}"
+        return f"{_month(d)} {d.year}" if full else _month(d)
+    return f"{_month(d)} {d.day}, {d.year}" if full else f"{_month(d)} {d.day}"
+
+
+def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | None = 0) -> list[str]:
+    """The labels of a row of ticks (in order), so that the row always says when it is.
+
+    The tick at index ``first_full`` (the first one whose label is drawn) reads
+    in full, "Mar 3, 2026" or "Mar 2026", and so does every later tick where
+    the year changes ("Jan 2027", "Jan 1, 2027"). Every day label names its
+    month, so a new month shows too ("Apr 1"). Ticks before ``first_full``,
+    or all of them if it is None, read short.
+    """
+    result: list[str] = []
+    previous_year: int | None = None
+    for i, ordinal in enumerate(ordinals):
+        try:
+            year: int | None = date.fromordinal(int(round(ordinal))).year  # noqa: RUF046 - see tick_label
+        except (ValueError, OverflowError):
+            year = None
+        full = first_full is not None and (i == first_full or (i > first_full and year != previous_year))
+        result.append(tick_label(ordinal, level, full=full))
+        previous_year = year
+    return result
+
+
+def first_full_label(ordinals: Sequence[float], level: TickLevel, first: float, last: float,
+                     size_px: float, text_width: Callable[[str], float]) -> int | None:
+    """Index of the first tick whose full label, centred on it, fits inside the view.
+
+    Labels that would stick out of the view are not drawn (pyqtgraph drops
+    them), so the full label goes to the first tick where it is seen.
+
+    Args:
+        ordinals: the ticks, in order.
+        level: their level.
+        first, last: the ordinals at the view's edges.
+        size_px: the view's width in pixels.
+        text_width: the width of a text in pixels, as drawn.
+
+    Returns:
+        The index, or None when no full label fits.
+    """
+    if size_px <= 0 or last <= first:
+        return None
+    px_per_day = size_px / (last - first)
+    for i, ordinal in enumerate(ordinals):
+        x = (ordinal - first) * px_per_day
+        half = text_width(tick_label(ordinal, level, full=True)) / 2 + 1  # a pixel of slack for rounding
+        if x - half >= 0 and x + half <= size_px:
+            return i
+    return None
+
+
+def widest_labels(level: TickLevel) -> list[str]:
+    """The labels to measure for a level's widest: each month's, in full, with a long year and day."""
+    days = [date(_SAMPLE_YEAR, month, _SAMPLE_DAY).toordinal() for month in range(1, 13)]
+    return [tick_label(d, level, full=True) for d in days]
+
+
+def label_spacing(level: TickLevel, text_width: Callable[[str], float], gap_px: float) -> float:
+    """The least distance between two ticks of ``level``: its widest label plus a gap."""
+    return max(text_width(text) for text in widest_labels(level)) + gap_px

@@ -1,14 +1,21 @@
 """The time axis of the timeline: pyqtgraph's ``AxisItem`` over day ordinals.
 
 Only the glue to pyqtgraph lives here; which ticks to show and their labels
-are computed in ``viewer.core.ticks`` (pure Python, tested without Qt).
+are computed in ``viewer.core.ticks`` (pure Python, tested without Qt). The
+glue measures the labels with the axis font, so that ticks are as far apart
+as their widest label needs, and tells the core which tick's label is the
+first one drawn (it reads in full, with the year).
 """
 
 from __future__ import annotations
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetricsF
 
-from viewer.core.ticks import TickLevel, choose_levels, tick_label, tick_ordinals
+from viewer.core.ticks import TickLevel, choose_levels, first_full_label, label_spacing, tick_labels, tick_ordinals
+
+# The gap between two neighbouring labels, in lines of the axis font.
+LABEL_GAP_LINES = 1.5
 
 
 class CalendarAxisItem(pg.AxisItem):
@@ -16,23 +23,40 @@ class CalendarAxisItem(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
-        self._level_by_spacing: dict[float, TickLevel] = {}
+        # Labels of the ticks last asked for, by tick spacing then ordinal (majors only).
+        self._labels_by_spacing: dict[float, dict[float, str]] = {}
+        # The least spacing of each level, by font (its key), measured once.
+        self._spacing_by_font: dict[str, dict[TickLevel, float]] = {}
+
+    def tick_font(self) -> QFont:
+        """The font the tick labels are drawn with (pyqtgraph paints with the application's by default)."""
+        font = self.style["tickFont"]
+        return QFont(font) if font is not None else QFont()
+
+    def label_spacing(self, level: TickLevel) -> float:
+        """The least distance in pixels between two ticks of ``level``: its widest label plus a gap."""
+        font = self.tick_font()
+        by_level = self._spacing_by_font.setdefault(font.key(), {})
+        if level not in by_level:
+            metrics = QFontMetricsF(font)
+            by_level[level] = label_spacing(level, metrics.horizontalAdvance, metrics.height() * LABEL_GAP_LINES)
+        return by_level[level]
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         """Major and minor ticks for the visible range ``[minVal, maxVal]`` over ``size`` pixels."""
+        self._labels_by_spacing = {}
         if size <= 0 or maxVal <= minVal:
             return []
-        major, minor = choose_levels((maxVal - minVal) / size)
-        self._level_by_spacing = {major.approx_days: major}
-        result = [(major.approx_days, tick_ordinals(major, minVal, maxVal))]
+        major, minor = choose_levels((maxVal - minVal) / size, self.label_spacing)
+        ticks = tick_ordinals(major, minVal, maxVal)
+        first = first_full_label(ticks, major, minVal, maxVal, size, QFontMetricsF(self.tick_font()).horizontalAdvance)
+        self._labels_by_spacing[major.approx_days] = dict(zip(ticks, tick_labels(ticks, major, first), strict=True))
+        result = [(major.approx_days, ticks)]
         if minor is not None:
-            self._level_by_spacing[minor.approx_days] = minor
             result.append((minor.approx_days, tick_ordinals(minor, minVal, maxVal)))
         return result
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        """Labels for the ticks pyqtgraph asks for (only majors get text)."""
-        level = self._level_by_spacing.get(spacing)
-        if level is None:
-            return ["" for _ in values]
-        return [tick_label(v, level) for v in values]
+        """Labels for the ticks pyqtgraph asks for: only majors get text, so none overlap."""
+        labels = self._labels_by_spacing.get(spacing, {})
+        return [labels.get(v, "") for v in values]

@@ -3,10 +3,15 @@
 A histogram of event starts (one pyqtgraph curve, filled) with the main
 timeline's visible range as a ``LinearRegionItem``. Dragging or resizing the
 region pans and zooms the timeline; panning the timeline moves the region.
+
+Zoomed far in, the visible range is a sliver of the strip: the region is then
+drawn ``MIN_REGION_PX`` wide about the view's centre, so it stays visible and
+can be grabbed, and dragging it pans without zooming the timeline out.
 """
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +29,7 @@ if TYPE_CHECKING:
 
 BINS = 400
 STRIP_HEIGHT = 78
+MIN_REGION_PX = 6.0  # the region is never drawn narrower than this
 
 
 class OverviewStrip(pg.PlotWidget):
@@ -49,8 +55,13 @@ class OverviewStrip(pg.PlotWidget):
         self.region.setZValue(10)
         self.addItem(self.region)
         self._syncing = False
+        # The main view's range, and the (maybe widened) region shown for it.
+        self._view_range: tuple[float, float] | None = None
+        self._shown_region: tuple[float, float] | None = None
         self.region.sigRegionChanged.connect(self._on_region_changed)
+        self.region.sigRegionChangeFinished.connect(self._on_region_changed)  # a drag's last step
         main_view.sigXRangeChanged.connect(self._on_main_range_changed)
+        self.getViewBox().sigResized.connect(self._on_strip_resized)
         self.setToolTip("Event density over the whole folder. Drag the highlighted region to pan, "
                         "drag its edges to zoom.")
 
@@ -76,26 +87,54 @@ class OverviewStrip(pg.PlotWidget):
         self.region.setBounds((lo - span, hi + span))
         self._on_main_range_changed(self._main_view, self._main_view.viewRange()[0])
 
+    def region_for(self, lo: float, hi: float) -> tuple[float, float]:
+        """The region drawn for a main view of ``[lo, hi]``: at least ``MIN_REGION_PX`` wide, same centre."""
+        (s0, s1), width_px = self.getViewBox().viewRange()[0], self.getViewBox().width()
+        if width_px <= 0 or s1 <= s0:
+            return lo, hi
+        least = MIN_REGION_PX * (s1 - s0) / width_px
+        if hi - lo >= least:
+            return lo, hi
+        centre = (lo + hi) / 2
+        return centre - least / 2, centre + least / 2
+
     def _on_region_changed(self) -> None:
         if self._syncing:
             return
         lo, hi = self.region.getRegion()
         if hi - lo <= 0:
             return
+        shown, view = self._shown_region, self._view_range
+        if shown is not None and view is not None and math.isclose(hi - lo, shown[1] - shown[0], rel_tol=1e-9):
+            # The region was dragged, not resized: pan by as much, keeping the main view's zoom
+            # (the region may be drawn wider than the view).
+            shift = (lo + hi) / 2 - (shown[0] + shown[1]) / 2
+            lo, hi = view[0] + shift, view[1] + shift
         self._syncing = True
         try:
             self._main_view.setXRange(lo, hi, padding=0)
         finally:
             self._syncing = False
+        x0, x1 = self._main_view.viewRange()[0]
+        self._view_range = (x0, x1)
+        self._shown_region = self.region.getRegion()
 
     def _on_main_range_changed(self, view: pg.ViewBox, x_range: Sequence[float]) -> None:
         if self._syncing:
             return
+        lo, hi = float(x_range[0]), float(x_range[1])
+        self._view_range = (lo, hi)
         self._syncing = True
         try:
-            self.region.setRegion(tuple(x_range))
+            self.region.setRegion(self.region_for(lo, hi))
         finally:
             self._syncing = False
+        self._shown_region = self.region.getRegion()
+
+    def _on_strip_resized(self) -> None:
+        """Keep the region at least ``MIN_REGION_PX`` wide at the strip's new width."""
+        if self._view_range is not None:
+            self._on_main_range_changed(self._main_view, self._view_range)
 
     def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
         """Ignore: the strip is not a place to zoom."""
