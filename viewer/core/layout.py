@@ -63,6 +63,27 @@ class TimelineLayout:
     _inverse: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
     _base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64), repr=False)
     _lanes: list = field(default_factory=list, repr=False)
+    # Every event of every lane, dated or not, at _event_base[lane] + its index: its place in
+    # the arrays, or -1 (undated). Built with the layout, off the GUI thread.
+    _event_base: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=np.int64), repr=False)
+    _event_table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)
+
+    def positions(self, lanes: np.ndarray, events: np.ndarray) -> np.ndarray:
+        """Where events sit in the arrays, for many at once (-1: undated, or not in the layout).
+
+        Args:
+            lanes: each event's lane (its story's index in ``stories``; -1: not shown).
+            events: each event's index in its story's events.
+        """
+        if not len(lanes) or not len(self._event_table):
+            return np.full(len(lanes), -1, dtype=np.int64)
+        shown = (lanes >= 0) & (lanes < len(self._event_base) - 1)
+        slots = np.full(len(lanes), -1, dtype=np.int64)
+        slots[shown] = self._event_base[lanes[shown]] + events[shown]
+        inside = shown & (events >= 0) & (slots < self._event_base[np.minimum(lanes, len(self._event_base) - 2) + 1])
+        found = np.full(len(lanes), -1, dtype=np.int64)
+        found[inside] = self._event_table[slots[inside]]
+        return found
 
     def index_of(self, file: str, event: int) -> int | None:
         """Where event ``event`` of the story from ``file`` sits in the arrays (None: undated)."""
@@ -272,6 +293,13 @@ class LayoutBuilder:
             inverse = np.empty(len(by_start), dtype=np.int64)
             inverse[by_start] = np.arange(len(by_start))
             layout._inverse = inverse
+            event_base = np.zeros(len(built.stories) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter((len(story.events) for story in built.stories), dtype=np.int64,
+                                  count=len(built.stories)), out=event_base[1:])
+            table = np.full(int(event_base[-1]), -1, dtype=np.int64)
+            table[event_base[built.story_of] + u["event"]] = inverse
+            layout._event_base = event_base
+            layout._event_table = table
         layout._base = built.base
         layout._lanes = lanes
         layout.stories = built.stories

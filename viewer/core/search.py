@@ -62,6 +62,10 @@ class SearchResult:
         self.query = query
         self._index = index
         self.items = items
+        # Counted here, on the search's worker thread, not by each view that shows it.
+        self.stories = (np.unique(index.item_story[items]) if index is not None and len(items)
+                        else np.zeros(0, dtype=np.int32))
+        """Library indexes of the stories with a match, ascending."""
 
     def __len__(self) -> int:
         return len(self.items)
@@ -69,9 +73,7 @@ class SearchResult:
     @property
     def story_count(self) -> int:
         """How many stories have at least one match."""
-        if self._index is None or not len(self.items):
-            return 0
-        return len(np.unique(self._index.item_story[self.items]))
+        return len(self.stories)
 
     def hits(self, limit: int | None = None) -> list[Hit]:
         """The first ``limit`` matches (all by default), in order."""
@@ -96,10 +98,10 @@ class SearchResult:
 
     def files(self) -> set[str]:
         """The files of the stories with a match."""
-        if self._index is None or not len(self.items):
+        if self._index is None:
             return set()
         stories = self._index.library.stories
-        return {stories[i].file for i in np.unique(self._index.item_story[self.items])}
+        return {stories[i].file for i in self.stories}
 
 
 class SearchIndex:

@@ -24,7 +24,7 @@ from viewer.ui.text import capped
 
 __all__ = ["SearchController", "SearchResultsPanel"]
 
-SHOWN_HITS = 300  # results listed; the rest are counted
+SHOWN_HITS = 100  # results listed (a reader narrows the search rather than read more); the rest are counted
 
 
 class SearchController(QObject):
@@ -65,7 +65,9 @@ class SearchController(QObject):
 
         def work() -> tuple[SearchIndex, SearchResult]:
             built = index if index is not None and index.library is library else SearchIndex(library)
-            return built, built.search(query)
+            result = built.search(query)
+            result.hits(SHOWN_HITS)  # warms nothing, but fails here rather than in the view if it must
+            return built, result
 
         self._tasks.submit(work, lambda done: self._on_done(library, *done), self._on_failed)
 

@@ -89,6 +89,7 @@ class TimelineWidget(QWidget):
         self._state = state
         self._builder = builder if builder is not None else LayoutBuilder()
         self._layout = TimelineLayout()
+        self._lane_of: tuple[object, object, np.ndarray] = (None, None, np.zeros(0, dtype=np.int64))
         self._folder: Path | None = None  # the folder of the layout on screen
 
         self.view_box = TimelineViewBox()
@@ -214,19 +215,16 @@ class TimelineWidget(QWidget):
         if search is None or library is None or not len(layout.x0):
             self.events_item.set_matches(None)
             return
+        if self._lane_of[0] is not library or self._lane_of[1] is not layout:
+            # Library story index → lane (-1: not shown), once per library and layout.
+            lanes = np.fromiter((layout.story_index.get(story.file, -1) for story in library.stories),
+                                dtype=np.int64, count=len(library.stories))
+            self._lane_of = (library, layout, lanes)
         stories, events = search.event_keys()
-        # Library story index → lane (-1: not shown), then one key per event.
-        lane_of = np.full(len(library.stories) + 1, -1, dtype=np.int64)
-        position = {story.file: i for i, story in enumerate(library.stories)}
-        for lane, story in enumerate(layout.stories):
-            index = position.get(story.file)
-            if index is not None:
-                lane_of[index] = lane
-        lanes = lane_of[stories]
-        shown = lanes >= 0
-        wanted = lanes[shown] * (1 << 32) + events[shown]
-        keys = layout.story.astype(np.int64) * (1 << 32) + layout.event.astype(np.int64)
-        self.events_item.set_matches(np.isin(keys, wanted))
+        positions = layout.positions(self._lane_of[2][stories], events)
+        mask = np.zeros(len(layout.x0), dtype=bool)
+        mask[positions[positions >= 0]] = True
+        self.events_item.set_matches(mask)
 
     def _sync_lane_scroll(self, *_args: object) -> None:
         """Size and place the lane scroll bar to match the rows in view."""
