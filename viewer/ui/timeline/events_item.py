@@ -13,6 +13,12 @@ arrays of a ``TimelineLayout`` and only what is in view:
 - with more events in view than pixels it draws per-row pixel coverage as
   one image, which costs the same for 1,000 or 1,000,000 events.
 
+A story's colour comes from its file (``viewer.core.colours``), so it keeps
+it when other files come and go. A label is never drawn over its own bar
+in the bar's colour: it goes above the bar when the row has room, else
+after the bar's end, else (a bar running out of view) inside it on a light
+plate. A search may fade the events it did not match (``set_matches``).
+
 Everything is drawn in device pixels (the painter's transform is applied
 by hand), so markers and text keep their size while zooming.
 """
@@ -28,34 +34,42 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText
 
-from viewer.core.labels import place_labels
+from viewer.core.colours import STORY_PALETTE, colour_slot, faded, readable_on
+from viewer.core.labels import MIN_ELIDED_PX, place_labels
 from viewer.core.layout import DAY_RANK, TimelineLayout
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.model import describe_span
-from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, short_label
+from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, plain_tooltip, short_label
 
 if TYPE_CHECKING:
     from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseClickEvent
     from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
-# Colour-blind-safe qualitative palette (Okabe–Ito, then Tableau), one per story.
-STORY_COLOURS = [
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F",
-    "#1F77B4", "#BCBD22", "#17BECF", "#9467BD",
-]
+# A story's colour: Paul Tol's colour-blind-safe 12-colour palette, chosen by the
+# story's file (see viewer.core.colours), never by its lane.
+STORY_COLOURS = list(STORY_PALETTE)
 # Vaguer dates are drawn fainter: a reader sees at a glance what is exact.
 # By Precision.rank: day, month, part of a year, year, decade, century.
 PRECISION_ALPHA = (255, 210, 175, 140, 105, 80)
+# Events a search did not match (see EventsItem.set_matches): washed out and fainter.
+FADED_ALPHA = 0.6  # times the precision's alpha (but at least FADED_MIN_ALPHA)
+FADED_MIN_ALPHA = 60
+FADED_TEXT = QColor("#A8A8A8")  # titles of lanes without a match, counts of clusters without one
+LABEL_TEXT = QColor("#222222")
+LABEL_PLATE = QColor(255, 255, 255, 160)  # behind a label drawn inside its own bar: the bar shows through
 SELECTED_COLOUR = QColor("#111111")
 HIGHLIGHT_COLOUR = QColor("#FFB000")
 TITLE_BAND = QColor(0, 0, 0, 14)
+TITLE_BACKGROUND = "#EBEBEB"  # the title band over an even lane's band: what titles must be read on
 GRID_COLOUR = QColor(0, 0, 0, 28)
 LANE_BAND = QColor(0, 0, 0, 6)
 # Where more events are in view than pixels: one colour for all stories, more opaque where more meet.
 COVERAGE_COLOUR = QColor("#4A6FA5")
+FADED_COVERAGE_COLOUR = QColor("#9A9A9A")  # coverage of the events a search did not match
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
+TITLE_INSET_PX = 6.0  # a lane's headline starts (and, cut, ends) this far inside the view
 
 
 class EventsItem(pg.GraphicsObject):
@@ -89,9 +103,19 @@ class EventsItem(pg.GraphicsObject):
         self._count_font.setBold(True)
         self._labels: dict[int, tuple[QStaticText, float]] = {}
         self._elided: dict[tuple[int, int], tuple[QStaticText, float]] = {}
-        self._titles: dict[int, QStaticText] = {}
+        self._title_metrics = QFontMetricsF(self._title_font)
+        self._titles: dict[tuple[int, int], tuple[QStaticText, float]] = {}
         self._colours = [QColor(c) for c in STORY_COLOURS]
-        self._brushes: dict[tuple[int, int], QBrush] = {}
+        # Text in a story's colour (titles, cluster counts): darkened where the
+        # palette colour is too pale to read on the title band.
+        self._text_colours = [QColor(readable_on(c, TITLE_BACKGROUND)) for c in STORY_COLOURS]
+        self._faded_colours = [QColor(faded(c)) for c in STORY_COLOURS]
+        self._brushes: dict[tuple[int, int, bool], QBrush] = {}
+        self._slots = np.zeros(0, dtype=np.int16)  # palette slot of each story, -1 until asked for
+        # Search fading (set_matches): which events are matched, and which lanes have any.
+        self._matches: np.ndarray | None = None
+        self._lane_matched: np.ndarray | None = None
+        self._match_version = 0  # part of the coverage image's key
         self._notice = ""
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
@@ -105,7 +129,12 @@ class EventsItem(pg.GraphicsObject):
         return self._layout
 
     def set_layout(self, layout: TimelineLayout) -> None:
-        """Draw another layout (after a load or a reload)."""
+        """Draw another layout (after a load or a reload).
+
+        Clears the selection, the highlighted events and the search mask
+        (``set_matches``): their indices are into the old layout's arrays, so
+        whoever set them sets them again for the new one.
+        """
         self.prepareGeometryChange()
         self._layout = layout
         self._coverage = None
@@ -114,6 +143,10 @@ class EventsItem(pg.GraphicsObject):
         self._titles.clear()
         self._selected = None
         self._highlighted = np.zeros(0, dtype=np.int64)
+        self._slots = np.full(len(layout.stories), -1, dtype=np.int16)
+        self._matches = None
+        self._lane_matched = None
+        self._match_version += 1
         # Lane bands and titles are drawn across whatever part of time is in
         # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
@@ -136,21 +169,77 @@ class EventsItem(pg.GraphicsObject):
         self._highlighted = np.asarray(sorted(indices), dtype=np.int64)
         self.update()
 
+    def set_matches(self, mask: np.ndarray | None) -> None:
+        """Fade the events a search did not match, or (``None``) draw all as usual.
+
+        Args:
+            mask: a boolean array over the current layout's event indices
+                (``len(layout.x0)``, the order of the layout's arrays, as
+                ``layout.index_of`` gives them): True for a matched event.
+                Unmatched events are drawn washed out and faint, with no
+                label; matched ones keep their colour and label and get a
+                dark outline; a cluster is drawn in full when any of its
+                events matched. Lanes without a match get a grey title. In
+                the dense (coverage) view, matched events are drawn in the
+                coverage colour over a grey coverage of the others.
+                ``None`` draws every event as usual.
+
+        ``set_layout`` resets the mask to ``None``: after a reload or a live
+        update, the caller sets the mask for the new layout again.
+
+        Raises:
+            ValueError: the mask's length is not the layout's event count.
+        """
+        if mask is None:
+            if self._matches is None:
+                return
+            self._matches = None
+            self._lane_matched = None
+        else:
+            matches = np.asarray(mask, dtype=bool).ravel()
+            layout = self._layout
+            if len(matches) != len(layout.x0):
+                raise ValueError(f"a mask of {len(matches)} events for a layout of {len(layout.x0)}")
+            self._matches = matches
+            self._lane_matched = np.bincount(layout.story[matches], minlength=len(layout.stories)) > 0
+        self._match_version += 1
+        self._coverage = None
+        self.update()
+
+    @property
+    def matches(self) -> np.ndarray | None:
+        """The search mask being drawn (see ``set_matches``), or None."""
+        return self._matches
+
     # --- geometry ------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
         """The data extent, cached when the layout changes (a float rect)."""
         return QRectF(self._bounds)
 
-    def _story_colour(self, story: int) -> QColor:
-        return self._colours[story % len(self._colours)]
+    def _slot(self, story: int) -> int:
+        """The palette slot of story ``story`` (its file's hash, computed once per layout)."""
+        slot = int(self._slots[story])
+        if slot < 0:
+            slot = colour_slot(self._layout.stories[story].file, len(self._colours))
+            self._slots[story] = slot
+        return slot
 
-    def _brush(self, story: int, precision: int) -> QBrush:
-        key = (story % len(self._colours), precision)
+    def _story_colour(self, story: int) -> QColor:
+        """The colour of story ``story`` (index into ``layout.stories``), chosen by its file."""
+        return self._colours[self._slot(story)]
+
+    def _story_text_colour(self, story: int) -> QColor:
+        """The story's colour, dark enough for text."""
+        return self._text_colours[self._slot(story)]
+
+    def _brush(self, story: int, precision: int, fade: bool = False) -> QBrush:
+        key = (self._slot(story), precision, fade)
         brush = self._brushes.get(key)
         if brush is None:
-            colour = QColor(self._colours[key[0]])
-            colour.setAlpha(PRECISION_ALPHA[precision])
+            colour = QColor((self._faded_colours if fade else self._colours)[key[0]])
+            alpha = PRECISION_ALPHA[precision]
+            colour.setAlpha(max(FADED_MIN_ALPHA, round(alpha * FADED_ALPHA)) if fade else alpha)
             brush = QBrush(colour)
             self._brushes[key] = brush
         return brush
@@ -236,18 +325,56 @@ class EventsItem(pg.GraphicsObject):
         if row_px < 11:
             return
         painter.setFont(self._title_font)
+        room = width - 2 * TITLE_INSET_PX
+        lane_matched = self._lane_matched
         for lane in range(first, last):
-            title = self._titles.get(lane)
-            if title is None:
-                story = layout.stories[lane]
-                title = QStaticText(capped(story.title, TITLE_CHARS))
-                title.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
-                title.prepare(font=self._title_font)
-                self._titles[lane] = title
+            title, _ = self._title(lane, room)
             y0 = int(layout.lane_row[lane]) * sy + dy
-            painter.setPen(self._story_colour(lane).darker(140))
+            if lane_matched is not None and not lane_matched[lane]:
+                painter.setPen(FADED_TEXT)
+            else:
+                painter.setPen(self._story_text_colour(lane))
             h = title.size().height()
-            painter.drawStaticText(QPointF(x_left + 6, y0 + (row_px - h) / 2), title)
+            painter.drawStaticText(QPointF(x_left + TITLE_INSET_PX, y0 + (row_px - h) / 2), title)
+
+    def _title(self, lane: int, room: float) -> tuple[QStaticText, float]:
+        """A lane's headline cut with "…" to ``room`` pixels (cached in 16 px steps) and its width.
+
+        Cut to the view's width, a long headline never runs under the plot's
+        edge unseen: the reader sees that it goes on, and its tooltip (see
+        ``title_at``) has all of it.
+        """
+        bucket = max(0, int(room // 16) * 16)
+        key = (lane, bucket)
+        cached = self._titles.get(key)
+        if cached is None:
+            if len(self._titles) > 4000:
+                self._titles.clear()
+            text = capped(self._layout.stories[lane].title, TITLE_CHARS)
+            text = self._title_metrics.elidedText(text, Qt.TextElideMode.ElideRight, bucket)
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
+            static.prepare(font=self._title_font)
+            cached = (static, static.size().width())
+            self._titles[key] = cached
+        return cached
+
+    def title_at(self, x: float, y: float) -> int | None:
+        """The lane whose headline is drawn under a point (data coordinates), or None."""
+        layout = self._layout
+        view = self.viewRect()
+        px = self.pixelWidth()
+        if view is None or not px or not len(layout.lane_row):
+            return None
+        row = math.floor(y)
+        lane = int(np.searchsorted(layout.lane_row, row, side="right")) - 1
+        if lane < 0 or int(layout.lane_row[lane]) != row:
+            return None
+        room = view.width() / px - 2 * TITLE_INSET_PX
+        offset = (x - view.left()) / px - TITLE_INSET_PX
+        if 0 <= offset <= self._title(lane, room)[1]:
+            return lane
+        return None
 
     def _paint_detail(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
                       sx: float, sy: float, dx: float, dy: float, row_px: float,
@@ -263,14 +390,23 @@ class EventsItem(pg.GraphicsObject):
         narrow = width < NARROW_PX
         mark = min(MARK_PX, row_px * 0.7)
         bar_h = _bar_height(row_px)
+        # With a search mask: which events in view it matched (all, without one).
+        matched = self._matches[index] if self._matches is not None else None
+        searching = matched is not None
 
         # Wide bars: drawn as bars, never clustered (sub-rows keep them apart).
         wide = np.flatnonzero(~narrow)
         painter.setPen(Qt.PenStyle.NoPen)
         for k in wide.tolist():
             i = int(index[k])
-            painter.setBrush(self._brush(int(layout.story[i]), int(layout.precision[i])))
+            story = int(layout.story[i])
+            hit = matched is None or bool(matched[k])
+            painter.setBrush(self._brush(story, int(layout.precision[i]), fade=not hit))
+            if searching and hit:
+                painter.setPen(QPen(self._story_text_colour(story), 1.5))
             painter.drawRoundedRect(QRectF(px0[k], py[k] + (row_px - bar_h) / 2, width[k], bar_h), 2, 2)
+            if searching and hit:
+                painter.setPen(Qt.PenStyle.NoPen)
 
         # Narrow marks: single-linkage clusters per row where they would overlap.
         marks = np.flatnonzero(narrow)
@@ -296,8 +432,10 @@ class EventsItem(pg.GraphicsObject):
                 k = int(marks[s])
                 singles.append(k)
                 i = int(index[k])
-                painter.setPen(outline)
-                painter.setBrush(self._brush(int(layout.story[i]), int(layout.precision[i])))
+                story = int(layout.story[i])
+                hit = matched is None or bool(matched[k])
+                painter.setPen(QPen(self._story_text_colour(story), 1.5) if searching and hit else outline)
+                painter.setBrush(self._brush(story, int(layout.precision[i]), fade=not hit))
                 if int(layout.precision[i]) == DAY_RANK:
                     painter.drawPolygon(_diamond(centres[s], y, mark))
                 else:
@@ -312,42 +450,74 @@ class EventsItem(pg.GraphicsObject):
                     self._in_cluster[int(member)] = (centre, y, radius)
             cluster_rows.append(int(mark_rows[s]))
             cluster_left.append(centre - radius)
-            i = int(index[marks[s]])
-            colour = self._story_colour(int(layout.story[i]))
-            painter.setPen(QPen(colour.darker(130), 1.2))
+            story = int(layout.story[int(index[marks[s]])])
+            hit = matched is None or bool(matched[marks[s:e]].any())
+            if hit:
+                ring = QPen(self._story_colour(story).darker(130), 2.0 if searching else 1.2)
+                text_colour = self._story_text_colour(story)
+            else:
+                ring = QPen(self._faded_colours[self._slot(story)], 1.0)
+                text_colour = FADED_TEXT
+            painter.setPen(ring)
             painter.setBrush(QColor(255, 255, 255, 235))
             painter.drawEllipse(QPointF(centre, y), radius, radius)
-            painter.setPen(colour.darker(160))
+            painter.setPen(text_colour)
             text = str(e - s) if e - s < 1000 else "1k+"
             painter.drawText(QRectF(centre - radius, y - radius, 2 * radius, 2 * radius),
                              Qt.AlignmentFlag.AlignCenter, text)
 
-        if row_px < self._label_metrics.height() + 2:
+        text_h = self._label_metrics.height()
+        if row_px < text_h + 2:
             return
-        # Labels: beside single marks and above bars, only where they fit (see place_labels).
+        # Labels, only where they fit (see place_labels): beside single marks;
+        # above a bar when the row has room for it, else after the bar's end,
+        # never over the bar in a colour that cannot be read on it. With a
+        # search mask, only matched events are labelled; the others stay obstacles.
         items = np.concatenate([wide, np.asarray(singles, dtype=np.int64)])
+        if matched is not None:
+            unlabelled = items[~matched[items]]
+            cluster_rows.extend(rows[unlabelled].tolist())
+            cluster_left.extend(np.where(narrow[unlabelled], (px0[unlabelled] + px1[unlabelled]) / 2 - mark / 2,
+                                         px0[unlabelled]).tolist())
+            items = items[matched[items]]
         if not len(items):
             return
+        bar_top = (row_px - bar_h) / 2  # below the row's top
+        # Room above a bar: the label ends 4 px above it (clear of the ring a
+        # highlighted bar gets) and may reach a few pixels into the row above,
+        # where it still clears that row's bars and centred labels.
+        above = row_px > 2 * text_h + 8
         own_start = np.where(narrow[items], (px0[items] + px1[items]) / 2 - mark / 2, px0[items])
-        # A bar that starts left of the view keeps its label at the view's left edge.
-        label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3,
-                           np.maximum(px0[items], left_px) + 4)
+        if above:
+            # A bar that starts left of the view keeps its label at the view's left edge.
+            bar_x = np.maximum(px0[items], left_px) + 4
+            plate = np.zeros(len(items), dtype=bool)
+        else:
+            # After the bar's end; a bar that runs (almost) out of view has no
+            # room there, so its label goes inside it, on a light plate.
+            after = px1[items] + 6
+            plate = after > right_px - MIN_ELIDED_PX
+            bar_x = np.where(plate, np.maximum(px0[items], left_px) + 4, after)
+        label_x = np.where(narrow[items], (px0[items] + px1[items]) / 2 + mark / 2 + 3, bar_x)
         events = index[items]
         placed = place_labels(rows[items], label_x, own_start, np.asarray(cluster_rows, dtype=np.int64),
                               np.asarray(cluster_left, dtype=np.float64), right_px,
                               width_of=lambda j: self._label(int(events[j]))[1],
                               elided_width_of=lambda j, room: self._elided_label(int(events[j]), room)[1])
         painter.setFont(self._label_font)
-        painter.setPen(QColor("#222222"))
-        text_h = self._label_metrics.height()
         for label in placed:
             k = int(items[label.item])
             i = int(index[k])
             static = self._label(i)[0] if label.room is None else self._elided_label(i, label.room)[0]
             y = float(py[k]) + (row_px - text_h) / 2
             if not narrow[k]:
-                # Above the bar, clear of the outline a highlighted bar gets.
-                y = float(py[k]) + (row_px - bar_h) / 2 - text_h - 4 if row_px > 2 * text_h + 8 else y
+                if above:
+                    y = float(py[k]) + bar_top - text_h - 4
+                elif plate[label.item]:
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(LABEL_PLATE)
+                    painter.drawRoundedRect(QRectF(label.x - 3, y, label.width + 6, text_h), 3, 3)
+            painter.setPen(LABEL_TEXT)
             painter.drawStaticText(QPointF(label.x, y), static)
 
     def _label(self, i: int) -> tuple[QStaticText, float]:
@@ -387,56 +557,43 @@ class EventsItem(pg.GraphicsObject):
 
         The image is made a quarter of the view wider on each side and kept:
         a pan at the same zoom only moves it, which is what makes dragging
-        smooth at 100,000 events; a zoom or a new layout makes a new one.
+        smooth at 100,000 events; a zoom, a new layout or a new search mask
+        makes a new one. With a mask, the matched events are drawn in the
+        coverage colour over a grey coverage of all the others.
         """
         if not len(index):
             return
+        key = (id(layout), self._match_version, sx, sy, top, bottom)
         cached = self._coverage
         if cached is not None:
-            key, image, cx0, cx1 = cached
-            if key == (id(layout), sx, sy, top, bottom) and cx0 <= left and right <= cx1:
+            cached_key, image, cx0, cx1 = cached
+            if cached_key == key and cx0 <= left and right <= cx1:
                 painter.drawImage(QPointF(cx0 * sx + dx, top * sy + dy), image)
                 return
         margin = (right - left) * 0.25
         cx0, cx1 = left - margin, right + margin
         keep = layout.visible_indices(cx0, cx1, top, bottom)
-        image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom)
+        image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom, self._matches)
         if image is None:
             return
-        self._coverage = ((id(layout), sx, sy, top, bottom), image, cx0, cx1)
+        self._coverage = (key, image, cx0, cx1)
         painter.drawImage(QPointF(cx0 * sx + dx, top * sy + dy), image)
 
     @staticmethod
     def _coverage_image(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float,
-                        cx0: float, cx1: float, top: float, bottom: float) -> QImage | None:
+                        cx0: float, cx1: float, top: float, bottom: float,
+                        matches: np.ndarray | None = None) -> QImage | None:
         width = max(1, math.ceil((cx1 - cx0) * sx))
         height = max(1, math.ceil((bottom - top) * sy))
         if width > 16384 or height > 8192:
             return None
-        c0 = ((layout.x0[index] - cx0) * sx).astype(np.int64)
-        np.clip(c0, 0, width - 1, out=c0)
-        c1 = ((layout.x1[index] - cx0) * sx).astype(np.int64) + 1
-        np.clip(c1, 1, width, out=c1)
-        np.maximum(c1, c0 + 1, out=c1)
-        row_top = (layout.row[index] - top) * sy
-        r0 = (row_top + sy * 0.25).astype(np.int64)
-        np.clip(r0, 0, height - 1, out=r0)
-        r1 = np.ceil(row_top + sy * 0.75).astype(np.int64)
-        np.clip(r1, 1, height, out=r1)
-        # Difference array along x, one pixel row per event (rows of a lane
-        # rarely span more than a pixel when this many events are in view).
-        stride = width + 1
-        cells = height * stride
-        diff = np.bincount(r0 * stride + c0, minlength=cells)
-        diff -= np.bincount(r0 * stride + c1, minlength=cells)
-        coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1)
-        tall = np.flatnonzero(r1 - r0 > 1)
-        if len(tall):
-            # Thicker rows: copy each event's coverage row down its height.
-            for k in tall[:2000].tolist():
-                coverage[r0[k] + 1: r1[k], c0[k]: c1[k]] += 1
-        np.minimum(coverage, len(_COVERAGE_LUT) - 1, out=coverage)
-        pixels = _COVERAGE_LUT[coverage]  # a colour per count: darker where more events meet
+        if matches is None:
+            pixels = _COVERAGE_LUT[_coverage_counts(layout, index, sx, sy, cx0, top, width, height)]
+        else:
+            hit = matches[index]
+            pixels = _FADED_COVERAGE_LUT[_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height)]
+            found = _coverage_counts(layout, index[hit], sx, sy, cx0, top, width, height)
+            pixels = np.where(found > 0, _COVERAGE_LUT[found], pixels)
         # The QImage must own its pixels: the numpy buffer goes away with this frame.
         return QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32).copy()
 
@@ -521,7 +678,9 @@ class EventsItem(pg.GraphicsObject):
         pos = ev.pos()
         hits = self.hits_at(pos.x(), pos.y())
         if not len(hits):
-            self.setToolTip("")
+            # Over a lane's headline (cut to the view's width): all of it.
+            lane = self.title_at(pos.x(), pos.y())
+            self.setToolTip("" if lane is None else plain_tooltip(self._layout.stories[lane].title))
             return
         self.setToolTip(self.tooltip_html(hits))
 
@@ -548,14 +707,65 @@ def _bar_height(row_px: float) -> float:
     return max(2.0, min(row_px * 0.45, 14.0))
 
 
-def _coverage_lut() -> np.ndarray:
+def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float, cx0: float, top: float,
+                     width: int, height: int) -> np.ndarray:
+    """How many of the events ``index`` cover each pixel of a ``width`` × ``height`` image (capped).
+
+    An event covers the middle half of its row's height. Rows at least two
+    pixels tall never share a pixel row, and all events of a row cover the
+    same pixel rows: the coverage is counted once per row along x (a
+    difference array) and copied down that row's pixel rows. Thinner rows
+    are counted per pixel row directly.
+    """
+    c0 = ((layout.x0[index] - cx0) * sx).astype(np.int64)
+    np.clip(c0, 0, width - 1, out=c0)
+    c1 = ((layout.x1[index] - cx0) * sx).astype(np.int64) + 1
+    np.clip(c1, 1, width, out=c1)
+    np.maximum(c1, c0 + 1, out=c1)
+    stride = width + 1
+    limit = len(_COVERAGE_LUT) - 1
+    if sy >= 2:
+        rows, line_of = np.unique(layout.row[index], return_inverse=True)
+        cells = len(rows) * stride
+        diff = np.bincount(line_of * stride + c0, minlength=cells)
+        diff -= np.bincount(line_of * stride + c1, minlength=cells)
+        lines = np.cumsum(diff.reshape(len(rows), stride)[:, :width], axis=1)
+        np.minimum(lines, limit, out=lines)
+        coverage = np.zeros((height, width), dtype=lines.dtype)
+        row_top = (rows - top) * sy
+        r0 = np.clip((row_top + sy * 0.25).astype(np.int64), 0, height)
+        r1 = np.clip(np.ceil(row_top + sy * 0.75).astype(np.int64), 0, height)
+        for k in np.flatnonzero(r1 > r0).tolist():
+            coverage[r0[k]: r1[k]] = lines[k]
+        return coverage
+    row_top = (layout.row[index] - top) * sy
+    r0 = (row_top + sy * 0.25).astype(np.int64)
+    np.clip(r0, 0, height - 1, out=r0)
+    r1 = np.ceil(row_top + sy * 0.75).astype(np.int64)
+    np.clip(r1, 1, height, out=r1)
+    # Difference array along x, one pixel row per event.
+    cells = height * stride
+    diff = np.bincount(r0 * stride + c0, minlength=cells)
+    diff -= np.bincount(r0 * stride + c1, minlength=cells)
+    coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1)
+    tall = np.flatnonzero(r1 - r0 > 1)
+    if len(tall):
+        # Rows of under two pixels reach into a second pixel row now and then: copy those events down.
+        for k in tall[:2000].tolist():
+            coverage[r0[k] + 1: r1[k], c0[k]: c1[k]] += 1
+    np.minimum(coverage, limit, out=coverage)
+    return coverage
+
+
+def _coverage_lut(colour: QColor, strength: float = 1.0) -> np.ndarray:
     """ARGB colours for 0, 1, 2, … events on one pixel: transparent, then ever more opaque."""
     counts = np.arange(64)
-    alpha = np.where(counts > 0, np.minimum(255, 70 + 45 * np.log2(counts + 1)), 0).astype(np.uint32)
-    return (alpha << 24) | np.uint32(COVERAGE_COLOUR.rgb() & 0xFFFFFF)
+    alpha = np.where(counts > 0, np.minimum(255, 70 + 45 * np.log2(counts + 1)) * strength, 0).astype(np.uint32)
+    return (alpha << 24) | np.uint32(colour.rgb() & 0xFFFFFF)
 
 
-_COVERAGE_LUT = _coverage_lut()
+_COVERAGE_LUT = _coverage_lut(COVERAGE_COLOUR)  # a colour per count: darker where more events meet
+_FADED_COVERAGE_LUT = _coverage_lut(FADED_COVERAGE_COLOUR, 0.5)  # events a search did not match
 
 
 def _diamond(x: float, y: float, size: float) -> QPolygonF:
