@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from viewer.core.state import AppState, EventRef
 from viewer.model import Story
 from viewer.ui.table_model import FlatTableModel
-from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, short_label
+from viewer.ui.text import TITLE_CHARS, ElidedLabel, capped, plain_tooltip, short_label
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -93,6 +93,8 @@ class SourcesModel(FlatTableModel):
                 return source.url or ""
             if column == 3:
                 return str(self._counts.get(source.number, 0))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1 and source.title:
+            return plain_tooltip(source.title)  # the cell is cut with "…" when the title is long
         if role == Qt.ItemDataRole.ToolTipRole and column == 2 and source.url:
             if is_safe_url(source.url):
                 return "Double-click or press Enter to open in your browser"
@@ -134,8 +136,10 @@ class CitationsPanel(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        # "Sources of: <headline>" on one line, cut with "…" to the panel's
+        # width (whole in its tooltip): a long headline must not widen the panel.
+        self.title = ElidedLabel()
+        self.title.setObjectName("citationsTitle")
         self.citing_label = QLabel("Select a source to see the events that cite it.")
         self.citing_label.setTextFormat(Qt.TextFormat.PlainText)
         self.citing_list = QListWidget()

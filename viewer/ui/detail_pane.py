@@ -3,6 +3,10 @@
 Every piece of story text is escaped before it becomes rich text, and the
 browser never follows links or loads resources by itself: a story containing
 ``<img src="http://…">`` shows those characters and fetches nothing.
+
+Text wraps to the pane's width, at a word where it can and anywhere where it
+cannot: a 300-character headline without a space (or a long file name) wraps
+too, so no story text can force a horizontal scroll bar or a wider pane.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.core.state import AppState
@@ -36,6 +41,8 @@ class EventDetailPane(_OfflineBrowser):
         self._state = state
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
+        self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.anchorClicked.connect(self._on_anchor)
         state.event_changed.connect(self.refresh)
         state.story_changed.connect(self.refresh)

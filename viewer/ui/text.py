@@ -10,12 +10,19 @@ Control characters (a stray BEL, the ESC of a terminal colour code, a C1 byte
 from a mis-decoded file) have no glyph and would be drawn as empty boxes or
 not at all; they are shown as their Unicode control pictures (␇, ␛) so the
 reader sees that something is there and what.
+
+Text shown on one line (a headline above a list) goes in an ``ElidedLabel``,
+which cuts it with "…" to the width it has rather than widening the window.
 """
 
 from __future__ import annotations
 
 import html
 import re
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 SHOWN_CHARS = 20_000
 TITLE_CHARS = 400
@@ -60,3 +67,67 @@ def short_label(text: str) -> str:
         return visible(text)
     cut = text.rfind(" ", 0, LABEL_CHARS)
     return visible(text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…")
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that cuts its text with "…" to the width it is given.
+
+    A plain ``QLabel`` asks for the width of its whole text, so a long
+    headline in it widens the window or squeezes the panes beside it. This
+    one asks for little (a few characters), draws as much as fits and, when
+    it had to cut, shows the whole text as its tooltip. The text is always
+    plain: story text is never markup.
+    """
+
+    MIN_CHARS = 6  # the least width it asks for, in average characters
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(False)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._elided = False
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        """Show ``text`` (cut to the width when it does not fit)."""
+        super().setText(text)
+        self._update_elision()
+
+    def is_elided(self) -> bool:
+        """Whether the text is cut at the current width."""
+        return self._elided
+
+    def elided_text(self) -> str:
+        """The text as drawn at the current width."""
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, self.contentsRect().width())
+
+    def minimumSizeHint(self) -> QSize:
+        """A few characters wide: the label never sets a pane's least width."""
+        metrics = self.fontMetrics()
+        margins = self.contentsMargins()
+        width = metrics.averageCharWidth() * self.MIN_CHARS + margins.left() + margins.right()
+        return QSize(width, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        """The whole text's width, but no more than a short line: a long text is cut, not made room for."""
+        hint = super().sizeHint()
+        cap = self.fontMetrics().averageCharWidth() * 40
+        return QSize(min(hint.width(), cap), hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Cut the text again for the new width."""
+        super().resizeEvent(event)
+        self._update_elision()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Draw the text cut to the width, as QLabel would draw it whole."""
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(),
+                                  self.isEnabled(), self.elided_text(), self.foregroundRole())
+
+    def _update_elision(self) -> None:
+        elided = self.elided_text() != self.text()
+        if elided != self._elided or elided:
+            self._elided = elided
+            self.setToolTip(plain_tooltip(self.text()) if elided else "")
