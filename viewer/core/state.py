@@ -76,7 +76,8 @@ class AppState:
         """The loaded folder, or None before the first load finishes."""
         return self._library
 
-    def set_library(self, library: Library, keep_selection: bool = False) -> None:
+    def set_library(self, library: Library, keep_selection: bool = False,
+                    hidden: frozenset[str] | None = None) -> None:
         """Show a new library; keep the selection only if asked and it still exists.
 
         Args:
@@ -84,6 +85,8 @@ class AppState:
             keep_selection: True for a reload of the same folder (the user
                 keeps their place, and hidden stories stay hidden); False when
                 another folder was opened.
+            hidden: the stories to hide in another folder (remembered from
+                the last time it was open).
         """
         old_event = self.selected_event() if keep_selection else None
         old_ref = self._event
@@ -106,7 +109,10 @@ class AppState:
         self._source = source
         # A hidden story that is gone is forgotten; one that is still there
         # stays hidden through a reload, but not into another folder.
-        hidden = frozenset(file for file in self._hidden if kept(file))
+        if hidden is not None and not keep_selection:
+            hidden = frozenset(file for file in hidden if library.story(file) is not None)
+        else:
+            hidden = frozenset(file for file in self._hidden if kept(file))
         hidden_changed = hidden != self._hidden
         self._hidden = hidden
         # The matches were of the old library; the search is run again on this one.
@@ -250,9 +256,9 @@ class AppState:
         if self._only_matching and search is not None and library is self._library:
             matching = search.files()
             stories = [s for s in stories if s.file in matching]
-        key = SORT_KEYS.get(self._sort)
+        key, descending = sort_key(self._sort)
         if key is not None:
-            stories.sort(key=key)
+            stories.sort(key=key, reverse=descending)  # stable: equal ones stay in file order
         return stories
 
     @property
@@ -291,17 +297,24 @@ def _first_day(story: Story) -> int:
 
 def _last_day(story: Story) -> int:
     days = [e.span.end.toordinal() for e in story.events if e.span is not None]
-    return -max(days) if days else 10**7
+    return max(days) if days else -1
 
 
-SORT_KEYS: dict[str, Callable[[Story], Any] | None] = {
-    "file": None,  # the library's own order
+SORT_KEYS: dict[str, Callable[[Story], Any]] = {
     "headline": lambda story: story.title.casefold(),
     "first": _first_day,
-    "latest": _last_day,  # the most recent news first
-    "events": lambda story: -len(story.events),
+    "last": _last_day,
+    "events": lambda story: len(story.events),
+    "articles": lambda story: story.article_count or 0,
 }
-"""The orders of the stories: a key for ``AppState.set_sort``, and how."""
+"""The orders of the lanes: ``AppState.set_sort("events")``, or ``"-events"`` for descending;
+"file" (the default) is the library's own order, by file."""
+
+
+def sort_key(order: str) -> tuple[Callable[[Story], Any] | None, bool]:
+    """The key of an order ("-" before its name: descending), and whether it is descending."""
+    descending = order.startswith("-")
+    return SORT_KEYS.get(order.lstrip("-")), descending
 
 
 def find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:

@@ -7,7 +7,10 @@ state.
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,6 +41,7 @@ from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
 from viewer.ui.search import SearchController, SearchResultsPanel
+from viewer.ui.stories_panel import StoriesPanel
 from viewer.ui.timeline.view import TimelineWidget
 
 if TYPE_CHECKING:
@@ -97,6 +101,7 @@ class MainWindow(QMainWindow):
         self.watcher.folder_missing.connect(self._show_watch_problem)
         self.watcher.failed.connect(self._show_watch_problem)
         self.folder: Path | None = None
+        self._restoring = False
 
         self.timeline = TimelineWidget(self.state, builder=self.layout_builder)
         self.detail = EventDetailPane(self.state)
@@ -161,6 +166,14 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
         self.search_dock.hide()
         self._match = -1  # the match Find Next went to last (-1: none yet)
+        self.stories_panel = StoriesPanel(self.state)
+        self.stories_panel.story_activated.connect(self.timeline.scroll_to_story)
+        self.stories_dock = QDockWidget("Stories", self)
+        self.stories_dock.setObjectName("storiesDock")
+        self.stories_dock.setWidget(self.stories_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.stories_dock)
+        self.state.hidden_changed.connect(self._remember_lanes)
+        self.state.sort_changed.connect(self._remember_lanes)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -259,6 +272,7 @@ class MainWindow(QMainWindow):
         self.focus_timeline_action = self._action("Go to &Timeline", self.focus_timeline, "Ctrl+1",
                                                   "Put the keyboard focus on the timeline")
         view_menu.addAction(self.focus_timeline_action)
+        view_menu.addAction(self.stories_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
         self.problems_action = self._action("&Problems…", self.show_problems, None)
         view_menu.addAction(self.problems_action)
@@ -336,7 +350,17 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{library.folder.name or library.folder} — {APP_TITLE}")
         self.message.setText("")
         self.message.setStyleSheet("")
-        self.state.set_library(library, keep_selection=same_folder)
+        if same_folder:
+            self.state.set_library(library, keep_selection=True)
+        else:
+            # The lanes as the reader left them in this folder: hidden stories and their order.
+            hidden, order = self._remembered_lanes(library.folder)
+            self._restoring = True
+            try:
+                self.state.set_sort(order)
+                self.state.set_library(library, hidden=hidden)
+            finally:
+                self._restoring = False
         self.problems_dialog.set_problems(library.problems)
         self.watcher.watch(library)
 
@@ -434,6 +458,29 @@ class MainWindow(QMainWindow):
             self.focus_timeline()
             return True
         return super().eventFilter(watched, event)
+
+    # --- lanes remembered per folder ---------------------------------------------
+
+    def _folder_key(self, folder: Path) -> str:
+        digest = hashlib.sha1(os.fsencode(folder)).hexdigest()[:16]
+        return f"folders/{digest}"
+
+    def _remembered_lanes(self, folder: Path) -> tuple[frozenset[str], str]:
+        key = self._folder_key(folder)
+        try:
+            hidden = frozenset(json.loads(str(self.settings.value(f"{key}/hidden", "[]"))))
+        except (ValueError, TypeError):
+            hidden = frozenset()
+        order = str(self.settings.value(f"{key}/sort", "file"))
+        return hidden, order
+
+    def _remember_lanes(self, *_args: object) -> None:
+        """Hidden stories and the sort order, per folder (QSettings), for the next time it is opened."""
+        if self.folder is None or self._restoring or self.state.library is None:
+            return
+        key = self._folder_key(self.folder)
+        self.settings.setValue(f"{key}/hidden", json.dumps(sorted(self.state.hidden)))
+        self.settings.setValue(f"{key}/sort", self.state.sort)
 
     # --- problems ------------------------------------------------------------
 

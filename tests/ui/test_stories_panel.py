@@ -1,0 +1,100 @@
+"""The stories panel: one row per story, sort (the lanes follow), filter, hide and show, remembered per folder."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.conftest import SEEDS, story_text
+
+pytestmark = pytest.mark.gui
+
+
+def lanes(window) -> list[str]:
+    return [s.title for s in window.timeline.timeline_layout.stories]
+
+
+def rows(window) -> list[str]:
+    proxy = window.stories_panel.proxy
+    return [proxy.index(r, 0).data() for r in range(proxy.rowCount())]
+
+
+@pytest.fixture
+def seeded(window, open_folder):
+    open_folder(window, SEEDS)
+    return window
+
+
+def test_one_row_per_story_with_its_counts(seeded):
+    library = seeded.state.library
+    assert sorted(rows(seeded)) == sorted(s.title for s in library.stories)
+    model = seeded.stories_panel.proxy
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert header == ["Headline", "First", "Last", "Events", "Articles", "Problems"]
+    for r in range(model.rowCount()):
+        story = next(s for s in library.stories if s.title == model.index(r, 0).data())
+        assert model.index(r, 3).data() == len(story.events)
+
+
+def test_sorting_the_panel_orders_the_lanes(seeded):
+    seeded.stories_panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # most events first
+    by_events = sorted(seeded.state.library.stories, key=lambda s: -len(s.events))
+    assert lanes(seeded) == [s.title for s in by_events]
+    assert rows(seeded) == [s.title for s in by_events]
+    seeded.stories_panel.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert lanes(seeded) == sorted(lanes(seeded), key=str.casefold)
+
+
+def test_the_filter_narrows_the_rows_not_the_lanes(qtbot, seeded):
+    qtbot.keyClicks(seeded.stories_panel.filter, "sputnik")
+    assert len(rows(seeded)) == 1 and "Sputnik" in rows(seeded)[0]
+    assert len(lanes(seeded)) == len(seeded.state.library.stories)
+
+
+def test_unchecking_hides_the_lane_and_show_all_brings_it_back(seeded):
+    panel = seeded.stories_panel
+    first = panel.proxy.index(0, 0)
+    title = first.data()
+    panel.proxy.setData(first, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert title not in lanes(seeded)
+    assert first.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    panel.show_all()
+    assert title in lanes(seeded)
+    file = panel.model.file_at(panel.proxy.mapToSource(first).row())
+    panel.hide_others(file)
+    assert lanes(seeded) == [title]
+
+
+def test_clicking_a_row_selects_the_story_and_scrolls_to_its_lane(qtbot, window, open_folder, story_folder):
+    files = {f"s{i:02d}.txt": story_text(f"Story {i:02d}", ["2001", "2002"]) for i in range(40)}
+    open_folder(window, story_folder(files))
+    panel = window.stories_panel
+    row = next(r for r in range(panel.proxy.rowCount()) if panel.proxy.index(r, 0).data() == "Story 35")
+    rect = panel.table.visualRect(panel.proxy.index(row, 1))
+    panel.table.scrollTo(panel.proxy.index(row, 1))
+    rect = panel.table.visualRect(panel.proxy.index(row, 1))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.state.story.title == "Story 35"
+    layout = window.timeline.timeline_layout
+    lane = layout.story_index["s35.txt"]
+    _, (y0, y1) = window.timeline.view_box.viewRange()
+    assert y0 <= layout.lane_row[lane] and layout.lane_row[lane] + layout.lane_rows[lane] <= y1
+
+
+def test_hidden_stories_and_order_are_remembered_per_folder_and_survive_a_reload(
+        qtbot, window, open_folder, story_folder, tmp_path_factory):
+    first = story_folder({"a.txt": story_text("Alpha", ["2001"]), "b.txt": story_text("Beta", ["2002", "2003"])})
+    other = tmp_path_factory.mktemp("other")
+    (other / "x.txt").write_text(story_text("Other", ["1999"]), encoding="utf-8")
+    open_folder(window, first)
+    window.state.set_story_hidden("a.txt", True)
+    window.stories_panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+    assert lanes(window) == ["Beta"]
+    window.reload()
+    qtbot.waitUntil(lambda: not window.loader.busy, timeout=10000)
+    assert lanes(window) == ["Beta"]
+    open_folder(window, other)
+    assert lanes(window) == ["Other"] and window.state.hidden == frozenset()
+    open_folder(window, first)
+    assert window.state.hidden == {"a.txt"} and window.state.sort == "-events"
+    assert lanes(window) == ["Beta"]

@@ -1,0 +1,260 @@
+"""The stories panel: one row per story, to find, sort, show and hide lanes.
+
+Each row has the story's colour, its headline, first and last date, and how
+many events, articles and problems it has. The header sorts (and the lanes on
+the timeline follow); the filter field narrows the rows by headline; the
+check box of a row shows or hides its lane (Show All and Hide Others in the
+context menu). Everything it changes goes through the application state.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
+
+from viewer.core.colours import story_colour
+from viewer.core.state import AppState
+from viewer.model import Library, Story
+from viewer.ui.text import plain_tooltip
+
+__all__ = ["StoriesPanel"]
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+# Column → the state's order of that name (None: not an order of the lanes).
+COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("Headline", "headline"),
+    ("First", "first"),
+    ("Last", "last"),
+    ("Events", "events"),
+    ("Articles", "articles"),
+    ("Problems", None),
+)
+
+
+class _Row:
+    __slots__ = ("file", "first", "last", "problems", "story")
+
+    def __init__(self, story: Story, problems: int) -> None:
+        self.story = story
+        self.file = story.file
+        spans = [e.span for e in story.events if e.span is not None]
+        self.first = min((s.start for s in spans), default=None)
+        self.last = max((s.end for s in spans), default=None)
+        self.problems = problems
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else f"{value:%b} {value.day}, {value.year}"
+
+
+class StoriesModel(QAbstractTableModel):
+    """The library's stories as rows; the check state is whether the lane is shown."""
+
+    def __init__(self, state: AppState) -> None:
+        super().__init__()
+        self._state = state
+        self._rows: list[_Row] = []
+        state.library_changed.connect(self._reset)
+        state.hidden_changed.connect(self._hidden_changed)
+        self._reset()
+
+    def _reset(self) -> None:
+        library: Library | None = self._state.library
+        self.beginResetModel()
+        self._rows = [] if library is None else [
+            _Row(story, len(library.results[story.file].problems) if story.file in library.results else 0)
+            for story in library.stories]
+        self.endResetModel()
+
+    def _hidden_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+                                  [Qt.ItemDataRole.CheckStateRole])
+
+    def file_at(self, row: int) -> str:
+        """The file of the story in a row."""
+        return self._rows[row].file
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """One row per story."""
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """The columns of ``COLUMNS``."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Column titles."""
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section][0]
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """Rows select; the headline cell has the lane's check box."""
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == 0:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Text, sort keys, the colour, the check box and a tooltip with the full headline."""
+        row = self._rows[index.row()]
+        column = index.column()
+        story = row.story
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (story.title, _day(row.first), _day(row.last), len(story.events),
+                    story.article_count if story.article_count is not None else "", row.problems)[column]
+        if role == SORT_ROLE:
+            return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
+                    row.last.toordinal() if row.last else -1, len(story.events), story.article_count or 0,
+                    row.problems)[column]
+        if role == Qt.ItemDataRole.CheckStateRole and column == 0:
+            shown = row.file not in self._state.hidden
+            return Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.DecorationRole and column == 0:
+            return QColor(story_colour(row.file))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            return plain_tooltip(f"{story.title}\n{row.file}")
+        if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """The check box: show or hide the lane."""
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
+            shown = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+            self._state.set_story_hidden(self._rows[index.row()].file, not shown)
+            return True
+        return False
+
+
+class StoriesPanel(QWidget):
+    """A filter field over a sortable table of the stories.
+
+    Signals:
+        story_activated(str): a story's row was clicked (its file): the window
+            scrolls its lane into view.
+    """
+
+    story_activated = Signal(str)
+
+    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("storiesPanel")
+        self._state = state
+        self.model = StoriesModel(state)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(0)
+        self.filter = QLineEdit()
+        self.filter.setObjectName("storiesFilter")
+        self.filter.setAccessibleName("Filter stories")
+        self.filter.setPlaceholderText("Filter stories by headline…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setObjectName("storiesTable")
+        self.table.setAccessibleName("Stories")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(self._on_sort)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.clicked.connect(self._on_clicked)
+        self.table.activated.connect(self._on_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+        state.sort_changed.connect(self._show_sort)
+        state.story_changed.connect(self._show_current)
+        state.library_changed.connect(self._show_current)
+
+    def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        name = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        if name is None:
+            self._state.set_sort("file")
+            return
+        self._state.set_sort(("-" if order == Qt.SortOrder.DescendingOrder else "") + name)
+
+    def _show_sort(self, order: str) -> None:
+        """The header shows the state's order (restored per folder, say)."""
+        name = order.lstrip("-")
+        columns = [i for i, (_, key) in enumerate(COLUMNS) if key == name]
+        header = self.table.horizontalHeader()
+        direction = Qt.SortOrder.DescendingOrder if order.startswith("-") else Qt.SortOrder.AscendingOrder
+        header.blockSignals(True)
+        try:
+            if columns:
+                self.table.sortByColumn(columns[0], direction)
+            else:
+                header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+                self.proxy.sort(-1)
+        finally:
+            header.blockSignals(False)
+
+    def _on_clicked(self, index: QModelIndex) -> None:
+        file = self.model.file_at(self.proxy.mapToSource(index).row())
+        self._state.select_event(None)
+        self._state.set_story(file)
+        self.story_activated.emit(file)
+
+    def _show_current(self) -> None:
+        story = self._state.story
+        if story is None:
+            return
+        for row in range(self.model.rowCount()):
+            if self.model.file_at(row) == story.file:
+                index = self.proxy.mapFromSource(self.model.index(row, 0))
+                if index.isValid():
+                    self.table.selectionModel().blockSignals(True)
+                    self.table.selectRow(index.row())
+                    self.table.selectionModel().blockSignals(False)
+                return
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.table.indexAt(position)
+        menu = QMenu(self)
+        menu.addAction("Show All", self.show_all)
+        if index.isValid():
+            file = self.model.file_at(self.proxy.mapToSource(index).row())
+            menu.addAction("Hide Others", lambda: self.hide_others(file))
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def show_all(self) -> None:
+        """Show every story's lane."""
+        self._state.set_hidden(set())
+
+    def hide_others(self, file: str) -> None:
+        """Show only this story's lane."""
+        library = self._state.library
+        if library is not None:
+            self._state.set_hidden({s.file for s in library.stories if s.file != file})
