@@ -46,7 +46,10 @@ def main() -> None:
 
         def wait_for(signal, timeout_ms: int = 120_000) -> None:
             loop = QEventLoop()
-            signal.connect(loop.quit, check_nargs=False) if hasattr(signal, "connect") and "psygnal" in type(signal).__module__ else signal.connect(loop.quit)
+            if "psygnal" in type(signal).__module__:  # the state's signals
+                signal.connect(loop.quit, check_nargs=False)
+            else:
+                signal.connect(loop.quit)
             QTimer.singleShot(timeout_ms, loop.quit)
             loop.exec()
             signal.disconnect(loop.quit)
