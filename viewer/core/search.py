@@ -19,7 +19,7 @@ import numpy as np
 
 from viewer.model import Library, Story
 
-__all__ = ["Hit", "SearchIndex", "SearchResult", "fold", "query_words", "snippet"]
+__all__ = ["Hit", "Preview", "SearchIndex", "SearchResult", "fold", "query_words", "snippet"]
 
 
 def fold(text: str) -> str:
@@ -41,6 +41,16 @@ _WORD = re.compile(r"\w+")
 def query_words(query: str) -> list[str]:
     """The words of a query, folded, as the index splits text ("reuters.com" → reuters, com)."""
     return _WORD.findall(fold(query))
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """One line of a list of results: the match, its story's headline, its date and a snippet."""
+
+    hit: Hit
+    headline: str
+    date: str
+    snippet: list[tuple[str, bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +76,14 @@ class SearchResult:
         self.stories = (np.unique(index.item_story[items]) if index is not None and len(items)
                         else np.zeros(0, dtype=np.int32))
         """Library indexes of the stories with a match, ascending."""
+        if index is not None and len(items):
+            events = index.item_event[items]
+            keep = events >= 0
+            self._event_keys = (index.item_story[items][keep].astype(np.int64), events[keep].astype(np.int64))
+        else:
+            self._event_keys = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.previews: list[Preview] = []
+        """What a list of results shows of the first matches (``make_previews``)."""
 
     def __len__(self) -> int:
         return len(self.items)
@@ -90,11 +108,29 @@ class SearchResult:
 
     def event_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Library story index and event index of each matching event (story-level matches left out)."""
-        if self._index is None or not len(self.items):
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        events = self._index.item_event[self.items]
-        keep = events >= 0
-        return self._index.item_story[self.items][keep].astype(np.int64), events[keep].astype(np.int64)
+        return self._event_keys
+
+    def make_previews(self, limit: int) -> None:
+        """Prepare what a list shows of the first ``limit`` matches, off the GUI thread.
+
+        Each is the match, its date as written ("Story" for a story's own
+        text) and a snippet of the text around the match.
+        """
+        if self._index is None:
+            return
+        library = self._index.library
+        previews = []
+        for hit in self.hits(limit):
+            story = library.story(hit.file)
+            if story is None:
+                continue
+            if hit.event is None:
+                date, text = "Story", _matching_text(story, self.query)
+            else:
+                event = story.events[hit.event]
+                date, text = event.date_text, event.text
+            previews.append(Preview(hit, story.title, date, snippet(text, self.query)))
+        self.previews = previews
 
     def files(self) -> set[str]:
         """The files of the stories with a match."""
@@ -169,6 +205,23 @@ class SearchIndex:
                 break
         assert items is not None
         return SearchResult(query, self, items)
+
+
+def _matching_text(story: Story, query: str) -> str:
+    """The part of a story's own text that matched: its headline, a summary paragraph or a source."""
+    words = query_words(query)
+    candidates = [story.title]
+    candidates += [section.text for section in story.sections]
+    candidates += [f"{s.title or ''} {s.url or ''}".strip() for s in story.sources]
+    for text in candidates:
+        found = _WORD.findall(fold(text))
+        if all(any(w.startswith(word) for w in found) for word in words):
+            return text
+    for text in candidates:
+        folded = fold(text)
+        if any(word in folded for word in words):
+            return text
+    return candidates[0]
 
 
 def _story_text(story: Story) -> str:

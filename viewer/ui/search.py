@@ -11,14 +11,13 @@ current one is dropped.
 from __future__ import annotations
 
 import html
-from itertools import groupby
 
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from viewer.core.search import Hit, SearchIndex, SearchResult, fold, query_words, snippet
+from viewer.core.search import Hit, SearchIndex, SearchResult
 from viewer.core.state import AppState, EventRef
-from viewer.model import Library, Story
+from viewer.model import Library
 from viewer.ui.tasks import BackgroundTasks
 from viewer.ui.text import capped
 
@@ -66,7 +65,7 @@ class SearchController(QObject):
         def work() -> tuple[SearchIndex, SearchResult]:
             built = index if index is not None and index.library is library else SearchIndex(library)
             result = built.search(query)
-            result.hits(SHOWN_HITS)  # warms nothing, but fails here rather than in the view if it must
+            result.make_previews(SHOWN_HITS)  # the snippets, here rather than on the GUI thread
             return built, result
 
         self._tasks.submit(work, lambda done: self._on_done(library, *done), self._on_failed)
@@ -127,24 +126,15 @@ class SearchResultsPanel(QTextBrowser):
             self._hits = []
             self.setHtml(f"<p>No matches for <b>{html.escape(result.query)}</b>.</p>")
             return
-        self._hits = result.hits(SHOWN_HITS)
+        previews = result.previews
+        self._hits = [preview.hit for preview in previews]
         parts = [f"<p><b>{len(result)}</b> {'match' if len(result) == 1 else 'matches'} in "
                  f"<b>{result.story_count}</b> {'story' if result.story_count == 1 else 'stories'}</p>"]
-        number = 0
-        for file, group in groupby(self._hits, key=lambda hit: hit.file):
-            story = library.story(file)
-            if story is None:
-                continue
-            parts.append(f"<p style='margin-bottom:2px'><b>{html.escape(capped(story.title, 200))}</b></p>")
-            for hit in group:
-                if hit.event is None:
-                    date, text = "Story", _story_match_text(story, result.query)
-                else:
-                    event = story.events[hit.event]
-                    date, text = event.date_text, event.text
-                parts.append(f"<div style='margin-left:12px'><a href='hit:{number}'>{html.escape(date)}</a> "
-                             f"{_emphasised(text, result.query)}</div>")
-                number += 1
+        for number, preview in enumerate(previews):
+            if number == 0 or previews[number - 1].hit.file != preview.hit.file:
+                parts.append(f"<p style='margin-bottom:2px'><b>{html.escape(capped(preview.headline, 200))}</b></p>")
+            parts.append(f"<div style='margin-left:12px'><a href='hit:{number}'>{html.escape(preview.date)}</a> "
+                         f"{_emphasised(preview.snippet)}</div>")
         if len(result) > len(self._hits):
             parts.append(f"<p style='color:gray'>… and {len(result) - len(self._hits)} more: "
                          "add a word to narrow the search.</p>")
@@ -157,23 +147,10 @@ class SearchResultsPanel(QTextBrowser):
                 self.hit_activated.emit(self._hits[number])
 
 
-def _story_match_text(story: Story, query: str) -> str:
-    """The part of a story's own text that matched: its headline, a summary paragraph or a source."""
-    words = query_words(query)
-    candidates = [story.title]
-    candidates += [section.text for section in story.sections]
-    candidates += [f"{s.title or ''} {s.url or ''}".strip() for s in story.sources]
-    for text in candidates:
-        folded = fold(text)
-        if any(word in folded for word in words):
-            return text
-    return candidates[0]
-
-
-def _emphasised(text: str, query: str) -> str:
-    """A snippet of ``text`` around the match, escaped, the matched words in bold."""
+def _emphasised(runs: list[tuple[str, bool]]) -> str:
+    """A snippet, escaped, the matched words in bold."""
     return "".join(f"<b style='background:#FFF1A8'>{html.escape(part)}</b>" if matched else html.escape(part)
-                   for part, matched in snippet(text, query))
+                   for part, matched in runs)
 
 
 def hit_ref(hit: Hit) -> EventRef | None:
