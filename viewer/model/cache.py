@@ -12,15 +12,17 @@ folder is the user's: nothing is ever written into it.
 Why the file looks the way it does (measured on 10,000 files, 100,000 events, by
 ``tests/benchmarks/bench_cache.py``):
 
-- Unpickling the 240,000 model objects runs each dataclass's ``__setstate__`` in
-  Python and takes a third of a cold load. So the model is stored flat, one column
+- Unpickling the 240,000 model objects one by one (the frozen dataclasses through
+  ``__setstate__`` in Python) takes a third of a cold load. So the model is stored flat, one column
   of primitives per field (the events' texts in one list, their line numbers in
   another, ...), each serialized with ``marshal``, which reads strings and tuples at
   memory speed. Int columns are stored as packed machine words.
-- The objects are rebuilt in C: the named tuples (events, date spans) from
-  ``zip`` over their columns; the dataclasses by allocating all instances with
-  ``object.__new__`` and filling one field of all of them with ``map`` over the
-  slot's setter, twice as fast as calling their ``__init__``.
+- The objects are rebuilt in C: the named tuples (events, date spans, sections,
+  stories, file results) from ``zip`` over their columns; the frozen dataclasses
+  (sources, problems) by allocating all instances with ``object.__new__`` and
+  filling one field of all of them with ``map`` over the slot's setter, twice as
+  fast as calling their ``__init__``. Both 8,192 objects at a time, so that the
+  window's GUI thread gets the interpreter in between.
 - Values that repeat are stored, and rebuilt, once: date spans (as day ordinals and a
   precision index) and sources are tables that events and stories refer to by index;
   equal citation tuples and date texts become marshal back-references.
@@ -393,9 +395,9 @@ def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileRe
 def pack_results(results: list[FileResult]) -> bytes:
     """Results as bytes, in the cache's flat format, for another process to rebuild.
 
-    The parse helper process (``viewer.model.parallel``) sends its results this
-    way: pickling the dataclasses would cost the receiver a ``__setstate__``
-    call per object, more than parsing them again.
+    The parse pool's workers (``viewer.model.pool``) send their results this
+    way: unpickling a hundred thousand model objects one by one would cost the
+    loading process about as much as parsing them.
     """
     return _encode(Path(), {r.file: (0, 0) for r in results}, results)
 

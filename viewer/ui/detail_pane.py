@@ -50,7 +50,7 @@ class EventDetailPane(_OfflineBrowser):
         self.refresh()
 
     def refresh(self) -> None:
-        """Redraw from the selection state."""
+        """Redraw from the application state."""
         story = self._state.story
         event = self._state.selected_event()
         if story is None:
