@@ -294,3 +294,25 @@ def test_a_pool_that_cannot_start_means_a_load_in_one_thread(qtbot, settings, tm
         assert len(win.state.library.stories) == count and win.state.library.problems == ()
     warnings = [r for r in caplog.records if "worker processes failed" in r.getMessage()]
     assert len(warnings) == 1  # once, not at every load
+
+
+def test_a_tree_the_system_cannot_watch_is_rescanned_instead(qtbot, settings, open_folder, story_folder,
+                                                             monkeypatch):
+    """A tree too deep for watchdog on Python 3.11, or past the system's limit of watches: still followed."""
+    import viewer.core.watch as watch
+    import viewer.ui.live_reload as live_reload
+    from viewer.ui.main_window import MainWindow
+
+    def refuse(self):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(watch.TreeWatch, "arm", refuse)
+    monkeypatch.setattr(live_reload, "POLL_MS", 200)
+    window = MainWindow(settings)
+    qtbot.addWidget(window)
+    folder = story_folder({"a.txt": STORY.format(name="A")})
+    with qtbot.waitSignal(window.watcher.polling, timeout=5000):
+        open_folder(window, folder)
+    assert window.live_label.text().startswith("Live (checked every")
+    (folder / "b.txt").write_text(STORY.format(name="B"), encoding="utf-8")
+    qtbot.waitUntil(lambda: titles(window) == ["Story A", "Story B"], timeout=5000)

@@ -31,6 +31,9 @@ MAX_WAIT_MS = 800  # but never longer than this after the first event
 # interpreter (a 100,000-file folder's scan and watch take seconds). Nothing
 # is missed meanwhile: the scan compares with the stamps the load took.
 FIRST_SCAN_DELAY_MS = 500
+# When the system cannot watch the tree (its limit of watches reached, or a
+# tree too deep for watchdog's walk on Python 3.11), it is rescanned this often.
+POLL_MS = 3000
 
 
 class FolderWatcher(QObject):
@@ -39,12 +42,15 @@ class FolderWatcher(QObject):
     Signals:
         updated(object, list): the new ``Library`` and the relative paths that changed.
         following(Path): the folder is watched and compared with the view.
+        polling(str): the system cannot watch the folder (the reason); it is
+            rescanned every few seconds instead.
         folder_missing(str): the folder itself is gone; the last view should stay.
         failed(str): following the folder failed; a message for the user.
     """
 
     updated = Signal(object, list)
     following = Signal(Path)
+    polling = Signal(str)
     folder_missing = Signal(str)
     failed = Signal(str)
     _changed = Signal()  # emitted on watchdog's thread, received on the GUI thread
@@ -61,6 +67,9 @@ class FolderWatcher(QObject):
         self._deadline.timeout.connect(self._rescan)
         self._first_scan = QTimer(self, singleShot=True, interval=FIRST_SCAN_DELAY_MS)
         self._first_scan.timeout.connect(self._start_scan)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._rescan)
+        self._unwatchable: str | None = None  # why the tree cannot be watched: then it is polled
         self._generation = 0
         self._folder: Path | None = None
         # Used by the worker thread only, one scan at a time, once watch() made it.
@@ -95,6 +104,8 @@ class FolderWatcher(QObject):
         self._generation += 1
         self._cancel.set()
         self._first_scan.stop()
+        self._poll.stop()
+        self._unwatchable = None
         self._quiet.stop()
         self._deadline.stop()
         self._state = None
@@ -132,11 +143,17 @@ class FolderWatcher(QObject):
         tree.take_change()  # events from now on ask for another scan
         generation = self._generation
         prepare = self._prepare
+        polled = self._unwatchable is not None
 
-        def work() -> tuple[list[str], Library] | None:
+        def work() -> tuple[list[str], Library, str | None] | None:
             # Armed before the scan, so that nothing written during it is missed;
             # again after the folder came back, to follow it instead of its parent.
-            tree.arm()
+            unwatchable = None
+            if not polled:
+                try:
+                    tree.arm()
+                except (OSError, RecursionError) as exc:
+                    unwatchable = f"{type(exc).__name__}: {exc}"
             scan = rescan(tree.folder, state.known, cancel.is_set)
             if scan is None:
                 return None
@@ -144,7 +161,7 @@ class FolderWatcher(QObject):
             if changed and prepare is not None:
                 with collector_paused():
                     prepare(state.library)  # the timeline's layout, built here and not on the GUI thread
-            return changed, state.library
+            return changed, state.library, unwatchable
 
         self._tasks.submit(work, lambda scan: self._on_scanned(generation, scan),
                            lambda error: self._on_failed(generation, error))
@@ -155,7 +172,7 @@ class FolderWatcher(QObject):
         if self._pending and self._state is not None:
             self._start_scan()
 
-    def _on_scanned(self, generation: int, scan: tuple[list[str], Library] | None) -> None:
+    def _on_scanned(self, generation: int, scan: tuple[list[str], Library, str | None] | None) -> None:
         if generation == self._generation and self._state is not None:
             if scan is None:
                 if not self._missing:
@@ -170,7 +187,13 @@ class FolderWatcher(QObject):
                     self._followed = True
                     self.following.emit(self._folder)
                 self._missing = False
-                changed, library = scan
+                changed, library, unwatchable = scan
+                if unwatchable is not None and self._unwatchable is None:
+                    log.warning("cannot watch %s (%s); rescanning it every %d s", self._folder, unwatchable,
+                                POLL_MS // 1000)
+                    self._unwatchable = unwatchable
+                    self._poll.start()
+                    self.polling.emit(unwatchable)
                 if changed:
                     self.updated.emit(library, changed)
         self._scan_finished()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import os
 from pathlib import Path
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QToolButton,
+    QWidget,
 )
 
 from viewer import __version__
@@ -36,7 +38,7 @@ from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
 from viewer.ui.citations import CitationsPanel
 from viewer.ui.detail_pane import EventDetailPane
-from viewer.ui.live_reload import FolderWatcher
+from viewer.ui.live_reload import POLL_MS, FolderWatcher
 from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
 from viewer.ui.recent import RecentFolders
@@ -98,6 +100,7 @@ class MainWindow(QMainWindow):
         self.search = SearchController(self.state, self)
         self.watcher.updated.connect(self._on_folder_changed)
         self.watcher.following.connect(self._on_following)
+        self.watcher.polling.connect(self._on_polling)
         self.watcher.folder_missing.connect(self._show_watch_problem)
         self.watcher.failed.connect(self._show_watch_problem)
         self.folder: Path | None = None
@@ -126,6 +129,7 @@ class MainWindow(QMainWindow):
         self._build_search()
         self._build_status_bar()
         self._build_menus()
+        self._set_tab_order()
         self.loader.started.connect(self._on_load_started)
         self.loader.progress.connect(self._on_load_progress)
         self.loader.loaded.connect(self._on_loaded)
@@ -208,6 +212,21 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.live_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
+
+    def _set_tab_order(self) -> None:
+        """Tab: timeline → search field → event detail → sources → stories (filter, table) → search results.
+
+        Hidden widgets (the undated list, a closed dock) are passed by. Tab
+        leaves a table rather than walking its cells.
+        """
+        self.stories_panel.table.setTabKeyNavigation(False)
+        chain: list[QWidget] = [
+            self.timeline.plot, self.timeline.undated_list, self.search_field, self.detail,
+            self.citations.table, self.citations.citing_list,
+            self.stories_panel.filter, self.stories_panel.table, self.search_results, self.summary_button,
+        ]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
 
     def _action(self, text: str, slot: Callable[[], object],
                 shortcut: QKeySequence.StandardKey | str | None = None, tip: str = "") -> QAction:
@@ -377,6 +396,11 @@ class MainWindow(QMainWindow):
     def _on_following(self, folder: Path) -> None:
         self.live_label.setText("Live")
         self.live_label.setToolTip(f"Changes to {folder} on disk are shown as they happen.")
+
+    def _on_polling(self, reason: str) -> None:
+        self.live_label.setText(f"Live (checked every {POLL_MS // 1000} s)")
+        self.live_label.setToolTip(f"The system cannot watch this folder ({reason}); "
+                                   f"it is read again every {POLL_MS // 1000} seconds instead.")
 
     def _show_watch_problem(self, message: str) -> None:
         self.live_label.setText("Not live")
