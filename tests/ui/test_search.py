@@ -122,3 +122,56 @@ def test_a_selected_event_is_brought_into_view_and_drawn_on_its_own(qtbot, seede
     centre = (layout.x0[index] + layout.x1[index]) / 2
     others = centres[centres != centre]
     assert min(abs(others - centre)) * px_per_day >= 16
+
+
+def in_view_and_alone(window, ref: EventRef) -> bool:
+    """The event is in the view's time range and rows, and no other mark of its row is within 16 px."""
+    timeline = window.timeline
+    layout = timeline.timeline_layout
+    index = layout.index_of(ref.file, ref.index)
+    (x0, x1), (y0, y1) = timeline.view_box.viewRange()
+    if not (layout.x1[index] > x0 and layout.x0[index] < x1 and y0 <= layout.row[index] < y1):
+        return False
+    px_per_day = timeline.view_box.width() / (x1 - x0)
+    row = layout.row == layout.row[index]
+    centres = (layout.x0[row] + layout.x1[row]) / 2
+    centre = (layout.x0[index] + layout.x1[index]) / 2
+    others = centres[centres != centre]
+    return not len(others) or min(abs(others - centre)) * px_per_day >= 16
+
+
+def far_away(window) -> None:
+    """Zoomed out over everything, scrolled to the last lanes."""
+    window.timeline.zoom_to_fit()
+    window.timeline.view_box.setYRange(40, 60, padding=0)
+
+
+def test_an_event_chosen_from_each_list_ends_up_in_view_on_its_own(qtbot, window, open_folder, story_folder):
+    from viewer.model import Problem, Severity
+
+    # Many lanes, each with events a day apart: far out, every lane is one cluster.
+    files = {f"s{i:02d}.txt": f"Story {i:02d}\nTimeline\n" + "".join(
+        f"Mar {d}, 2024 – Event {d} of story {i} zebra{i}x{d} [{1 + d % 2}]\n" for d in range(1, 9))
+        + "1990 – Long ago [1]\n" for i in range(30)}
+    open_folder(window, story_folder(files))
+    # A search result.
+    far_away(window)
+    search(qtbot, window, "zebra3x5")
+    [hit] = window.state.search.hits()
+    window.search_results.hit_activated.emit(hit)  # what a click on the link does
+    assert in_view_and_alone(window, EventRef(hit.file, hit.event))
+    # The events citing a source.
+    far_away(window)
+    window.state.select_event(None)
+    window.state.set_story("s03.txt")
+    window.state.select_source(2)
+    item = window.citations.citing_list.item(2)
+    qtbot.mouseClick(window.citations.citing_list.viewport(), Qt.MouseButton.LeftButton,
+                     pos=window.citations.citing_list.visualItemRect(item).center())
+    assert window.state.event_ref is not None and window.state.event_ref.file == "s03.txt"
+    assert in_view_and_alone(window, window.state.event_ref)
+    # The problems table.
+    far_away(window)
+    window.go_to_problem(Problem("s20.txt", 5, Severity.WARNING, "a problem on that line"))
+    assert window.state.event_ref == EventRef("s20.txt", 2)
+    assert in_view_and_alone(window, window.state.event_ref)
