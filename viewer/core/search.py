@@ -256,6 +256,9 @@ def snippet(text: str, query: str, width: int = 90) -> list[tuple[str, bool]]:
         space = text.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 20 else start
     end = min(len(text), start + width)
+    if end < len(text):  # end at a word, but not before the first match
+        space = text.rfind(" ", spans[0][1], end)
+        end = space if space > 0 and end - space < 20 else end
     runs: list[tuple[str, bool]] = []
     position = start
     for s, e in spans:
