@@ -11,7 +11,7 @@ from collections import Counter
 from itertools import chain
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from viewer.ui.text import TITLE_CHARS, ElidedLabel, capped, plain_tooltip, shor
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
+    from PySide6.QtGui import QFocusEvent
 
 SAFE_SCHEMES = ("http", "https")
 
@@ -115,6 +116,26 @@ class SourcesModel(FlatTableModel):
         return None
 
 
+class SourcesTable(QTableView):
+    """The sources table: receiving the keyboard focus makes no row current.
+
+    A ``QTableView`` tabbed into makes its first row current (unselected);
+    here the focus alone picks nothing, and the first arrow key selects the
+    first row. Tab leaves the table rather than walking its cells.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabKeyNavigation(False)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        """Take the focus; keep no current row unless there was one (or a click makes one)."""
+        had_current = self.currentIndex().isValid()
+        super().focusInEvent(event)
+        if not had_current and event.reason() != Qt.FocusReason.MouseFocusReason:
+            self.selectionModel().setCurrentIndex(QModelIndex(), self.selectionModel().SelectionFlag.NoUpdate)
+
+
 class CitationsPanel(QWidget):
     """The sources table and, below it, the events citing the selected source."""
 
@@ -123,7 +144,7 @@ class CitationsPanel(QWidget):
         self.setObjectName("citations")
         self._state = state
         self.model = SourcesModel(self)
-        self.table = QTableView()
+        self.table = SourcesTable()
         self.table.setObjectName("sourcesTable")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -162,7 +183,9 @@ class CitationsPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(splitter)
 
-        self.table.selectionModel().currentRowChanged.connect(self._on_row_changed)
+        # A row the user selects (click, arrow keys, Space) selects its source;
+        # a row made current without being selected (the focus coming in) does not.
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.activated.connect(self._on_activated)
         self.citing_list.itemClicked.connect(self._on_citing_clicked)
         state.story_changed.connect(self._on_story_changed)
@@ -202,14 +225,17 @@ class CitationsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, ref.index)
             self.citing_list.addItem(item)
 
-    def _on_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
-        if current.isValid():
-            self._state.select_source(self.model.data(current, Qt.ItemDataRole.UserRole))
+    def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self._state.select_source(self.model.data(rows[0], Qt.ItemDataRole.UserRole))
 
     def _on_activated(self, index: QModelIndex) -> None:
+        """Enter or a double-click: select the row's source and open its web address."""
         story = self._state.story
         if story is None or not index.isValid():
             return
+        self._state.select_source(self.model.data(index, Qt.ItemDataRole.UserRole))
         url = web_url(story.sources[index.row()].url)
         if url is not None:
             QDesktopServices.openUrl(url)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -70,6 +71,8 @@ DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
 TITLE_INSET_PX = 6.0  # a lane's headline starts (and, cut, ends) this far inside the view
+# Where the grid lines go: (first day, last day, view width in px) → days (see EventsItem.set_grid_ticks).
+GridTicks = Callable[[float, float, float], list[float]]
 
 
 class EventsItem(pg.GraphicsObject):
@@ -78,11 +81,13 @@ class EventsItem(pg.GraphicsObject):
     Signals:
         event_clicked(int): index into the layout's arrays of the clicked event.
         cluster_clicked(float, float): x range (day ordinals) of a clicked cluster.
-        empty_clicked(): a click that hit no event.
+        story_clicked(str): a click on a lane's title band (its headline's row): the story's file.
+        empty_clicked(): a click that hit no event and no title band.
     """
 
     event_clicked = Signal(int)
     cluster_clicked = Signal(float, float)
+    story_clicked = Signal(str)
     empty_clicked = Signal()
 
     def __init__(self) -> None:
@@ -120,6 +125,7 @@ class EventsItem(pg.GraphicsObject):
         self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
         self._in_cluster: dict[int, tuple[float, float, float]] = {}
+        self._grid_ticks: GridTicks = major_ticks
 
     # --- data --------------------------------------------------------------
 
@@ -151,6 +157,18 @@ class EventsItem(pg.GraphicsObject):
         # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
         self._bounds = QRectF(float(MIN_ORDINAL), 0.0, float(MAX_ORDINAL + 1 - MIN_ORDINAL), float(rows))
+        self.update()
+
+    def set_grid_ticks(self, ticks: GridTicks) -> None:
+        """Where to draw the vertical grid lines: the days of the axis's labelled ticks.
+
+        Args:
+            ticks: gives the days for a view of ``[first, last]`` over a width
+                in pixels, as the axis under the plot chooses them (its labels'
+                widths in its font set how far apart they are). Without it, the
+                grid spaces them ``MIN_LABEL_SPACING_PX`` apart.
+        """
+        self._grid_ticks = ticks
         self.update()
 
     def set_notice(self, text: str) -> None:
@@ -299,7 +317,7 @@ class EventsItem(pg.GraphicsObject):
         """
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(QPen(GRID_COLOUR, 1.0))
-        for ordinal in major_ticks(left, right, (right - left) * sx):
+        for ordinal in self._grid_ticks(left, right, (right - left) * sx):
             x = round(ordinal * sx + dx) + 0.5
             painter.drawLine(QPointF(x, y_top), QPointF(x, y_bottom))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -361,14 +379,10 @@ class EventsItem(pg.GraphicsObject):
 
     def title_at(self, x: float, y: float) -> int | None:
         """The lane whose headline is drawn under a point (data coordinates), or None."""
-        layout = self._layout
         view = self.viewRect()
         px = self.pixelWidth()
-        if view is None or not px or not len(layout.lane_row):
-            return None
-        row = math.floor(y)
-        lane = int(np.searchsorted(layout.lane_row, row, side="right")) - 1
-        if lane < 0 or int(layout.lane_row[lane]) != row:
+        lane = self.lane_of_title_row(y)
+        if view is None or not px or lane is None:
             return None
         room = view.width() / px - 2 * TITLE_INSET_PX
         offset = (x - view.left()) / px - TITLE_INSET_PX
@@ -651,15 +665,30 @@ class EventsItem(pg.GraphicsObject):
         distance = np.abs((layout.x0[hit] + layout.x1[hit]) / 2 - x)
         return hit[np.argsort(distance, kind="stable")]
 
+    def lane_of_title_row(self, y: float) -> int | None:
+        """The lane whose title band (its first row, the headline's) is at ``y`` (data coordinates), or None."""
+        layout = self._layout
+        if not len(layout.lane_row):
+            return None
+        row = math.floor(y)
+        lane = int(np.searchsorted(layout.lane_row, row, side="right")) - 1
+        if lane < 0 or int(layout.lane_row[lane]) != row:
+            return None
+        return lane
+
     def mouseClickEvent(self, ev: MouseClickEvent) -> None:
-        """Select the clicked event; a click on a cluster zooms to its events."""
+        """Select the clicked event or story; a click on a cluster zooms to its events."""
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         pos = ev.pos()
         hits = self.hits_at(pos.x(), pos.y())
         ev.accept()
         if not len(hits):
-            self.empty_clicked.emit()
+            lane = self.lane_of_title_row(pos.y())
+            if lane is not None:
+                self.story_clicked.emit(self._layout.stories[lane].file)
+            else:
+                self.empty_clicked.emit()
             return
         narrow_hits = [i for i in hits.tolist()
                        if (self._layout.x1[i] - self._layout.x0[i]) / (self.pixelWidth() or 1) < NARROW_PX]

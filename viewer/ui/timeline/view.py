@@ -6,13 +6,14 @@ it never talks to the other views.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -27,27 +28,36 @@ from PySide6.QtWidgets import (
 
 from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
-from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL
+from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.ui.text import plain_tooltip, short_label
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.overview import OverviewStrip
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtGui import QFocusEvent, QPaintEvent
     from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QGraphicsSceneWheelEvent
 
 MIN_VISIBLE_DAYS = 4.0
+# The marks in neutral greys: each story has its own colour (by file), and the legend must not suggest one.
 LEGEND = (
-    "<span style='color:#0072B2'>◆</span> exact day &nbsp;&nbsp; "
-    "<span style='color:#0072B2'>▬</span> month, part of a year, year or range &nbsp;&nbsp; "
-    "<span style='color:#7FB2D8'>▬</span> decade or century (fainter = vaguer) &nbsp;&nbsp; "
+    "<span style='color:#555555'>◆</span> exact day &nbsp;&nbsp; "
+    "<span style='color:#555555'>▬</span> month, part of a year, year or range &nbsp;&nbsp; "
+    "<span style='color:#AAAAAA'>▬</span> decade or century (fainter = vaguer) &nbsp;&nbsp; "
     "<b>③</b> events too close to tell apart: click to zoom &nbsp;&nbsp; "
     "<span style='color:#777'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>"
 )
 ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 MAX_UNDATED_LISTED = 500
+FOCUS_FRAME_PX = 2
+# pyqtgraph's AxisItem measures its length from a pixel before its left end to a
+# pixel after its right one (AxisItem.generateDrawSpecs); the grid measures the
+# view the same way, so that both choose the same ticks at every zoom.
+AXIS_OVERHANG_PX = 2.0
 
 
 class TimelineViewBox(pg.ViewBox):
@@ -78,6 +88,60 @@ class TimelineViewBox(pg.ViewBox):
         self.double_clicked.emit()
 
 
+class TimelinePlot(pg.PlotWidget):
+    """The timeline's plot, with a frame in the palette's highlight colour while it has the keyboard focus.
+
+    The frame is painted over the plot's edge, so it takes no room: nothing
+    moves when the focus comes or goes.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._frame_hidden = False
+
+    @property
+    def focus_frame_shown(self) -> bool:
+        """Whether the focus frame is drawn now."""
+        return self.hasFocus() and not self._frame_hidden
+
+    @contextmanager
+    def focus_frame_hidden(self) -> Iterator[None]:
+        """No focus frame while in the block (an exported image shows the timeline, not the focus)."""
+        hidden = self._frame_hidden
+        self._frame_hidden = True
+        try:
+            yield
+        finally:
+            self._frame_hidden = hidden
+
+    def paintEvent(self, ev: QPaintEvent) -> None:
+        """The plot, then the focus frame over its edge."""
+        super().paintEvent(ev)
+        if not self.focus_frame_shown:
+            return
+        viewport = self.viewport()
+        painter = QPainter(viewport)
+        try:
+            pen = QPen(self.palette().color(QPalette.ColorRole.Highlight), FOCUS_FRAME_PX)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            inset = FOCUS_FRAME_PX / 2
+            painter.drawRect(QRectF(viewport.rect()).adjusted(inset, inset, -inset, -inset))
+        finally:
+            painter.end()
+
+    def focusInEvent(self, ev: QFocusEvent) -> None:
+        """Show the focus frame."""
+        super().focusInEvent(ev)
+        self.viewport().update()
+
+    def focusOutEvent(self, ev: QFocusEvent) -> None:
+        """Hide the focus frame."""
+        super().focusOutEvent(ev)
+        self.viewport().update()
+
+
 class TimelineWidget(QWidget):
     """The plot of every story's lane, plus the list of undated events beside it."""
 
@@ -94,7 +158,7 @@ class TimelineWidget(QWidget):
 
         self.view_box = TimelineViewBox()
         self.axis = CalendarAxisItem("bottom")
-        self.plot = pg.PlotWidget(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
+        self.plot = TimelinePlot(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
         self.plot.setObjectName("timelinePlot")
         self.plot.hideAxis("left")
         self.plot.hideButtons()  # the "A" auto-range button: double-click does that here
@@ -105,6 +169,7 @@ class TimelineWidget(QWidget):
         self.axis.setPen(pg.mkPen("#555555"))
         self.axis.setTextPen(pg.mkPen("#333333"))
         self.events_item = EventsItem()
+        self.events_item.set_grid_ticks(self.grid_ticks)
         self.plot.addItem(self.events_item)
 
         self.undated_list = QListWidget()
@@ -120,6 +185,8 @@ class TimelineWidget(QWidget):
         undated_box.hide()
 
         self.overview = OverviewStrip(self.view_box)
+        # No keys to use there: Tab passes it by, and a click on it leaves the focus on the plot.
+        self.overview.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
@@ -155,6 +222,7 @@ class TimelineWidget(QWidget):
         self.events_item.event_clicked.connect(self._on_event_clicked)
         self.events_item.cluster_clicked.connect(self._on_cluster_clicked)
         self.events_item.empty_clicked.connect(lambda: state.select_event(None))
+        self.events_item.story_clicked.connect(self._on_story_clicked)
         self.view_box.double_clicked.connect(self.zoom_to_fit)
         self.undated_list.itemClicked.connect(self._on_undated_clicked)
         self._scrolling = False
@@ -303,6 +371,12 @@ class TimelineWidget(QWidget):
         self._state.select_event(EventRef(story.file, int(self._layout.event[index])))
         self.plot.setFocus()
 
+    def _on_story_clicked(self, file: str) -> None:
+        """A lane's title band: its story becomes current (its summary and sources show)."""
+        self._state.select_event(None)
+        self._state.set_story(file)
+        self.plot.setFocus()
+
     def _on_cluster_clicked(self, x0: float, x1: float) -> None:
         """Zoom to the span of the cluster's events, all of them, with a margin."""
         pad = max((x1 - x0) * 0.15, 3.0)
@@ -314,6 +388,24 @@ class TimelineWidget(QWidget):
             return  # the "… and N more" line
         file, index = data
         self._state.select_event(EventRef(file, index))
+
+    def grid_ticks(self, first: float, last: float, size_px: float) -> list[float]:
+        """The days of the axis's labelled ticks for a view of ``[first, last]`` over ``size_px`` pixels.
+
+        The grid lines of the events item are drawn at these: the same ticks
+        as the axis below them, spaced by the widths of its labels in its font.
+        """
+        return major_ticks(first, last, size_px + AXIS_OVERHANG_PX, self.axis.label_spacing)
+
+    def grab(self, *args: Any, **kwargs: Any) -> QPixmap:
+        """What the timeline shows (as File → Export saves it), without the keyboard focus frame."""
+        with self.plot.focus_frame_hidden():
+            return super().grab(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> None:
+        """Paint the timeline (as an SVG export does), without the keyboard focus frame."""
+        with self.plot.focus_frame_hidden():
+            super().render(*args, **kwargs)
 
     def zoom_to_fit(self, all_rows: bool = False) -> None:
         """Show every dated event; all lanes if they fit (or if asked), else the first ones."""
