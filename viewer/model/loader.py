@@ -166,6 +166,8 @@ class _Batch:
     def _run(self, root: str, names: Sequence[str], start: int) -> None:
         try:
             for index in range(start, len(names)):
+                if self._abandoned:  # cancelled, or given up on: no more work
+                    return
                 rel = names[index]
                 self.reading = (index, time.monotonic())
                 try:
