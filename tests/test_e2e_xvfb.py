@@ -7,15 +7,17 @@ other tests), clicks on the timeline with xdotool, grabs the window into a
 PNG and checks that it is not blank; then adds a story file to the folder and
 checks that the window changes to show it (live reload in a real window);
 finally that the app is still alive, printed no traceback, and that Ctrl+Q
-closes it.
+closes it. Another test searches as a user does (Ctrl+F, a word, Enter) and
+reads the detail pane back with OCR (tesseract).
 
-It skips when Xvfb or xdotool is missing, except when ``CI=true``: there it
-fails, since .ci/run installs both.
+It skips when Xvfb, xdotool or tesseract is missing, except when ``CI=true``:
+there it fails, since .ci/run installs them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -56,10 +58,10 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
-def _require_tool(name: str) -> str:
+def _require_tool(name: str, package: str | None = None) -> str:
     path = shutil.which(name)
     if path is None:
-        message = f"{name} is not installed (apt-get install xvfb xdotool; see .ci/run)"
+        message = f"{name} is not installed (apt-get install {package or name.lower()}; see .ci/run)"
         if _in_ci():
             pytest.fail(message + " and CI=true, so this test must run", pytrace=False)
         pytest.skip(message)
@@ -359,3 +361,277 @@ def _running(pid: str) -> bool:
     except (OSError, IndexError):
         return False
     return state != "Z"
+
+
+# --- search: Ctrl+F, a word, Enter; the detail pane read back with OCR ---------
+
+# The query and what the detail pane must show after Enter. "newsgroup" is in
+# one event only, of the ARPANET story ("Berners-Lee posts a summary of the
+# World Wide Web project to the alt.hypertext newsgroup, inviting
+# collaborators from outside CERN"), and in no story's own text: its first
+# match is an event, not a summary (unlike "Berners", whose first match is the
+# ARPANET story's summary). After Enter OCR must read one of EVENT_WORDS,
+# which are in that event's text and not in its story's summary (what Enter
+# would show had it selected the story); before Enter it must read none of
+# them nor "berners" in the pane, which then shows the first story's summary.
+QUERY = "newsgroup"
+EVENT_WORDS = ("newsgroup", "collaborators")
+NOT_BEFORE_WORDS = (*EVENT_WORDS, "berners")
+OCR_TIMEOUT = 30.0  # a few OCR passes of about a second each
+SETTLED_PIXELS = 100  # two grabs differing in fewer pixels are one picture (the text cursor blinks)
+STATUS_STRIP = 48  # px at the bottom of the window: the status bar, where "1 match in 1 story" shows
+CELL = 8  # px: changed pixels are grouped on a grid of this size
+
+
+def _crop_and_ocr(tesseract: str, png: Path, box: tuple[int, int, int, int], out: Path) -> str:
+    """The text tesseract reads in ``box`` (x, y, width, height) of a PNG, scaled up twice for it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QImage
+
+    x, y, width, height = box
+    image = QImage(str(png)).copy(x, y, width, height)
+    image = image.scaled(width * 2, height * 2, Qt.AspectRatioMode.IgnoreAspectRatio,
+                         Qt.TransformationMode.SmoothTransformation)
+    assert image.save(str(out), "PNG"), f"cannot write {out}"
+    # One thread: tesseract's OpenMP threads only cost time on images this small.
+    result = subprocess.run([tesseract, str(out), "stdout"], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    assert result.returncode == 0, f"tesseract failed on {out}:\n{result.stderr}"
+    return result.stdout
+
+
+def _largest_change(before, after, top: int) -> tuple[int, int, int, int] | None:
+    """Where two grabs differ most, below row ``top``: (x, y) of the leftmost changed pixel, rows y0, y1.
+
+    Changed pixels are grouped into connected regions on a grid of CELL
+    pixels; the region with the most changed cells wins, and the leftmost
+    (then topmost) pixel of it is returned with its first and last row.
+    """
+    import numpy as np
+
+    changed = (before != after)
+    changed[:top] = False
+    height, width = changed.shape
+    rows, cols = -(-height // CELL), -(-width // CELL)
+    padded = np.zeros((rows * CELL, cols * CELL), dtype=bool)
+    padded[:height, :width] = changed
+    cells = padded.reshape(rows, CELL, cols, CELL).any(axis=(1, 3))
+    seen = np.zeros_like(cells)
+    best: list[tuple[int, int]] = []
+    for start in zip(*np.nonzero(cells)):
+        if seen[start]:
+            continue
+        seen[start] = True
+        stack, members = [start], []
+        while stack:
+            r, c = stack.pop()
+            members.append((r, c))
+            for rr, cc in ((r + 1, c), (r - 1, c), (r, c + 1), (r, c - 1)):
+                if 0 <= rr < rows and 0 <= cc < cols and cells[rr, cc] and not seen[rr, cc]:
+                    seen[rr, cc] = True
+                    stack.append((rr, cc))
+        if len(members) > len(best):
+            best = members
+    if not best:
+        return None
+    in_region = np.zeros_like(cells)
+    for member in best:
+        in_region[member] = True
+    mask = changed & np.repeat(np.repeat(in_region, CELL, 0), CELL, 1)[:height, :width]
+    ys, xs = np.nonzero(mask)
+    leftmost = int(xs.min())
+    y = int(ys[xs == leftmost].min())
+    return leftmost, y, int(ys.min()), int(ys.max())
+
+
+def _framed_box(pixels, x: int, y: int, y0: int, y1: int) -> tuple[int, int, int, int] | None:
+    """The framed box (a text pane) around pixel (x, y): (x, y, width, height) inside its frame.
+
+    The pane's background is the commonest colour of rows y0..y1; its frame
+    (or a splitter, or a scroll bar) is the first column to each side of x
+    with none of that colour in those rows, then the first row above and
+    below with none of it between those columns. Text always leaves some
+    background between its lines and letters; a frame line does not.
+    """
+    import numpy as np
+
+    height, width = pixels.shape
+    band = pixels[y0:y1 + 1]
+    colours, counts = np.unique(band, return_counts=True)
+    background = colours[counts.argmax()]
+    has_background = (band == background).any(axis=0)
+    left = x
+    while left > 0 and has_background[left]:
+        left -= 1
+    right = x
+    while right < width - 1 and has_background[right]:
+        right += 1
+
+    def edge_row(row: int) -> bool:
+        return not (pixels[row, left + 1:right] == background).any()
+
+    top = y
+    while top > 0 and not edge_row(top):
+        top -= 1
+    bottom = y
+    while bottom < height - 1 and not edge_row(bottom):
+        bottom += 1
+    box = (left + 1, top + 1, right - left - 1, bottom - top - 1)
+    return box if box[2] >= 150 and box[3] >= 80 else None
+
+
+def _found_words(text: str, words: tuple[str, ...] = EVENT_WORDS) -> list[str]:
+    """Which of ``words`` are in a text, ignoring case (OCR's capitals are not always right)."""
+    text = text.lower()
+    return [word for word in words if word in text]
+
+
+def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) -> None:
+    """Ctrl+F, type a word, Enter: the detail pane (lower left) shows the matching event's text."""
+    xvfb = _require_tool("Xvfb")
+    xdotool = _require_tool("xdotool")
+    tesseract = _require_tool("tesseract", "tesseract-ocr")
+    script = Path(sys.executable).parent / "timeline-viewer"
+    assert script.is_file(), (
+        f"the console script {script} is not installed: pip install -e . in this environment")
+
+    # The premise, checked on the samples rather than trusted: the query's
+    # first match is an event whose text has the words looked for, its
+    # story's summary has none of them, and the first story's (shown before
+    # Enter) none of NOT_BEFORE_WORDS.
+    from viewer.core.search import SearchIndex
+    from viewer.model import load_folder
+    from viewer.ui.detail_pane import story_html
+
+    library = load_folder(SEEDS)
+    first = SearchIndex(library).search(QUERY).hits()[0]
+    assert first.event is not None, f"the first match of {QUERY!r} is a story, not an event"
+    story = library.story(first.file)
+    assert story is not None
+    assert _found_words(story.events[first.event].text, NOT_BEFORE_WORDS) == list(NOT_BEFORE_WORDS)
+    assert not _found_words(story_html(story))
+    assert not _found_words(story_html(library.stories[0]), NOT_BEFORE_WORDS)
+
+    folder = tmp_path / SEEDS.name  # the same name, so the same window title
+    shutil.copytree(SEEDS, folder)
+    with _xvfb(tmp_path, xvfb) as display:
+        env = _child_env(tmp_path, display)
+        stderr_path = tmp_path / "app.stderr"
+
+        def stderr_text() -> str:
+            return stderr_path.read_text(encoding="utf-8", errors="replace")
+
+        with stderr_path.open("wb") as err:
+            app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            def died() -> str | None:
+                code = app.poll()
+                return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
+
+            wid = _wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
+                            lambda: _find_window(xdotool, env), died)
+            width, height = _geometry(xdotool, env, wid)
+            grab = tmp_path / "grab_window.py"
+            grab.write_text(GRAB_SCRIPT, encoding="utf-8")
+
+            def grab_window(path: Path):
+                result = subprocess.run([sys.executable, str(grab), wid, str(path)], env=env,
+                                        capture_output=True, text=True, timeout=20)
+                assert result.returncode == 0, f"screenshot helper failed:\n{result.stderr}"
+                return _pixels(path)
+
+            # The pointer off the window (a hover tooltip would change it), then
+            # Ctrl+F and the word, as a user types it.
+            moved = _xdotool(xdotool, env, "mousemove", "--sync", "1599", "999")
+            assert moved.returncode == 0, moved.stderr
+            pressed = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+f")
+            assert pressed.returncode == 0, pressed.stderr
+            typed = _xdotool(xdotool, env, "type", "--delay", "20", QUERY)
+            assert typed.returncode == 0, typed.stderr
+
+            # The search done: the status bar counts its match.
+            status_png, status_crop = tmp_path / "status.png", tmp_path / "status_ocr.png"
+            status = {"text": ""}
+
+            def counted() -> bool:
+                grab_window(status_png)
+                status["text"] = _crop_and_ocr(tesseract, status_png,
+                                               (0, height - STATUS_STRIP, width, STATUS_STRIP), status_crop)
+                return re.search(r"\b1 match\b", status["text"]) is not None
+
+            try:
+                _wait_for(f"the status bar to count the match of {QUERY!r}", OCR_TIMEOUT, counted, died)
+            finally:
+                print(f"\nstatus bar: {status['text'].strip()!r} ({status_crop})")
+
+            # Before Enter, a settled window (two grabs alike but for the text cursor).
+            before_png = tmp_path / "before_enter.png"
+            previous = {"pixels": grab_window(before_png)}
+
+            def settled() -> bool:
+                now = grab_window(before_png)
+                last = previous["pixels"]
+                alike = now.shape == last.shape and int((now != last).sum()) < SETTLED_PIXELS
+                previous["pixels"] = now
+                return alike
+
+            _wait_for("a settled window before Enter", PAINT_TIMEOUT, settled, died)
+            before = previous["pixels"]
+
+            # Enter: the first match selected. The detail pane is the framed text
+            # pane around the largest change in the lower half of the window (the
+            # timeline takes the upper 3/5); it must read as the event's text.
+            entered = _xdotool(xdotool, env, "key", "--clearmodifiers", "Return")
+            assert entered.returncode == 0, entered.stderr
+            after_png, after_crop = tmp_path / "after_enter.png", tmp_path / "detail_after_ocr.png"
+            seen: dict[str, object] = {"box": None, "text": ""}
+
+            def detail_shows_the_event() -> bool:
+                after = grab_window(after_png)
+                if after.shape != before.shape:
+                    return False
+                change = _largest_change(before, after, top=height // 2)
+                if change is None:
+                    return False
+                x, y, y0, y1 = change
+                box = _framed_box(after, x, y, y0, y1)
+                if box is None:
+                    return False
+                seen["box"] = box
+                seen["text"] = _crop_and_ocr(tesseract, after_png, box, after_crop)
+                return bool(_found_words(seen["text"]))
+
+            try:
+                _wait_for(f"the detail pane to show the event matching {QUERY!r}", OCR_TIMEOUT,
+                          detail_shows_the_event, died)
+            finally:
+                print(f"detail pane {seen['box']} after Enter ({after_crop}):\n{seen['text'].strip()}")
+            box = seen["box"]
+            assert isinstance(box, tuple)
+            left, top, box_width, _ = box
+            assert left + box_width <= width * 0.75 and top >= height // 2, (
+                f"the detail pane {box} is not in the lower left")
+
+            # The same pane before Enter: readable text (the first story's
+            # summary), and none of the event's words.
+            before_crop = tmp_path / "detail_before_ocr.png"
+            before_text = _crop_and_ocr(tesseract, before_png, box, before_crop)
+            print(f"the same area before Enter ({before_crop}):\n{before_text.strip()}")
+            assert len(re.findall(r"[A-Za-z]", before_text)) >= 20, "OCR read no text in the pane before Enter"
+            already = _found_words(before_text, NOT_BEFORE_WORDS)
+            assert not already, f"{already} already in the detail pane before Enter:\n{before_text}"
+
+            # Still alive, no traceback; Ctrl+Q closes it.
+            assert "Traceback" not in stderr_text(), stderr_text()
+            quit_ = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
+            assert quit_.returncode == 0, quit_.stderr
+            try:
+                code = app.wait(EXIT_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"Ctrl+Q did not close the app within {EXIT_TIMEOUT:.0f} s", pytrace=False)
+            assert code == 0, f"the app exited with {code}; stderr:\n{stderr_text()}"
+            assert "Traceback" not in stderr_text(), stderr_text()
+        finally:
+            if app.poll() is None:
+                _stop(app)
