@@ -20,7 +20,7 @@ from pathlib import Path
 from viewer.model.cache import CacheUnusable, FileStamp, ModelCache, pack_results, unpack_results
 from viewer.model.decoding import decode_story_bytes
 from viewer.model.parser import parse_story
-from viewer.model.pool import ParsePool
+from viewer.model.pool import ParsePool, worker_stopping
 from viewer.model.story import FileResult, Library, Problem, Severity
 
 __all__ = [
@@ -269,7 +269,11 @@ def parse_chunk(root: str, names: list[str]) -> bytes:
     as parsing them.
     """
     with collector_paused():
-        return pack_results(load_files(root, names))
+        try:
+            return pack_results(load_files(root, names, worker_stopping))
+        except LoadCancelled:
+            return b""  # the app is quitting: nobody waits for this
+
 
 
 @contextlib.contextmanager
@@ -401,7 +405,7 @@ def _parse_in_pool(root: Path, names: list[str], pool: ParsePool, tick: Callable
     for index, payload in pool.run(parse_chunk, os.fspath(root), chunks, poll):
         chunk = chunks[index]
         unpacked: list[FileResult] | None = None
-        if payload is not None:
+        if payload:  # None: the pool failed; empty: a worker stopped because the app quits
             try:
                 unpacked = unpack_results(payload)
             except CacheUnusable as exc:

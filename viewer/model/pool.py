@@ -20,7 +20,6 @@ thread; the pool is not tried again in this process.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -28,8 +27,9 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
-__all__ = ["ParsePool", "available_cores"]
+__all__ = ["ParsePool", "available_cores", "worker_stopping"]
 
 _log = logging.getLogger(__name__)
 
@@ -44,6 +44,38 @@ def available_cores() -> int:
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0)) or 1
     return os.cpu_count() or 1
+
+
+_stopping: Any = None  # in a worker: the pool's stop event (``_worker_started``)
+
+
+def worker_stopping() -> bool:
+    """In a worker: whether the app is shutting the pool down (its job should end now)."""
+    return _stopping is not None and bool(_stopping.is_set())
+
+
+def _worker_started(stop: Any) -> None:
+    """Each worker's initializer: note the stop event, and leave with the app.
+
+    Quitting sets the event and a running job ends at its next check (a
+    tenth of a second): the workers are never terminated, because a worker
+    killed while it writes its result leaves the executor's manager thread
+    waiting for the rest of that message, and the app's exit waiting for it.
+
+    A worker waits for jobs on a pipe whose writing end it holds itself, so
+    it never sees the app go away: an app that is killed (or crashes) would
+    leave its workers running for good. A thread waits on the parent's
+    sentinel instead.
+    """
+    global _stopping  # one per worker process, set once by its initializer
+    _stopping = stop
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def watch() -> None:
+            parent.join()
+            os._exit(0)
+
+        threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
 
 
 class ParsePool:
@@ -67,6 +99,7 @@ class ParsePool:
         self._workers = workers if workers is not None else available_cores()
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
+        self._stop: Any = None  # a multiprocessing Event, shared with the workers
         self._lock = threading.Lock()
 
     @property
@@ -137,7 +170,10 @@ class ParsePool:
             if self._broken:
                 raise RuntimeError("the parse pool failed earlier")
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(self._workers, mp_context=multiprocessing.get_context("spawn"))
+                context = multiprocessing.get_context("spawn")
+                self._stop = context.Event()
+                self._executor = ProcessPoolExecutor(self._workers, mp_context=context,
+                                                     initializer=_worker_started, initargs=(self._stop,))
             return self._executor
 
     def _fail(self, exc: BaseException) -> None:
@@ -150,26 +186,20 @@ class ParsePool:
         self.shutdown()
 
     def shutdown(self) -> None:
-        """Stop the workers now, without waiting for a job they are running.
+        """Stop the workers without waiting: jobs not started are dropped, running ones end at once.
 
-        A worker can be stuck reading a file that does not answer (the read
-        gives up after ``loader.READ_TIMEOUT``), and quitting must not wait
-        for that: the workers are terminated.
+        The running jobs see the stop event within a tenth of a second (even
+        one waiting on a file that does not answer), and the workers then
+        exit; quitting the app waits only for that.
         """
         with self._lock:
             executor, self._executor = self._executor, None
+            stop, self._stop = self._stop, None
         if executor is None:
             return
+        if stop is not None:
+            stop.set()
         executor.shutdown(wait=False, cancel_futures=True)
-        terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
-        if terminate is not None:
-            with contextlib.suppress(Exception):
-                terminate()
-            return
-        # The executor keeps its processes private before 3.14; they are this
-        # process's only multiprocessing children.
-        for child in multiprocessing.active_children():
-            child.terminate()
 
     def __enter__(self) -> ParsePool:
         return self
