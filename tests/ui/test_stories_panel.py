@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from tests.conftest import SEEDS, story_text
+from viewer.core.state import EventRef
 
 pytestmark = pytest.mark.gui
 
@@ -98,3 +99,33 @@ def test_hidden_stories_and_order_are_remembered_per_folder_and_survive_a_reload
     open_folder(window, first)
     assert window.state.hidden == {"a.txt"} and window.state.sort == "-events"
     assert lanes(window) == ["Beta"]
+
+
+def test_the_filter_takes_words_in_any_order_and_ignores_accents(qtbot, window, open_folder, story_folder):
+    open_folder(window, story_folder({"hu.txt": story_text("Orbán Meets Leaders In Brussels", ["2024"]),
+                                      "x.txt": story_text("Leaders Meet Elsewhere", ["2024"])}))
+    qtbot.keyClicks(window.stories_panel.filter, "brussels orban")
+    assert rows(window) == ["Orbán Meets Leaders In Brussels"]
+
+
+def test_dates_are_shown_as_written_and_a_tick_does_not_select(qtbot, window, open_folder, story_folder):
+    open_folder(window, story_folder({"a.txt": story_text("Alpha", ["1960s", "Nov 2023"]),
+                                      "b.txt": story_text("Beta", ["2001"])}))
+    panel = window.stories_panel
+    row = next(r for r in range(panel.proxy.rowCount()) if panel.proxy.index(r, 0).data() == "Alpha")
+    assert panel.proxy.index(row, 1).data() == "1960s"  # not "Jan 1, 1960": no day is invented
+    assert panel.proxy.index(row, 2).data() == "Nov 2023"
+    window.state.set_story("b.txt")
+    rect = panel.table.visualRect(panel.proxy.index(row, 0))
+    box = rect.topLeft() + QPoint(12, rect.height() // 2)  # the check box, left in the cell
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=box)
+    assert window.state.hidden == {"a.txt"}
+    assert window.state.story.file == "b.txt"  # hiding Alpha did not make it current
+
+
+def test_the_panel_follows_the_current_story(window, open_folder, story_folder):
+    open_folder(window, story_folder({f"s{i}.txt": story_text(f"Story {i}", ["2001"]) for i in range(5)}))
+    window.state.select_event(EventRef("s3.txt", 0))
+    table = window.stories_panel.table
+    [selected] = table.selectionModel().selectedRows()
+    assert selected.data() == "Story 3"

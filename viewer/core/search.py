@@ -106,6 +106,13 @@ class SearchResult:
             return []
         return [self._index.hit(int(i)) for i in self.items[start:start + count]]
 
+    def stories_matching_themselves(self) -> np.ndarray:
+        """Library indexes of the stories whose own text (headline, summary, sources) matched."""
+        if self._index is None or not len(self.items):
+            return np.zeros(0, dtype=np.int64)
+        own = self._index.item_event[self.items] < 0
+        return self._index.item_story[self.items][own].astype(np.int64)
+
     def event_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """Library story index and event index of each matching event (story-level matches left out)."""
         return self._event_keys

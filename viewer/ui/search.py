@@ -132,7 +132,7 @@ class SearchResultsPanel(QTextBrowser):
                  f"<b>{result.story_count}</b> {'story' if result.story_count == 1 else 'stories'}</p>"]
         for number, preview in enumerate(previews):
             if number == 0 or previews[number - 1].hit.file != preview.hit.file:
-                parts.append(f"<p style='margin-bottom:2px'><b>{html.escape(capped(preview.headline, 200))}</b></p>")
+                parts.append(f"<p style='margin-bottom:2px'><b>{html.escape(capped(preview.headline, 90))}</b></p>")
             parts.append(f"<div style='margin-left:12px'><a href='hit:{number}'>{html.escape(preview.date)}</a> "
                          f"{_emphasised(preview.snippet)}</div>")
         if len(result) > len(self._hits):

@@ -25,6 +25,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from viewer.core.colours import story_colour
+from viewer.core.search import fold
 from viewer.core.state import AppState
 from viewer.model import Library, Story
 from viewer.ui.text import plain_tooltip
@@ -45,19 +46,48 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
 
 
 class _Row:
-    __slots__ = ("file", "first", "last", "problems", "story")
+    """A story's row: the earliest and latest event, shown as written ("1960s", not "Jan 1, 1960")."""
+
+    __slots__ = ("file", "first", "first_text", "last", "last_text", "problems", "story")
 
     def __init__(self, story: Story, problems: int) -> None:
         self.story = story
         self.file = story.file
-        spans = [e.span for e in story.events if e.span is not None]
-        self.first = min((s.start for s in spans), default=None)
-        self.last = max((s.end for s in spans), default=None)
+        dated = [e for e in story.events if e.span is not None]
+        first = min(dated, key=lambda e: e.span.start, default=None)  # type: ignore[union-attr]
+        last = max(dated, key=lambda e: e.span.end, default=None)  # type: ignore[union-attr]
+        self.first: date | None = first.span.start if first is not None and first.span else None
+        self.last: date | None = last.span.end if last is not None and last.span else None
+        self.first_text = first.date_text if first is not None else ""
+        self.last_text = last.date_text if last is not None else ""
         self.problems = problems
 
 
-def _day(value: date | None) -> str:
-    return "" if value is None else f"{value:%b} {value.day}, {value.year}"
+class _WordFilter(QSortFilterProxyModel):
+    """Rows whose headline contains every word of the filter, in any order, case and accents aside."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+
+    def set_words(self, text: str) -> None:
+        """Filter by ``text`` (its words, as search folds them)."""
+        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later; invalidateFilter() is deprecated there
+            self.beginFilterChange()
+            self._words = fold(text).split()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            self._words = fold(text).split()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
+        """Every word of the filter occurs in the headline (or the file name)."""
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        assert isinstance(model, StoriesModel)
+        text = model.filter_text(source_row)
+        return all(word in text for word in self._words)
 
 
 class StoriesModel(QAbstractTableModel):
@@ -67,6 +97,7 @@ class StoriesModel(QAbstractTableModel):
         super().__init__()
         self._state = state
         self._rows: list[_Row] = []
+        self.toggled = False
         state.library_changed.connect(self._reset)
         state.hidden_changed.connect(self._hidden_changed)
         self._reset()
@@ -87,6 +118,11 @@ class StoriesModel(QAbstractTableModel):
     def file_at(self, row: int) -> str:
         """The file of the story in a row."""
         return self._rows[row].file
+
+    def filter_text(self, row: int) -> str:
+        """What the filter field looks in: the headline and the file name, folded."""
+        row_ = self._rows[row]
+        return fold(f"{row_.story.title} {row_.file}")
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         """One row per story."""
@@ -116,7 +152,7 @@ class StoriesModel(QAbstractTableModel):
         column = index.column()
         story = row.story
         if role == Qt.ItemDataRole.DisplayRole:
-            return (story.title, _day(row.first), _day(row.last), len(story.events),
+            return (story.title, row.first_text, row.last_text, len(story.events),
                     story.article_count if story.article_count is not None else "", row.problems)[column]
         if role == SORT_ROLE:
             return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
@@ -138,6 +174,7 @@ class StoriesModel(QAbstractTableModel):
         """The check box: show or hide the lane."""
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
             shown = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+            self.toggled = True  # the click that did this is not a click on the row
             self._state.set_story_hidden(self._rows[index.row()].file, not shown)
             return True
         return False
@@ -158,17 +195,15 @@ class StoriesPanel(QWidget):
         self.setObjectName("storiesPanel")
         self._state = state
         self.model = StoriesModel(state)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _WordFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(0)
         self.filter = QLineEdit()
         self.filter.setObjectName("storiesFilter")
         self.filter.setAccessibleName("Filter stories")
         self.filter.setPlaceholderText("Filter stories by headline…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self.proxy.set_words)
         self.table = QTableView()
         self.table.setObjectName("storiesTable")
         self.table.setAccessibleName("Stories")
@@ -180,6 +215,7 @@ class StoriesPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(40)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
@@ -222,6 +258,9 @@ class StoriesPanel(QWidget):
             header.blockSignals(False)
 
     def _on_clicked(self, index: QModelIndex) -> None:
+        if self.model.toggled:  # a click on the check box shows or hides; it does not select
+            self.model.toggled = False
+            return
         file = self.model.file_at(self.proxy.mapToSource(index).row())
         self._state.select_event(None)
         self._state.set_story(file)
@@ -234,10 +273,9 @@ class StoriesPanel(QWidget):
         for row in range(self.model.rowCount()):
             if self.model.file_at(row) == story.file:
                 index = self.proxy.mapFromSource(self.model.index(row, 0))
-                if index.isValid():
-                    self.table.selectionModel().blockSignals(True)
+                if index.isValid():  # selecting a row selects nothing else: clicks do
                     self.table.selectRow(index.row())
-                    self.table.selectionModel().blockSignals(False)
+                    self.table.scrollTo(index)
                 return
 
     def _context_menu(self, position: QPoint) -> None:

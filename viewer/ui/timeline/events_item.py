@@ -187,7 +187,7 @@ class EventsItem(pg.GraphicsObject):
         self._highlighted = np.asarray(sorted(indices), dtype=np.int64)
         self.update()
 
-    def set_matches(self, mask: np.ndarray | None) -> None:
+    def set_matches(self, mask: np.ndarray | None, lanes: np.ndarray | None = None) -> None:
         """Fade the events a search did not match, or (``None``) draw all as usual.
 
         Args:
@@ -201,6 +201,9 @@ class EventsItem(pg.GraphicsObject):
                 the dense (coverage) view, matched events are drawn in the
                 coverage colour over a grey coverage of the others.
                 ``None`` draws every event as usual.
+
+        ``lanes``: lanes (indices into ``layout.stories``) whose story's own
+        text matched, drawn as matching even without a matching event.
 
         ``set_layout`` resets the mask to ``None``: after a reload or a live
         update, the caller sets the mask for the new layout again.
@@ -220,6 +223,9 @@ class EventsItem(pg.GraphicsObject):
                 raise ValueError(f"a mask of {len(matches)} events for a layout of {len(layout.x0)}")
             self._matches = matches
             self._lane_matched = np.bincount(layout.story[matches], minlength=len(layout.stories)) > 0
+            if lanes is not None and len(lanes):
+                # Stories whose own text matched (a headline, say) keep their colour too.
+                self._lane_matched[np.asarray(lanes, dtype=np.int64)] = True
         self._match_version += 1
         self._coverage = None
         self.update()

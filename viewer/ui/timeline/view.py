@@ -289,10 +289,12 @@ class TimelineWidget(QWidget):
                                 dtype=np.int64, count=len(library.stories))
             self._lane_of = (library, layout, lanes)
         stories, events = search.event_keys()
-        positions = layout.positions(self._lane_of[2][stories], events)
+        lane_of = self._lane_of[2]
+        positions = layout.positions(lane_of[stories], events)
         mask = np.zeros(len(layout.x0), dtype=bool)
         mask[positions[positions >= 0]] = True
-        self.events_item.set_matches(mask)
+        lanes = lane_of[search.stories_matching_themselves()]
+        self.events_item.set_matches(mask, lanes[lanes >= 0])
 
     def _sync_lane_scroll(self, *_args: object) -> None:
         """Size and place the lane scroll bar to match the rows in view."""
@@ -442,7 +444,9 @@ class TimelineWidget(QWidget):
         if not (y0 <= row <= y1 - 1):
             y0 = max(-0.2, row - height / 2)
             y1 = y0 + height
-        self.view_box.setRange(xRange=(x0 - pad, x1 + pad), yRange=(y0, y1), padding=0)
+        # Narrower still if its neighbours would otherwise be drawn in one cluster with it.
+        x_range = range_showing(self._layout, index, (x0 - pad, x1 + pad), max(self.view_box.width(), 1.0))
+        self.view_box.setRange(xRange=x_range, yRange=(y0, y1), padding=0)
 
     def _ensure_visible(self, index: int) -> None:
         """Bring an event into view: its lane scrolled in, the time panned to it, zoomed in just
@@ -468,6 +472,15 @@ class TimelineWidget(QWidget):
         if top < y0 or top + rows > y1:
             height = y1 - y0
             self.view_box.setYRange(top - 0.2, top - 0.2 + height, padding=0)
+        # And its events: if none is in the time range, show them all.
+        in_lane = np.flatnonzero(self._layout.story == lane)
+        if len(in_lane):
+            (x0, x1), _ = self.view_box.viewRange()
+            starts, ends = self._layout.x0[in_lane], self._layout.x1[in_lane]
+            if not np.any((ends > x0) & (starts < x1)):
+                first, last = float(starts.min()), float(ends.max())
+                pad = max((last - first) * 0.05, 15.0)
+                self.view_box.setXRange(first - pad, last + pad, padding=0)
 
     # --- keyboard ----------------------------------------------------------
 
