@@ -31,7 +31,7 @@ SEEDS = ROOT / "seeds"
 OUT = ROOT / "resources" / "screenshot.png"
 
 WINDOW_SIZE = (1440, 900)
-STORIES_DOCK_WIDTH = 381  # px: most of each headline, and its first date
+STORIES_DOCK_WIDTH = 440
 RESULTS_DOCK_WIDTH = 290  # px
 BOTTOM_HEIGHT = 300  # px: the detail pane and the citations under the timeline
 MARGIN = 0.5  # of the matched events' time span, on each side of it

@@ -34,14 +34,15 @@ __all__ = ["StoriesPanel"]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
-# Column → the state's order of that name (None: not an order of the lanes).
-COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("Headline", "headline"),
-    ("First", "first"),
-    ("Last", "last"),
-    ("Events", "events"),
-    ("Articles", "articles"),
-    ("Problems", None),
+# Column → its title, its full name (tooltip), the state's order of that name
+# (None: not an order of the lanes), and its width (None: the rest of the panel).
+COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
+    ("Headline", "Headline", "headline", None),
+    ("First", "The earliest event, as written", "first", 84),
+    ("Last", "The latest event, as written", "last", 84),
+    ("Ev.", "Events", "events", 40),
+    ("Art.", "Articles", "articles", 40),
+    ("Pr.", "Problems", None, 36),
 )
 
 
@@ -137,6 +138,8 @@ class StoriesModel(QAbstractTableModel):
         """Column titles."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return COLUMNS[section][0]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            return COLUMNS[section][1]
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -215,10 +218,15 @@ class StoriesPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        header.setMinimumSectionSize(40)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(30)
+        header.setStretchLastSection(False)
+        # The headline takes what the dates and counts leave: a narrow dock still shows it.
+        for column, (_, _, _, width) in enumerate(COLUMNS):
+            if width is None:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
@@ -235,7 +243,7 @@ class StoriesPanel(QWidget):
         state.library_changed.connect(self._show_current)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
-        name = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
+        name = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
         if name is None:
             self._state.set_sort("file")
             return
@@ -244,7 +252,7 @@ class StoriesPanel(QWidget):
     def _show_sort(self, order: str) -> None:
         """The header shows the state's order (restored per folder, say)."""
         name = order.lstrip("-")
-        columns = [i for i, (_, key) in enumerate(COLUMNS) if key == name]
+        columns = [i for i, (_, _, key, _) in enumerate(COLUMNS) if key == name]
         header = self.table.horizontalHeader()
         direction = Qt.SortOrder.DescendingOrder if order.startswith("-") else Qt.SortOrder.AscendingOrder
         header.blockSignals(True)
