@@ -192,7 +192,7 @@ def test_recent_folders_newest_first_and_missing_removed(qtbot, window, open_fol
     open_folder(window, b)
     open_folder(window, a)
     assert window.recent.folders() == [a.resolve(), b.resolve()]
-    window._fill_recent_menu()
+    window.recent_menu.aboutToShow.emit()  # as when the menu opens
     assert [act.text() for act in window.recent_menu.actions()][:2] == [str(a.resolve()), str(b.resolve())]
     shown = []
     monkeypatch.setattr(window, "show_message", lambda icon, text: shown.append(text))
