@@ -9,6 +9,7 @@ context menu). Everything it changes goes through the application state.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QRegularExpression,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -33,6 +35,7 @@ from viewer.ui.text import plain_tooltip
 __all__ = ["StoriesPanel"]
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
 # Column → its title, its full name (tooltip), the state's order of that name
 # (None: not an order of the lanes), and its width (None: the rest of the panel).
@@ -65,30 +68,22 @@ class _Row:
 
 
 class _WordFilter(QSortFilterProxyModel):
-    """Rows whose headline contains every word of the filter, in any order, case and accents aside."""
+    """Rows whose headline or file contains every word of the filter, in any order, case and accents aside.
+
+    A regular expression of lookaheads over a folded text role, so that Qt
+    filters without calling Python for every row when there is no filter
+    (a reload of 10,000 stories otherwise paid 10,000 calls).
+    """
 
     def __init__(self, parent: QWidget) -> None:
         super().__init__(parent)
-        self._words: list[str] = []
+        self.setFilterRole(FILTER_ROLE)
+        self.setFilterKeyColumn(0)
 
     def set_words(self, text: str) -> None:
         """Filter by ``text`` (its words, as search folds them)."""
-        if hasattr(self, "beginFilterChange"):  # Qt 6.9 and later; invalidateFilter() is deprecated there
-            self.beginFilterChange()
-            self._words = fold(text).split()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._words = fold(text).split()
-            self.invalidateFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        """Every word of the filter occurs in the headline (or the file name)."""
-        if not self._words:
-            return True
-        model = self.sourceModel()
-        assert isinstance(model, StoriesModel)
-        text = model.filter_text(source_row)
-        return all(word in text for word in self._words)
+        pattern = "".join(f"(?=.*{re.escape(word)})" for word in fold(text).split())
+        self.setFilterRegularExpression(QRegularExpression(pattern))
 
 
 class StoriesModel(QAbstractTableModel):
@@ -97,37 +92,56 @@ class StoriesModel(QAbstractTableModel):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self._state = state
-        self._rows: list[_Row] = []
+        self._stories: tuple[Story, ...] = ()
+        self._rows: dict[int, _Row] = {}
+        self._row_of: dict[str, int] | None = None
         self.toggled = False
         state.library_changed.connect(self._reset)
         state.hidden_changed.connect(self._hidden_changed)
         self._reset()
 
     def _reset(self) -> None:
+        # Rows are made when first shown (or sorted by): a folder of 100,000
+        # stories must not cost the GUI thread a second at every reload.
         library: Library | None = self._state.library
         self.beginResetModel()
-        self._rows = [] if library is None else [
-            _Row(story, len(library.results[story.file].problems) if story.file in library.results else 0)
-            for story in library.stories]
+        self._stories = () if library is None else library.stories
+        self._rows = {}
+        self._row_of = None
         self.endResetModel()
 
+    def _row(self, row: int) -> _Row:
+        found = self._rows.get(row)
+        if found is None:
+            story = self._stories[row]
+            library = self._state.library
+            result = library.results.get(story.file) if library is not None else None
+            found = self._rows[row] = _Row(story, len(result.problems) if result is not None else 0)
+        return found
+
+    def row_of(self, file: str) -> int | None:
+        """The row of a story's file, or None."""
+        if self._row_of is None:
+            self._row_of = {story.file: i for i, story in enumerate(self._stories)}
+        return self._row_of.get(file)
+
     def _hidden_changed(self) -> None:
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+        if self._stories:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._stories) - 1, 0),
                                   [Qt.ItemDataRole.CheckStateRole])
 
     def file_at(self, row: int) -> str:
         """The file of the story in a row."""
-        return self._rows[row].file
+        return self._stories[row].file
 
     def filter_text(self, row: int) -> str:
         """What the filter field looks in: the headline and the file name, folded."""
-        row_ = self._rows[row]
-        return fold(f"{row_.story.title} {row_.file}")
+        story = self._stories[row]
+        return fold(f"{story.title} {story.file}")
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         """One row per story."""
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._stories)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         """The columns of ``COLUMNS``."""
@@ -151,7 +165,7 @@ class StoriesModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Text, sort keys, the colour, the check box and a tooltip with the full headline."""
-        row = self._rows[index.row()]
+        row = self._row(index.row())
         column = index.column()
         story = row.story
         if role == Qt.ItemDataRole.DisplayRole:
@@ -161,6 +175,8 @@ class StoriesModel(QAbstractTableModel):
             return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
                     row.last.toordinal() if row.last else -1, len(story.events), story.article_count or 0,
                     row.problems)[column]
+        if role == FILTER_ROLE:
+            return self.filter_text(index.row())
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
             shown = row.file not in self._state.hidden
             return Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked
@@ -178,7 +194,7 @@ class StoriesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
             shown = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
             self.toggled = True  # the click that did this is not a click on the row
-            self._state.set_story_hidden(self._rows[index.row()].file, not shown)
+            self._state.set_story_hidden(self._stories[index.row()].file, not shown)
             return True
         return False
 
@@ -214,7 +230,11 @@ class StoriesPanel(QWidget):
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # Rows of one height, never measured: resetting 10,000 measured rows took 25 ms per reload.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
@@ -276,15 +296,13 @@ class StoriesPanel(QWidget):
 
     def _show_current(self) -> None:
         story = self._state.story
-        if story is None:
+        row = self.model.row_of(story.file) if story is not None else None
+        if row is None:
             return
-        for row in range(self.model.rowCount()):
-            if self.model.file_at(row) == story.file:
-                index = self.proxy.mapFromSource(self.model.index(row, 0))
-                if index.isValid():  # selecting a row selects nothing else: clicks do
-                    self.table.selectRow(index.row())
-                    self.table.scrollTo(index)
-                return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():  # selecting a row selects nothing else: clicks do
+            self.table.selectRow(index.row())
+            self.table.scrollTo(index)
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
