@@ -119,8 +119,12 @@ class StoriesModel(QAbstractTableModel):
             found = self._rows[row] = _Row(story, len(result.problems) if result is not None else 0)
         return found
 
-    def row_of(self, file: str) -> int | None:
-        """The row of a story's file, or None."""
+    def row_of(self, file: str, hint: int = 0) -> int | None:
+        """The row of a story's file, or None; ``hint``: where it was (a reload rarely moves it)."""
+        stories = self._stories
+        for guess in (hint, 0):  # a new folder shows its first story: no table of 100,000 files for that
+            if guess < len(stories) and stories[guess].file == file:
+                return guess
         if self._row_of is None:
             self._row_of = {story.file: i for i, story in enumerate(self._stories)}
         return self._row_of.get(file)
@@ -213,6 +217,7 @@ class StoriesPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("storiesPanel")
         self._state = state
+        self._last_row = 0
         self.model = StoriesModel(state)
         self.proxy = _WordFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -296,7 +301,8 @@ class StoriesPanel(QWidget):
 
     def _show_current(self) -> None:
         story = self._state.story
-        row = self.model.row_of(story.file) if story is not None else None
+        row = self.model.row_of(story.file, self._last_row) if story is not None else None
+        self._last_row = row or 0
         if row is None:
             return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
