@@ -155,19 +155,21 @@ class _Batch:
     second; a thread stuck in a read is abandoned, never joined.
     """
 
-    def __init__(self, root: str, names: Sequence[str], start: int) -> None:
+    def __init__(self, root: str, names: Sequence[str], start: int,
+                 is_cancelled: Callable[[], bool] | None = None) -> None:
         self.results: list[FileResult] = []
         self.reading: tuple[int, float] | None = None  # (index in names, monotonic start) during a read
         self.done = threading.Event()
         self._lock = threading.Lock()
         self._abandoned = False
-        threading.Thread(target=self._run, args=(root, names, start), name="story-reader", daemon=True).start()
+        threading.Thread(target=self._run, args=(root, names, start, is_cancelled), name="story-reader",
+                         daemon=True).start()
 
-    def _run(self, root: str, names: Sequence[str], start: int) -> None:
+    def _run(self, root: str, names: Sequence[str], start: int, is_cancelled: Callable[[], bool] | None) -> None:
         try:
             for index in range(start, len(names)):
-                if self._abandoned:  # cancelled, or given up on: no more work
-                    return
+                if self._abandoned or (is_cancelled is not None and is_cancelled()):
+                    return  # cancelled, or given up on: no more work
                 rel = names[index]
                 self.reading = (index, time.monotonic())
                 try:
@@ -236,7 +238,7 @@ def load_files(folder: Path | str, names: Sequence[str], is_cancelled: Callable[
     root = os.fspath(folder)
     results: list[FileResult] = []
     while len(results) < len(names):
-        batch = _Batch(root, names, len(results))
+        batch = _Batch(root, names, len(results), is_cancelled)
         while not batch.done.wait(_POLL_SECONDS):
             if is_cancelled is not None and is_cancelled():
                 batch.abandon()
@@ -253,6 +255,8 @@ def load_files(folder: Path | str, names: Sequence[str], is_cancelled: Callable[
                 break
         else:
             results.extend(batch.abandon())
+            if len(results) < len(names) and is_cancelled is not None and is_cancelled():
+                raise LoadCancelled()  # the batch stopped early because of it
     return results
 
 

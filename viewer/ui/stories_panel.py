@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QRegularExpression,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor
@@ -87,7 +88,13 @@ class _WordFilter(QSortFilterProxyModel):
 
 
 class StoriesModel(QAbstractTableModel):
-    """The library's stories as rows; the check state is whether the lane is shown."""
+    """The library's stories as rows; the check state is whether the lane is shown.
+
+    Signals:
+        reset_done(): the rows are those of the state's library.
+    """
+
+    reset_done = Signal()
 
     def __init__(self, state: AppState) -> None:
         super().__init__()
@@ -96,7 +103,12 @@ class StoriesModel(QAbstractTableModel):
         self._rows: dict[int, _Row] = {}
         self._row_of: dict[str, int] | None = None
         self.toggled = False
-        state.library_changed.connect(self._reset)
+        # The table follows a new library in the next turn of the event loop:
+        # the timeline paints first, and the window never does both at once
+        # (together they held a 100,000-story folder's first paint for 0.2 s).
+        self._pending = QTimer(self, singleShot=True, interval=0)
+        self._pending.timeout.connect(self._reset)
+        state.library_changed.connect(lambda: self._pending.start())
         state.hidden_changed.connect(self._hidden_changed)
         self._reset()
 
@@ -109,6 +121,7 @@ class StoriesModel(QAbstractTableModel):
         self._rows = {}
         self._row_of = None
         self.endResetModel()
+        self.reset_done.emit()
 
     def _row(self, row: int) -> _Row:
         found = self._rows.get(row)
@@ -265,7 +278,7 @@ class StoriesPanel(QWidget):
         layout.addWidget(self.table)
         state.sort_changed.connect(self._show_sort)
         state.story_changed.connect(self._show_current)
-        state.library_changed.connect(self._show_current)
+        self.model.reset_done.connect(self._show_current)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         name = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
