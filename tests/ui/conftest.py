@@ -35,6 +35,9 @@ def open_folder(qtbot):
     def open_(win, folder: Path) -> None:
         with qtbot.waitSignal(win.loader.loaded, timeout=20000):
             win.open_folder(folder)
+        # The stories panel follows a new library one turn of the event loop later.
+        qtbot.waitUntil(lambda: win.stories_panel.model.rowCount() == len(win.state.library.stories),
+                        timeout=5000)
 
     return open_
 
