@@ -277,18 +277,24 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
 
         # 6. Still running after the click, with no traceback; Ctrl+Q closes it.
         assert app.poll() is None, f"the app died after the click; stderr:\n{stderr_text()}"
-        assert "Traceback" not in stderr_text(), stderr_text()
-        focused = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
-        assert focused.returncode == 0, focused.stderr
-        try:
-            code = app.wait(EXIT_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            pytest.fail(f"Ctrl+Q did not close the app within {EXIT_TIMEOUT:.0f} s", pytrace=False)
-        assert code == 0, f"the app exited with {code}; stderr:\n{stderr_text()}"
-        assert "Traceback" not in stderr_text(), stderr_text()
+        _quit_cleanly(xdotool, env, wid, app, stderr_text)
     finally:
         if app.poll() is None:
             _stop(app)
+
+
+def _quit_cleanly(xdotool: str, env: dict[str, str], wid: str, app: subprocess.Popen,
+                  stderr_text: Callable[[], str]) -> None:
+    """No traceback so far; Ctrl+Q ends the app with status 0, still without one."""
+    assert "Traceback" not in stderr_text(), stderr_text()
+    pressed = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
+    assert pressed.returncode == 0, pressed.stderr
+    try:
+        code = app.wait(EXIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"Ctrl+Q did not close the app within {EXIT_TIMEOUT:.0f} s", pytrace=False)
+    assert code == 0, f"the app exited with {code}; stderr:\n{stderr_text()}"
+    assert "Traceback" not in stderr_text(), stderr_text()
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -640,15 +646,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
             assert not already, f"{already} already in the detail pane before Enter:\n{before_text}"
 
             # Still alive, no traceback; Ctrl+Q closes it.
-            assert "Traceback" not in stderr_text(), stderr_text()
-            quit_ = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
-            assert quit_.returncode == 0, quit_.stderr
-            try:
-                code = app.wait(EXIT_TIMEOUT)
-            except subprocess.TimeoutExpired:
-                pytest.fail(f"Ctrl+Q did not close the app within {EXIT_TIMEOUT:.0f} s", pytrace=False)
-            assert code == 0, f"the app exited with {code}; stderr:\n{stderr_text()}"
-            assert "Traceback" not in stderr_text(), stderr_text()
+            _quit_cleanly(xdotool, env, wid, app, stderr_text)
         finally:
             if app.poll() is None:
                 _stop(app)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.core.search import Hit, SearchIndex, SearchResult
-from viewer.core.state import AppState, EventRef
+from viewer.core.state import AppState
 from viewer.model import Library
 from viewer.ui.tasks import BackgroundTasks
 from viewer.ui.text import capped
@@ -151,8 +151,3 @@ def _emphasised(runs: list[tuple[str, bool]]) -> str:
     """A snippet, escaped, the matched words in bold."""
     return "".join(f"<b style='background:#FFF1A8'>{html.escape(part)}</b>" if matched else html.escape(part)
                    for part, matched in runs)
-
-
-def hit_ref(hit: Hit) -> EventRef | None:
-    """The event a hit is about, or None for a match in a story's own text."""
-    return None if hit.event is None else EventRef(hit.file, hit.event)
