@@ -8,6 +8,7 @@ from PySide6.QtGui import QKeySequence
 
 from tests.conftest import SEEDS
 from viewer.core.state import EventRef
+from viewer.ui.search import HEADING_ROLE
 
 pytestmark = pytest.mark.gui
 
@@ -46,10 +47,38 @@ def test_typing_lists_and_counts_the_matches(qtbot, seeded):
                      or any("Sputnik" in e.text for e in s.events)}
     assert seeded.search_status.text() == f"{len(result)} matches in {result.story_count} " + (
         "story" if result.story_count == 1 else "stories")
-    listed = seeded.search_results.toPlainText()
-    assert "Sputnik" in listed
-    # The results show the text as text: the emphasis is markup of ours, the story's text escaped.
-    assert "<b" not in listed
+    model = seeded.search_results.model()
+    listed = [model.index(row, 0).data() for row in range(model.rowCount())]
+    # Grouped by story: each story's headline, then its matches, each with its date and a snippet.
+    headings = [row for row in range(model.rowCount()) if model.index(row, 0).data(HEADING_ROLE)]
+    assert len(headings) == result.story_count and headings[0] == 0
+    assert len(listed) == len(result) + result.story_count
+    assert any("Sputnik" in text for text in listed)
+    event_hit = next(h for h in result.hits() if h.event is not None)
+    event = seeded.state.library.story(event_hit.file).events[event_hit.event]
+    assert any(text.startswith(event.date_text) for text in listed)
+
+
+def test_a_click_on_a_result_selects_it(qtbot, seeded):
+    search(qtbot, seeded, "sputnik")
+    view = seeded.search_results
+    model = view.model()
+    row = next(r for r in range(model.rowCount()) if not model.index(r, 0).data(HEADING_ROLE)
+               and model.hit(r).event is not None)
+    hit = model.hit(row)
+    rect = view.visualRect(model.index(row, 0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert seeded.state.event_ref == EventRef(hit.file, hit.event)
+    assert seeded.state.selected_event().text[:30] in seeded.detail.toPlainText()
+
+
+def test_results_escape_story_text(qtbot, window, open_folder, story_folder):
+    folder = story_folder({"x.txt": "Markup <b>bold</b>\nTimeline\n2020 – <img src=x> sputnik [1]\n"})
+    open_folder(window, folder)
+    search(qtbot, window, "sputnik")
+    model = window.search_results.model()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [
+        "Markup <b>bold</b>", "2020  <img src=x> sputnik"]
 
 
 def test_enter_shows_the_first_match_and_find_next_moves_on(qtbot, seeded):
@@ -66,6 +95,9 @@ def test_enter_shows_the_first_match_and_find_next_moves_on(qtbot, seeded):
     second = hits[1]
     assert second.event is not None
     assert seeded.state.event_ref == EventRef(second.file, second.event)
+    # The list of results follows: the match Find Next went to is its current row.
+    panel = seeded.search_results
+    assert panel.model().hit(panel.currentIndex().row()) == second
     text = seeded.state.selected_event().text
     assert text[:30] in seeded.detail.toPlainText()
     # The selected match is in view.

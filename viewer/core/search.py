@@ -73,17 +73,22 @@ class SearchResult:
         self._index = index
         self.items = items
         # Counted here, on the search's worker thread, not by each view that shows it.
-        self.stories = (np.unique(index.item_story[items]) if index is not None and len(items)
-                        else np.zeros(0, dtype=np.int32))
+        story = index.item_story[items] if index is not None else np.zeros(0, dtype=np.int32)
+        starts = np.flatnonzero(np.r_[True, story[1:] != story[:-1]]) if len(story) else story
+        # Items are numbered story by story: a story's matches are a run of ``story``.
+        self._starts = starts
+        self.stories = story[starts]
         """Library indexes of the stories with a match, ascending."""
         if index is not None and len(items):
             events = index.item_event[items]
             keep = events >= 0
-            self._event_keys = (index.item_story[items][keep].astype(np.int64), events[keep].astype(np.int64))
+            self._event_keys = (story[keep].astype(np.int64), events[keep].astype(np.int64))
         else:
             self._event_keys = (np.zeros(0, np.int64), np.zeros(0, np.int64))
-        self.previews: list[Preview] = []
-        """What a list of results shows of the first matches (``make_previews``)."""
+        self.rows = self._listing(story, starts)
+        """The rows of a list of results: each story with a match is a heading row (``-1 - story
+        index``) followed by its matches (their positions in ``items``). Built here, on the worker
+        thread, so that a list of 100,000 results costs the view nothing but its visible rows."""
 
     def __len__(self) -> int:
         return len(self.items)
@@ -117,27 +122,45 @@ class SearchResult:
         """Library story index and event index of each matching event (story-level matches left out)."""
         return self._event_keys
 
-    def make_previews(self, limit: int) -> None:
-        """Prepare what a list shows of the first ``limit`` matches, off the GUI thread.
+    def preview(self, position: int) -> Preview:
+        """What a list shows of the ``position``-th match: its date as written and a snippet.
 
-        Each is the match, its date as written ("Story" for a story's own
-        text) and a snippet of the text around the match.
+        The date is "Story" for a match in a story's own text (headline,
+        summary, sources). Computed when a row is shown: a list shows a few
+        dozen rows of a result that may hold 100,000.
         """
-        if self._index is None:
-            return
-        library = self._index.library
-        previews = []
-        for hit in self.hits(limit):
-            story = library.story(hit.file)
-            if story is None:
-                continue
-            if hit.event is None:
-                date, text = "Story", _matching_text(story, self.query)
-            else:
-                event = story.events[hit.event]
-                date, text = event.date_text, event.text
-            previews.append(Preview(hit, story.title, date, snippet(text, self.query)))
-        self.previews = previews
+        assert self._index is not None
+        hit = self._index.hit(int(self.items[position]))
+        story = self._index.library.stories[int(self._index.item_story[self.items[position]])]
+        if hit.event is None:
+            date, text = "Story", _matching_text(story, self.query)
+        else:
+            event = story.events[hit.event]
+            date, text = event.date_text, event.text
+        return Preview(hit, story.title, date, snippet(text, self.query))
+
+    def story_at(self, row: int) -> Story | None:
+        """The story of a heading row of ``rows`` (None for a match's row)."""
+        value = int(self.rows[row])
+        if value >= 0 or self._index is None:
+            return None
+        return self._index.library.stories[-1 - value]
+
+    def row_of(self, position: int) -> int:
+        """The row of ``rows`` that shows the ``position``-th match."""
+        return position + int(np.searchsorted(self._starts, position, side="right"))
+
+    @staticmethod
+    def _listing(story: np.ndarray, starts: np.ndarray) -> np.ndarray:
+        if not len(story):
+            return np.zeros(0, dtype=np.int64)
+        heading_rows = starts + np.arange(len(starts))
+        rows = np.empty(len(story) + len(starts), dtype=np.int64)
+        is_heading = np.zeros(len(rows), dtype=bool)
+        is_heading[heading_rows] = True
+        rows[heading_rows] = -1 - story[starts].astype(np.int64)
+        rows[~is_heading] = np.arange(len(story))
+        return rows
 
     def files(self) -> set[str]:
         """The files of the stories with a match."""
@@ -190,28 +213,32 @@ class SearchIndex:
         return Hit(self.library.stories[int(self.item_story[item])].file, None if event < 0 else event)
 
     def _items_with(self, prefix: str) -> np.ndarray:
+        """Whether each item has a word starting with ``prefix`` (a boolean mask over items).
+
+        A mask rather than a sorted union: one letter typed can start
+        thousands of words, and marking their items costs no sorting.
+        """
         vocabulary = self._vocabulary
         lo = bisect_left(vocabulary, prefix)
         hi = bisect_left(vocabulary, prefix + "\U0010ffff", lo)
+        found = np.zeros(len(self.item_story), dtype=bool)
         if hi - lo == 1:
-            return self._postings[lo]
-        if hi == lo:
-            return np.zeros(0, dtype=np.int32)
-        return np.unique(np.concatenate(self._postings[lo:hi]))
+            found[self._postings[lo]] = True
+        elif hi > lo:
+            found[np.concatenate(self._postings[lo:hi])] = True
+        return found
 
     def search(self, query: str) -> SearchResult:
         """Every event and story whose words start with each word of ``query`` (all of them)."""
         words = sorted(set(query_words(query)), key=len, reverse=True)  # the longest is the rarest
         if not words:
             return SearchResult(query, self, np.zeros(0, dtype=np.int32))
-        items: np.ndarray | None = None
-        for word in words:
-            found = self._items_with(word)
-            items = found if items is None else np.intersect1d(items, found, assume_unique=True)
-            if not len(items):
+        matched = self._items_with(words[0])
+        for word in words[1:]:
+            if not matched.any():
                 break
-        assert items is not None
-        return SearchResult(query, self, items)
+            matched &= self._items_with(word)
+        return SearchResult(query, self, np.flatnonzero(matched).astype(np.int32))
 
 
 def _matching_text(story: Story, query: str) -> str:
@@ -243,10 +270,11 @@ def _story_text(story: Story) -> str:
     return "\n".join(parts)
 
 
-def snippet(text: str, query: str, width: int = 90) -> list[tuple[str, bool]]:
+def snippet(text: str, query: str, width: int = 90, lead: int = 16) -> list[tuple[str, bool]]:
     """A piece of ``text`` around the first match of the query's words, as (part, matched) runs.
 
-    The caller escapes each part and emphasises the matched ones: story text
+    ``lead`` characters before the match are kept, so that the match is
+    seen in a narrow list. The caller escapes each part and emphasises the matched ones: story text
     is never markup. Where folding changed the text's length (a ligature,
     say), positions cannot be carried over and the start of the text is
     returned without emphasis.
@@ -258,7 +286,7 @@ def snippet(text: str, query: str, width: int = 90) -> list[tuple[str, bool]]:
     spans = sorted({(m.start(), m.end()) for w in words for m in re.finditer(r"\b" + re.escape(w), folded)})
     if not spans:
         return [(_clip(text, width), False)]
-    start = max(0, spans[0][0] - width // 3)
+    start = max(0, spans[0][0] - lead)
     if start:  # begin at a word
         space = text.rfind(" ", 0, start)
         start = space + 1 if space >= 0 and start - space < 20 else start

@@ -41,6 +41,7 @@ from viewer.ui.detail_pane import EventDetailPane
 from viewer.ui.live_reload import POLL_MS, FolderWatcher
 from viewer.ui.loading import FolderLoader
 from viewer.ui.problems import ProblemsDialog
+from viewer.ui.publish import PublishActions
 from viewer.ui.recent import RecentFolders
 from viewer.ui.search import SearchController, SearchResultsPanel
 from viewer.ui.stories_panel import StoriesPanel
@@ -256,9 +257,10 @@ class MainWindow(QMainWindow):
         _add_shortcut(self.reload_action, "F5")
         file_menu.addAction(self.reload_action)
         file_menu.addSeparator()
-        self.export_action = self._action("&Export Timeline Image…", self.export_image, None,
-                                          "Save the timeline as PNG or SVG")
-        file_menu.addAction(self.export_action)
+        self.publish = PublishActions(self, self.state, self.settings,
+                                      lambda: tuple(self.timeline.view_box.viewRange()[0]),
+                                      lambda text: self.message.setText(text))
+        self.publish.add_to_menu(file_menu)
         file_menu.addSeparator()
         self.quit_action = self._action("&Quit", self.close, keys.Quit)
         if not self.quit_action.shortcuts():
@@ -465,6 +467,7 @@ class MainWindow(QMainWindow):
             return
         self._match = (self._match + step) % len(result) if self._match >= 0 else (0 if step > 0 else len(result) - 1)
         [hit] = result.hits_at(self._match)
+        self.search_results.show_row(result.row_of(self._match))
         self.go_to_hit(hit)
 
     def go_to_hit(self, hit: Hit) -> None:
@@ -531,23 +534,6 @@ class MainWindow(QMainWindow):
         self.state.set_story(story.file)
 
     # --- export and help -----------------------------------------------------
-
-    def export_image(self) -> None:
-        """File → Export Timeline Image…: save the timeline as PNG or SVG."""
-        default = str((self.folder or Path.home()) / "timeline.png")
-        path, _ = QFileDialog.getSaveFileName(self, "Export Timeline Image", default,
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
-        if not path:
-            return
-        from viewer.ui.image_export import render_widget
-
-        out = Path(path)
-        if out.suffix.lower() not in (".png", ".svg"):
-            out = out.with_suffix(".png")
-        if render_widget(self.timeline, out):
-            self.message.setText(f"Saved {out}")
-        else:
-            self.show_message(QMessageBox.Icon.Warning, f"Could not write {out}.")
 
     def show_message(self, icon: QMessageBox.Icon, text: str) -> None:
         """A modal message in plain text: folder names are never read as markup."""

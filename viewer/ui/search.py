@@ -10,20 +10,34 @@ current one is dropped.
 
 from __future__ import annotations
 
-import html
+from typing import Any
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
-from viewer.core.search import Hit, SearchIndex, SearchResult
+from viewer.core.search import Hit, Preview, SearchIndex, SearchResult
 from viewer.core.state import AppState
 from viewer.model import Library
 from viewer.ui.tasks import BackgroundTasks
-from viewer.ui.text import capped
+from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, visible
 
-__all__ = ["SearchController", "SearchResultsPanel"]
+__all__ = ["SearchController", "SearchResultsModel", "SearchResultsPanel"]
 
-SHOWN_HITS = 100  # results listed (a reader narrows the search rather than read more); the rest are counted
+HEADING_ROLE = Qt.ItemDataRole.UserRole + 1
+RUNS_ROLE = Qt.ItemDataRole.UserRole + 2
+INDENT_PX = 14  # a match's row, under its story's heading
+# The matched words: dark text on a marker yellow, readable in light and dark schemes alike.
+MARK_BACKGROUND = QColor("#FFE17A")
+MARK_TEXT = QColor("#1A1A1A")
 
 
 class SearchController(QObject):
@@ -64,9 +78,7 @@ class SearchController(QObject):
 
         def work() -> tuple[SearchIndex, SearchResult]:
             built = index if index is not None and index.library is library else SearchIndex(library)
-            result = built.search(query)
-            result.make_previews(SHOWN_HITS)  # the snippets, here rather than on the GUI thread
-            return built, result
+            return built, built.search(query)
 
         self._tasks.submit(work, lambda done: self._on_done(library, *done), self._on_failed)
 
@@ -84,11 +96,135 @@ class SearchController(QObject):
         raise error  # a bug: the application's error dialog shows it
 
 
-class SearchResultsPanel(QTextBrowser):
+class SearchResultsModel(QAbstractListModel):
+    """The rows of the state's search result: a heading per story, its matches below it.
+
+    A row's snippet is made when the view first asks for it, so a result of
+    100,000 matches costs only the rows on screen (``SearchResult.rows``
+    says which row is what, computed on the search's worker thread).
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._result: SearchResult | None = None
+        self._previews: dict[int, Preview] = {}
+
+    def set_result(self, result: SearchResult | None) -> None:
+        """Show ``result`` (None: no rows)."""
+        self.beginResetModel()
+        self._result = result
+        self._previews = {}
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self._result is None else len(self._result.rows)
+
+    def hit(self, row: int) -> Hit | None:
+        """What a row leads to: a match, or (a heading) its story."""
+        result = self._result
+        if result is None or not 0 <= row < len(result.rows):
+            return None
+        story = result.story_at(row)
+        return Hit(story.file, None) if story is not None else self.preview(row).hit
+
+    def preview(self, row: int) -> Preview:
+        """The date and snippet of a match's row (made once, when first shown)."""
+        assert self._result is not None
+        found = self._previews.get(row)
+        if found is None:
+            found = self._previews[row] = self._result.preview(int(self._result.rows[row]))
+        return found
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        result = self._result
+        if result is None or not index.isValid():
+            return None
+        row = index.row()
+        story = result.story_at(row)
+        if role == HEADING_ROLE:
+            return story is not None
+        if story is not None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return capped(story.title, TITLE_CHARS)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return plain_tooltip(story.title)
+            return None
+        preview = self.preview(row)
+        if role == RUNS_ROLE:
+            return preview
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{preview.date}  {''.join(part for part, _ in preview.snippet)}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tooltip(f"{preview.date} – {''.join(part for part, _ in preview.snippet)}")
+        return None
+
+
+class _ResultDelegate(QStyledItemDelegate):
+    """Draws a heading row in bold, a match's row as its date and snippet, the matched words marked."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        view_option = QStyleOptionViewItem(option)
+        self.initStyleOption(view_option, index)
+        text = view_option.text
+        view_option.text = ""
+        style = view_option.widget.style() if view_option.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, view_option, painter, view_option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        ink = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        rect = option.rect.adjusted(4, 0, -4, 0)
+        painter.save()
+        try:
+            if index.data(HEADING_ROLE):
+                font = QFont(option.font)
+                font.setBold(True)
+                painter.setFont(font)
+                painter.setPen(ink)
+                elided = QFontMetrics(font).elidedText(visible(text), Qt.TextElideMode.ElideRight, rect.width())
+                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+                return
+            preview: Preview = index.data(RUNS_ROLE)
+            x, right = rect.left() + INDENT_PX, rect.right()
+            link = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link)
+            runs = [(visible(preview.date) + "  ", False, link)]
+            runs += [(visible(part), matched, ink) for part, matched in preview.snippet]
+            bold = QFont(option.font)
+            bold.setBold(True)
+            for part, matched, colour in runs:
+                font = bold if matched else option.font
+                metrics = QFontMetrics(font)
+                width = metrics.horizontalAdvance(part)
+                if x + width > right:
+                    part = metrics.elidedText(part, Qt.TextElideMode.ElideRight, right - x)
+                    width = metrics.horizontalAdvance(part)
+                box = QRect(x, rect.top(), width, rect.height())
+                if matched:
+                    painter.fillRect(box.adjusted(0, 2, 0, -2), MARK_BACKGROUND)
+                    colour = MARK_TEXT
+                painter.setFont(font)
+                painter.setPen(colour)
+                painter.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, part)
+                x += width
+                if x >= right:
+                    break
+        finally:
+            painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        return QSize(200, QFontMetrics(option.font).height() + 6)
+
+
+class SearchResultsPanel(QListView):
     """The matches grouped by story, each with its date as written and a snippet; a click goes there.
 
+    A list view of ``SearchResultsModel`` rather than a page of HTML: a
+    keystroke that changes 60,000 matches redraws the twenty rows on screen.
+    When there is nothing to list it says why (no query, searching, no match).
+
     Signals:
-        hit_activated(object): a ``Hit`` was clicked or activated with Enter.
+        hit_activated(object): a ``Hit`` was clicked or activated with Enter
+            (a heading row: the story, as ``Hit(file, None)``).
     """
 
     hit_activated = Signal(object)
@@ -97,57 +233,55 @@ class SearchResultsPanel(QTextBrowser):
         super().__init__(parent)
         self.setObjectName("searchResults")
         self.setAccessibleName("Search results")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
+        self.setAccessibleDescription("The matches of the search, grouped by story; Enter or a click selects one")
         self._state = state
-        self._hits: list[Hit] = []
-        self.anchorClicked.connect(self._on_anchor)
+        self.results = SearchResultsModel(self)
+        self.setModel(self.results)
+        self.setItemDelegate(_ResultDelegate(self))
+        self.setUniformItemSizes(True)  # every row one line: the view never measures 100,000 rows
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.clicked.connect(self._on_activated)
+        self.activated.connect(self._on_activated)
         state.search_changed.connect(self.refresh)
         state.query_changed.connect(lambda _query: self.refresh())
         self.refresh()
 
-    def loadResource(self, kind: int, name: QUrl | str) -> object:
-        """Story text never loads anything (no images, no network)."""
-        return None
-
     def refresh(self) -> None:
-        """Redraw from the state's search result."""
+        """Show the state's search result."""
         state = self._state
-        result, library = state.search, state.library
+        result = state.search if state.query and state.library is not None else None
+        self.results.set_result(result)
+        self.viewport().update()
+
+    def placeholder(self) -> str:
+        """What the empty list says (nothing typed, searching, or no match)."""
+        state = self._state
         if not state.query:
-            self._hits = []
-            self.setHtml("<p style='color:gray'>Type in the search field (Ctrl+F) to find events and "
-                         "stories by their words.</p>")
-            return
-        if result is None or library is None:
-            self.setHtml("<p style='color:gray'>Searching…</p>")
-            return
-        if not len(result):
-            self._hits = []
-            self.setHtml(f"<p>No matches for <b>{html.escape(result.query)}</b>.</p>")
-            return
-        previews = result.previews
-        self._hits = [preview.hit for preview in previews]
-        parts = [f"<p><b>{len(result)}</b> {'match' if len(result) == 1 else 'matches'} in "
-                 f"<b>{result.story_count}</b> {'story' if result.story_count == 1 else 'stories'}</p>"]
-        for number, preview in enumerate(previews):
-            if number == 0 or previews[number - 1].hit.file != preview.hit.file:
-                parts.append(f"<p style='margin-bottom:2px'><b>{html.escape(capped(preview.headline, 90))}</b></p>")
-            parts.append(f"<div style='margin-left:12px'><a href='hit:{number}'>{html.escape(preview.date)}</a> "
-                         f"{_emphasised(preview.snippet)}</div>")
-        if len(result) > len(self._hits):
-            parts.append(f"<p style='color:gray'>… and {len(result) - len(self._hits)} more: "
-                         "add a word to narrow the search.</p>")
-        self.setHtml("".join(parts))
+            return "Type in the search field (Ctrl+F) to find events and stories by their words."
+        if state.search is None:
+            return "Searching…"
+        return f"No matches for “{visible(capped(state.search.query, 200))}”." if not len(state.search) else ""
 
-    def _on_anchor(self, url: QUrl) -> None:
-        if url.scheme() == "hit":
-            number = int(url.path())
-            if 0 <= number < len(self._hits):
-                self.hit_activated.emit(self._hits[number])
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self.results.rowCount():
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(self.viewport().rect().adjusted(8, 8, -8, -8),
+                         Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                         self.placeholder())
 
+    def show_row(self, row: int) -> None:
+        """Mark ``row`` as the current one and scroll to it (Find Next went there)."""
+        index = self.results.index(row, 0)
+        if index.isValid():
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
 
-def _emphasised(runs: list[tuple[str, bool]]) -> str:
-    """A snippet, escaped, the matched words in bold."""
-    return "".join(f"<b style='background:#FFF1A8'>{html.escape(part)}</b>" if matched else html.escape(part)
-                   for part, matched in runs)
+    def _on_activated(self, index: QModelIndex) -> None:
+        hit = self.results.hit(index.row())
+        if hit is not None:
+            self.hit_activated.emit(hit)
