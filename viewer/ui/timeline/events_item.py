@@ -33,9 +33,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPolygonF, QStaticText
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
 
-from viewer.core.colours import STORY_PALETTE, colour_slot, faded, readable_on
+from viewer.core.colours import (
+    GRID_ALPHA,
+    LANE_BAND_ALPHA,
+    STORY_PALETTE,
+    TITLE_BAND_ALPHA,
+    TimelineColours,
+    colour_slot,
+    timeline_colours,
+)
 from viewer.core.labels import MIN_ELIDED_PX, place_labels
 from viewer.core.layout import DAY_RANK, TimelineLayout
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
@@ -47,7 +67,9 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 # A story's colour: Paul Tol's colour-blind-safe 12-colour palette, chosen by the
-# story's file (see viewer.core.colours), never by its lane.
+# story's file (see viewer.core.colours), never by its lane; on a dark
+# background its dark variants. All colours follow the palette (set_colours):
+# the constants here are the light scheme's.
 STORY_COLOURS = list(STORY_PALETTE)
 # Vaguer dates are drawn fainter: a reader sees at a glance what is exact.
 # By Precision.rank: day, month, part of a year, year, decade, century.
@@ -55,15 +77,9 @@ PRECISION_ALPHA = (255, 210, 175, 140, 105, 80)
 # Events a search did not match (see EventsItem.set_matches): washed out and fainter.
 FADED_ALPHA = 0.6  # times the precision's alpha (but at least FADED_MIN_ALPHA)
 FADED_MIN_ALPHA = 60
-FADED_TEXT = QColor("#A8A8A8")  # titles of lanes without a match, counts of clusters without one
-LABEL_TEXT = QColor("#222222")
 LABEL_PLATE = QColor(255, 255, 255, 160)  # behind a label drawn inside its own bar: the bar shows through
-SELECTED_COLOUR = QColor("#111111")
-HIGHLIGHT_COLOUR = QColor("#FFB000")
-TITLE_BAND = QColor(0, 0, 0, 14)
-TITLE_BACKGROUND = "#EBEBEB"  # the title band over an even lane's band: what titles must be read on
-GRID_COLOUR = QColor(0, 0, 0, 28)
-LANE_BAND = QColor(0, 0, 0, 6)
+CLUSTER_FILL_ALPHA = 235  # a cluster's circle: the background, nearly opaque
+MARK_OUTLINE_ALPHA = 220  # around a diamond: the background, so that touching marks stay apart
 # Where more events are in view than pixels: one colour for all stories, more opaque where more meet.
 COVERAGE_COLOUR = QColor("#4A6FA5")
 FADED_COVERAGE_COLOUR = QColor("#9A9A9A")  # coverage of the events a search did not match
@@ -110,12 +126,10 @@ class EventsItem(pg.GraphicsObject):
         self._elided: dict[tuple[int, int], tuple[QStaticText, float]] = {}
         self._title_metrics = QFontMetricsF(self._title_font)
         self._titles: dict[tuple[int, int], tuple[QStaticText, float]] = {}
-        self._colours = [QColor(c) for c in STORY_COLOURS]
-        # Text in a story's colour (titles, cluster counts): darkened where the
-        # palette colour is too pale to read on the title band.
-        self._text_colours = [QColor(readable_on(c, TITLE_BACKGROUND)) for c in STORY_COLOURS]
-        self._faded_colours = [QColor(faded(c)) for c in STORY_COLOURS]
         self._brushes: dict[tuple[int, int, bool], QBrush] = {}
+        palette = QGuiApplication.palette()
+        self.set_colours(timeline_colours(palette.color(QPalette.ColorRole.Base).name(),
+                                          palette.color(QPalette.ColorRole.Text).name()))
         self._slots = np.zeros(0, dtype=np.int16)  # palette slot of each story, -1 until asked for
         # Search fading (set_matches): which events are matched, and which lanes have any.
         self._matches: np.ndarray | None = None
@@ -157,6 +171,35 @@ class EventsItem(pg.GraphicsObject):
         # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
         self._bounds = QRectF(float(MIN_ORDINAL), 0.0, float(MAX_ORDINAL + 1 - MIN_ORDINAL), float(rows))
+        self.update()
+
+    def set_colours(self, colours: TimelineColours) -> None:
+        """Draw with another scheme's colours (the palette changed: light to dark or back)."""
+        self.colours = colours
+        self._colours = [QColor(c) for c in colours.stories]
+        # Text in a story's colour (titles, cluster counts): darkened (lightened on
+        # a dark background) where the colour is too pale to read on the title band.
+        self._text_colours = [QColor(c) for c in colours.story_text]
+        self._faded_colours = [QColor(c) for c in colours.faded]
+        background, text = QColor(colours.background), QColor(colours.text)
+        self._label_text = text
+        self._muted_text = QColor(colours.muted)
+        self._selected_colour = text
+        self._highlight_colour = QColor(colours.highlight)
+        self._label_plate = QColor(background)
+        self._label_plate.setAlpha(LABEL_PLATE.alpha())
+        self._cluster_fill = QColor(background)
+        self._cluster_fill.setAlpha(CLUSTER_FILL_ALPHA)
+        self._mark_outline = QColor(background)
+        self._mark_outline.setAlpha(MARK_OUTLINE_ALPHA)
+        self._lane_band, self._title_band, self._grid_colour = (QColor(text), QColor(text), QColor(text))
+        self._lane_band.setAlpha(LANE_BAND_ALPHA[colours.dark])
+        self._title_band.setAlpha(TITLE_BAND_ALPHA[colours.dark])
+        self._grid_colour.setAlpha(GRID_ALPHA[colours.dark])
+        self._coverage_lut = _coverage_lut(QColor(colours.coverage))
+        self._faded_coverage_lut = _coverage_lut(QColor(colours.faded_coverage), 0.5)
+        self._brushes.clear()
+        self._coverage = None
         self.update()
 
     def set_grid_ticks(self, ticks: GridTicks) -> None:
@@ -311,7 +354,7 @@ class EventsItem(pg.GraphicsObject):
     def _paint_notice(self, painter: QPainter, x0: float, x1: float, y0: float, y1: float, text: str) -> None:
         """A line of grey text in the middle of the view (nothing else to show)."""
         painter.setFont(self._title_font)
-        painter.setPen(QColor("#777777"))
+        painter.setPen(self._muted_text)
         painter.drawText(QRectF(x0, y0, x1 - x0, y1 - y0), Qt.AlignmentFlag.AlignCenter, text)
 
     def _paint_grid(self, painter: QPainter, sx: float, dx: float, left: float, right: float,
@@ -322,7 +365,7 @@ class EventsItem(pg.GraphicsObject):
         milliseconds a frame: a few unantialiased lines cost microseconds.
         """
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(QPen(GRID_COLOUR, 1.0))
+        painter.setPen(QPen(self._grid_colour, 1.0))
         for ordinal in self._grid_ticks(left, right, (right - left) * sx):
             x = round(ordinal * sx + dx) + 0.5
             painter.drawLine(QPointF(x, y_top), QPointF(x, y_bottom))
@@ -344,8 +387,8 @@ class EventsItem(pg.GraphicsObject):
             n = int(layout.lane_rows[lane])
             y0 = r0 * sy + dy
             if lane % 2 == 0:
-                painter.fillRect(QRectF(x_left, y0, width, n * row_px), LANE_BAND)
-            painter.fillRect(QRectF(x_left, y0, width, row_px), TITLE_BAND)
+                painter.fillRect(QRectF(x_left, y0, width, n * row_px), self._lane_band)
+            painter.fillRect(QRectF(x_left, y0, width, row_px), self._title_band)
         if row_px < 11:
             return
         painter.setFont(self._title_font)
@@ -355,7 +398,7 @@ class EventsItem(pg.GraphicsObject):
             title, _ = self._title(lane, room)
             y0 = int(layout.lane_row[lane]) * sy + dy
             if lane_matched is not None and not lane_matched[lane]:
-                painter.setPen(FADED_TEXT)
+                painter.setPen(self._muted_text)
             else:
                 painter.setPen(self._story_text_colour(lane))
             h = title.size().height()
@@ -440,7 +483,7 @@ class EventsItem(pg.GraphicsObject):
             new_cluster[1:] = (mark_rows[1:] != mark_rows[:-1]) | (np.diff(centres) > max(mark * 1.2, 16.0))
         starts = np.flatnonzero(new_cluster)
         ends = np.append(starts[1:], len(marks))
-        outline = QPen(QColor(255, 255, 255, 220), 1.0)
+        outline = QPen(self._mark_outline, 1.0)
         interest = self._highlighted if self._selected is None else np.append(self._highlighted, self._selected)
         singles: list[int] = []
         cluster_rows: list[int] = []
@@ -477,9 +520,9 @@ class EventsItem(pg.GraphicsObject):
                 text_colour = self._story_text_colour(story)
             else:
                 ring = QPen(self._faded_colours[self._slot(story)], 1.0)
-                text_colour = FADED_TEXT
+                text_colour = self._muted_text
             painter.setPen(ring)
-            painter.setBrush(QColor(255, 255, 255, 235))
+            painter.setBrush(self._cluster_fill)
             painter.drawEllipse(QPointF(centre, y), radius, radius)
             painter.setPen(text_colour)
             text = str(e - s) if e - s < 1000 else "1k+"
@@ -535,9 +578,9 @@ class EventsItem(pg.GraphicsObject):
                     y = float(py[k]) + bar_top - text_h - 4
                 elif plate[label.item]:
                     painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(LABEL_PLATE)
+                    painter.setBrush(self._label_plate)
                     painter.drawRoundedRect(QRectF(label.x - 3, y, label.width + 6, text_h), 3, 3)
-            painter.setPen(LABEL_TEXT)
+            painter.setPen(self._label_text)
             painter.drawStaticText(QPointF(label.x, y), static)
 
     def _label(self, i: int) -> tuple[QStaticText, float]:
@@ -593,7 +636,8 @@ class EventsItem(pg.GraphicsObject):
         margin = (right - left) * 0.25
         cx0, cx1 = left - margin, right + margin
         keep = layout.visible_indices(cx0, cx1, top, bottom)
-        image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom, self._matches)
+        image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom, self._matches,
+                                     (self._coverage_lut, self._faded_coverage_lut))
         if image is None:
             return
         self._coverage = (key, image, cx0, cx1)
@@ -602,18 +646,20 @@ class EventsItem(pg.GraphicsObject):
     @staticmethod
     def _coverage_image(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float,
                         cx0: float, cx1: float, top: float, bottom: float,
-                        matches: np.ndarray | None = None) -> QImage | None:
+                        matches: np.ndarray | None = None,
+                        luts: tuple[np.ndarray, np.ndarray] | None = None) -> QImage | None:
         width = max(1, math.ceil((cx1 - cx0) * sx))
         height = max(1, math.ceil((bottom - top) * sy))
         if width > 16384 or height > 8192:
             return None
+        lut, faded_lut = luts if luts is not None else (_COVERAGE_LUT, _FADED_COVERAGE_LUT)
         if matches is None:
-            pixels = _COVERAGE_LUT[_coverage_counts(layout, index, sx, sy, cx0, top, width, height)]
+            pixels = lut[_coverage_counts(layout, index, sx, sy, cx0, top, width, height)]
         else:
             hit = matches[index]
-            pixels = _FADED_COVERAGE_LUT[_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height)]
+            pixels = faded_lut[_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height)]
             found = _coverage_counts(layout, index[hit], sx, sy, cx0, top, width, height)
-            pixels = np.where(found > 0, _COVERAGE_LUT[found], pixels)
+            pixels = np.where(found > 0, lut[found], pixels)
         # The QImage must own its pixels: the numpy buffer goes away with this frame.
         return QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32).copy()
 
@@ -622,9 +668,9 @@ class EventsItem(pg.GraphicsObject):
                                  top: float, bottom: float) -> None:
         """Rings around the events citing the selected source and the selected event."""
         mark = min(MARK_PX, max(row_px * 0.7, 6.0))
-        wanted = [(int(i), HIGHLIGHT_COLOUR, 2.5) for i in self._highlighted.tolist()]
+        wanted = [(int(i), self._highlight_colour, 2.5) for i in self._highlighted.tolist()]
         if self._selected is not None:
-            wanted.append((self._selected, SELECTED_COLOUR, 2.0))
+            wanted.append((self._selected, self._selected_colour, 2.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for i, colour, width in wanted:
             if i >= len(layout.x0):
@@ -728,9 +774,9 @@ class EventsItem(pg.GraphicsObject):
             parts.append(
                 f"<p style='margin:0 0 6px 0; max-width:420px'>"
                 f"<b>{html.escape(capped(event.date_text, TITLE_CHARS))}</b>"
-                f" <span style='color:#666'>({html.escape(span)})</span><br>"
+                f" ({html.escape(span)})<br>"
                 f"{html.escape(capped(event.text, TOOLTIP_CHARS))}<br>"
-                f"<i style='color:#666'>{html.escape(capped(story.title, TITLE_CHARS))}</i></p>"
+                f"<i>{html.escape(capped(story.title, TITLE_CHARS))}</i></p>"
             )
         if len(hits) > 5:
             parts.append(f"<p>… and {len(hits) - 5} more: click to zoom in</p>")

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from viewer.core.colours import TimelineColours, blend, timeline_colours
 from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
@@ -37,18 +38,20 @@ from viewer.ui.timeline.overview import OverviewStrip
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from PySide6.QtCore import QEvent, QObject
+    from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent, MouseDragEvent
+    from PySide6.QtCore import QObject
     from PySide6.QtGui import QFocusEvent, QPaintEvent
     from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QGraphicsSceneWheelEvent
 
 MIN_VISIBLE_DAYS = 4.0
-# The marks in neutral greys: each story has its own colour (by file), and the legend must not suggest one.
-LEGEND = (
-    "<span style='color:#555555'>◆</span> exact day &nbsp;&nbsp; "
-    "<span style='color:#555555'>▬</span> month, part of a year, year or range &nbsp;&nbsp; "
-    "<span style='color:#AAAAAA'>▬</span> decade or century (fainter = vaguer) &nbsp;&nbsp; "
-    "<b>③</b> events too close to tell apart: click to zoom &nbsp;&nbsp; "
-    "<span style='color:#777'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>"
+# The legend's entries. Each stays on one line (its spaces made non-breaking);
+# a narrow window wraps the legend between them rather than cutting it off.
+LEGEND_ENTRIES = (
+    "<span style='color:{mark}'>◆</span> exact day",
+    "<span style='color:{mark}'>▬</span> month, part of a year, year or range",
+    "<span style='color:{vague}'>▬</span> decade or century (fainter = vaguer)",
+    "<b>③</b> events too close to tell apart: click to zoom",
+    "<span style='color:{muted}'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>",
 )
 ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
@@ -61,7 +64,12 @@ AXIS_OVERHANG_PX = 2.0
 
 
 class TimelineViewBox(pg.ViewBox):
-    """Mouse wheel zooms time only; drag pans; double-click zooms to fit."""
+    """Mouse wheel zooms time only; a drag pans time only; double-click zooms to fit.
+
+    The lanes move only through the scroll bar or Shift+wheel: a diagonal
+    drag must not shift them and leave a gap above the first one. The right
+    button is the context menu's (TimelineWidget), not pyqtgraph's drag-zoom.
+    """
 
     double_clicked = Signal()
 
@@ -81,6 +89,26 @@ class TimelineViewBox(pg.ViewBox):
             ev.accept()
             return
         super().wheelEvent(ev, axis=0)
+
+    def updateViewRange(self, forceX: bool = False, forceY: bool = False) -> None:
+        """Apply a new range to the items' transform at once, not while painting.
+
+        pyqtgraph defers the transform to just before the paint; changing it
+        there marks the scene dirty again and every pan or zoom painted twice.
+        """
+        super().updateViewRange(forceX, forceY)
+        self.updateMatrix()
+
+    def mouseDragEvent(self, ev: MouseDragEvent, axis: int | None = None) -> None:
+        """Left or middle drag: pan the time axis."""
+        if ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.MiddleButton):
+            ev.ignore()
+            return
+        super().mouseDragEvent(ev, axis=0)
+
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:
+        """No pyqtgraph menu: a right click is left to the widget's context menu."""
+        ev.ignore()
 
     def mouseDoubleClickEvent(self, ev: QGraphicsSceneMouseEvent) -> None:
         """Double-click anywhere zooms to fit."""
@@ -142,6 +170,19 @@ class TimelinePlot(pg.PlotWidget):
         self.viewport().update()
 
 
+def legend_html(colours: TimelineColours) -> str:
+    """The legend in the scheme's colours.
+
+    The marks are drawn in neutral greys, not in a story's colour: each story
+    has its own (by file), and the legend must not suggest one.
+    """
+    mark = blend(colours.text, 0.67, colours.background)
+    vague = blend(colours.text, 0.33, colours.background)
+    entries = [entry.replace(" ", "&nbsp;").replace("<span&nbsp;", "<span ")
+               .format(mark=mark, vague=vague, muted=colours.muted) for entry in LEGEND_ENTRIES]
+    return " &nbsp; ".join(entries)
+
+
 class TimelineWidget(QWidget):
     """The plot of every story's lane, plus the list of undated events beside it."""
 
@@ -158,7 +199,7 @@ class TimelineWidget(QWidget):
 
         self.view_box = TimelineViewBox()
         self.axis = CalendarAxisItem("bottom")
-        self.plot = TimelinePlot(viewBox=self.view_box, axisItems={"bottom": self.axis}, background="w")
+        self.plot = TimelinePlot(viewBox=self.view_box, axisItems={"bottom": self.axis})
         self.plot.setObjectName("timelinePlot")
         self.plot.hideAxis("left")
         self.plot.hideButtons()  # the "A" auto-range button: double-click does that here
@@ -166,8 +207,6 @@ class TimelineWidget(QWidget):
         self.plot.setToolTip("")
         self.view_box.invertY(True)
         self.view_box.setLimits(xMin=MIN_ORDINAL, xMax=MAX_ORDINAL + 1, minXRange=MIN_VISIBLE_DAYS)
-        self.axis.setPen(pg.mkPen("#555555"))
-        self.axis.setTextPen(pg.mkPen("#333333"))
         self.events_item = EventsItem()
         self.events_item.set_grid_ticks(self.grid_ticks)
         self.plot.addItem(self.events_item)
@@ -208,17 +247,24 @@ class TimelineWidget(QWidget):
         self.splitter.addWidget(undated_box)
         self.splitter.setStretchFactor(0, 5)
         self.splitter.setStretchFactor(1, 1)
-        self.legend = QLabel(LEGEND)
+        self.legend = QLabel()
         self.legend.setObjectName("timelineLegend")
-        self.legend.setStyleSheet("color:#444; padding:3px 6px; background:white")
-        # Ignored width: a long legend must not set a minimum width for the window.
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setContentsMargins(6, 3, 6, 3)
+        self.legend.setAutoFillBackground(True)
+        self.legend.setBackgroundRole(QPalette.ColorRole.Base)
+        self.legend.setForegroundRole(QPalette.ColorRole.Text)
+        # Wrapped between its entries, and no minimum width: a long legend must
+        # neither widen the window nor be cut off in a narrow one.
+        self.legend.setWordWrap(True)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.legend)
         layout.addWidget(self.splitter)
 
+        self._apply_palette()
         self.events_item.event_clicked.connect(self._on_event_clicked)
         self.events_item.cluster_clicked.connect(self._on_cluster_clicked)
         self.events_item.empty_clicked.connect(lambda: state.select_event(None))
@@ -235,6 +281,26 @@ class TimelineWidget(QWidget):
         state.search_changed.connect(self._on_search_changed)
         state.event_changed.connect(self._on_event_changed)
         state.source_changed.connect(self._on_source_changed)
+
+    # --- colours -------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Follow the palette: the system switched between light and dark."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_palette()
+
+    def _apply_palette(self) -> None:
+        """The plot, its axis, its marks and the legend in the palette's colours."""
+        palette = self.palette()
+        colours = timeline_colours(palette.color(QPalette.ColorRole.Base).name(),
+                                   palette.color(QPalette.ColorRole.Text).name())
+        self.colours = colours
+        self.plot.setBackground(QColor(colours.background))
+        self.axis.setPen(pg.mkPen(colours.muted))
+        self.axis.setTextPen(pg.mkPen(colours.text))
+        self.events_item.set_colours(colours)
+        self.legend.setText(legend_html(colours))
 
     # --- observing the selection ------------------------------------------
 
