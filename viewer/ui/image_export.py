@@ -1,77 +1,60 @@
-"""Render the timeline to PNG or SVG, from the window or headless from the command line."""
+"""``--export-image``: a figure of a folder's timeline as PNG, SVG or PDF, without a window.
+
+The figure is drawn by ``viewer.ui.figure`` (the same renderer as File →
+Export Figure… and Print…), not grabbed from a widget: no window is built,
+and the picture carries no scroll bar, hint or half-cut lane.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QWidget
+    from viewer.model import Library, Story
 
-EXPORT_WIDTH = 1800
-ROW_PX = 26
-
-
-def render_widget(widget: QWidget, out: Path) -> bool:
-    """Save what ``widget`` shows as PNG (pixels) or SVG (vectors, with an image for dense parts).
-
-    Returns:
-        True when the file was written.
-    """
-    if out.suffix.lower() == ".svg":
-        from PySide6.QtCore import QPoint, QRect, QSize
-        from PySide6.QtGui import QPainter
-        from PySide6.QtSvg import QSvgGenerator
-
-        generator = QSvgGenerator()
-        generator.setFileName(str(out))
-        generator.setSize(QSize(widget.width(), widget.height()))
-        generator.setViewBox(QRect(0, 0, widget.width(), widget.height()))
-        generator.setTitle("Timeline")
-        painter = QPainter(generator)
-        try:
-            widget.render(painter, QPoint(0, 0))
-        finally:
-            painter.end()
-        return out.exists() and out.stat().st_size > 0
-    return widget.grab().save(str(out))
+__all__ = ["export_figure"]
 
 
-def export_folder_image(folder: Path, out: Path) -> int:
-    """``--export-image``: load a folder and render its timeline zoomed to fit, no window shown.
+def export_figure(library: Library, stories: Sequence[Story], out: Path, title: str | None = None,
+                  first: int | None = None, last: int | None = None) -> int:
+    """Draw ``stories`` of ``library`` to ``out`` (its suffix says the format).
+
+    Args:
+        library: the loaded folder (its name is the default title).
+        stories: the lanes, in order.
+        out: a ``.png``, ``.svg`` or ``.pdf`` path.
+        title: the figure's title; the folder's name if None.
+        first, last: the days (proleptic ordinals) the axis spans; the stories' own range if None.
 
     Returns:
-        The process exit code.
+        The process exit code: 0, or 1 when the file could not be written.
     """
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
+    # A QGuiApplication is enough to paint and measure text: no widgets are made.
+    from PySide6.QtGui import QGuiApplication
 
-    from viewer.core.state import AppState
-    from viewer.model import load_folder
-    from viewer.model.pool import ParsePool
-    from viewer.ui.app import configure_application
-    from viewer.ui.timeline.view import TimelineWidget
+    from viewer.ui.figure import FigureRequest, save_figure
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    configure_application(app)
-    with ParsePool() as pool:
-        library = load_folder(folder, pool=pool)
-    state = AppState()
-    widget = TimelineWidget(state)
-    state.set_library(library)
-    rows = widget.timeline_layout.row_count
-    height = min(max(360, 90 + rows * ROW_PX), 4000)
-    widget.resize(EXPORT_WIDTH, height)
-    widget.zoom_to_fit(all_rows=True)
-    widget.ensurePolished()
-    app.processEvents()
-    ok = render_widget(widget, out)
+    app = QGuiApplication.instance() or QGuiApplication([sys.argv[0]])
+    del app  # it only has to exist while painting
+    name = title if title else (library.folder.resolve().name or str(library.folder))
+    try:
+        ok, figure = save_figure(FigureRequest(stories, name, first, last), out)
+    except OSError as error:
+        print(f"timeline-viewer: could not write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
     if not ok:
         print(f"timeline-viewer: could not write {out}", file=sys.stderr)
         return 1
-    print(f"wrote {out} ({len(library.stories)} stories, {library.event_count} events, "
-          f"{len(library.problems)} problems)", file=sys.stderr)
+    notes = [f"{len(figure.lanes):,} stories", f"{figure.event_count:,} events"]
+    if figure.left_out:
+        notes.append(f"{figure.left_out:,} more stories left out (too tall for one image: use .pdf)")
+    if library.problems:
+        notes.append(f"{len(library.problems):,} problems")
+    print(f"wrote {out} ({', '.join(notes)})", file=sys.stderr)
     return 0
