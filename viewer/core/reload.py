@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from viewer.model import FileResult, Library, Problem, Severity
 from viewer.model.cache import FileStamp
+from viewer.model.decoding import INCOMPLETE_AT_END
 from viewer.model.loader import load_files, scan_story_files
 
 __all__ = ["ReloadState", "Rescan", "rescan"]
@@ -70,8 +71,9 @@ class ReloadState:
         """Take a rescan in; returns the files that changed (empty: the library is the same object).
 
         Removed files disappear, changed ones are replaced, and a file that no
-        longer parses keeps the story on screen (its last good version) with a
-        warning.
+        longer parses, or that was read while it was being written (it ends
+        inside a character), keeps the story on screen (its last good
+        version) with a warning.
         """
         removed = [rel for rel in self.known if rel not in scan.stamps]
         self.known = scan.stamps
@@ -82,7 +84,8 @@ class ReloadState:
             merged.pop(rel, None)
         for rel, result in scan.results.items():
             shown = merged.get(rel)
-            if result.story is None and shown is not None and shown.story is not None:
+            caught_mid_write = any(p.message == INCOMPLETE_AT_END for p in result.problems)
+            if (result.story is None or caught_mid_write) and shown is not None and shown.story is not None:
                 note = Problem(rel, None, Severity.WARNING, LAST_GOOD_NOTE)
                 result = FileResult(rel, shown.story, (*result.problems, note))
             merged[rel] = result

@@ -11,11 +11,12 @@ and empty files yield no text.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from viewer.model.story import Severity
 
-__all__ = ["DecodedText", "decode_story_bytes", "split_lines"]
+__all__ = ["INCOMPLETE_AT_END", "DecodedText", "decode_story_bytes", "split_lines"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
@@ -69,16 +70,66 @@ def decode_story_bytes(data: bytes) -> DecodedText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        return _not_quite_utf8(data, exc)
+    return _check_text(text)
+
+
+# Bytes that are not UTF-8 come back from "surrogateescape" as U+DC80..U+DCFF.
+_STRAY = re.compile("[\udc80-\udcff]+")
+_VALID_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
+# At most this many stray bytes are named one line at a time; the rest are counted.
+_NAMED_LINES = 10
+INCOMPLETE_AT_END = "ends in the middle of a character (is the file still being written?)"
+"""The note of a file cut inside a UTF-8 sequence: live reload keeps the last good version of such a file."""
+
+
+def _not_quite_utf8(data: bytes, exc: UnicodeDecodeError) -> DecodedText:
+    """A file that does not decode as UTF-8: a few stray bytes in UTF-8 text, or another encoding.
+
+    Real files mix the two cases: text written as UTF-8 with one byte pasted
+    in from a Windows-1252 source, or a file caught while an editor writes
+    it, is still UTF-8, and reading all of it as Windows-1252 would turn each
+    en dash into "â€“" and leave every date unread. So the file is UTF-8 when
+    its valid multi-byte characters outnumber the bytes that are not, or
+    when the only bytes that are not are a character cut short at the very
+    end (a write in progress); the stray bytes become U+FFFD and each line
+    that had one is named. Only a file with no more UTF-8 in it than stray
+    bytes is read as Windows-1252 (where a lone byte such as 0x96 is an en
+    dash, not an accident).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+    text = decoder.decode(data, False)
+    cut_short = decoder.getstate()[0]  # the first bytes of a character the file ends inside
+    stray_bytes = sum(map(len, _STRAY.findall(text)))
+    if stray_bytes and len(_VALID_NON_ASCII.findall(text)) <= stray_bytes:
         line = data.count(b"\n", 0, exc.start) + 1
         try:
-            text = data.decode("cp1252")
+            decoded = data.decode("cp1252")
         except UnicodeDecodeError:
             # The five bytes Windows-1252 leaves undefined: Latin-1 maps every byte.
-            text = data.decode("latin-1")
+            decoded = data.decode("latin-1")
         bad = data[exc.start]
-        return _check_text(text, ((line, Severity.WARNING,
-                                   f"not valid UTF-8 (byte 0x{bad:02X}); read as Windows-1252"),))
-    return _check_text(text)
+        return _check_text(decoded, ((line, Severity.WARNING,
+                                      f"not valid UTF-8 (byte 0x{bad:02X}); read as Windows-1252"),))
+    lines: dict[int, list[str]] = {}
+    for match in _STRAY.finditer(text):
+        number = text.count("\n", 0, match.start()) + 1
+        lines.setdefault(number, []).extend(f"0x{ord(c) - 0xDC00:02X}" for c in match.group())
+    notes: list[tuple[int | None, Severity, str]] = []
+    for number, found in list(lines.items())[:_NAMED_LINES]:
+        shown = ", ".join(found[:4]) + (", …" if len(found) > 4 else "")
+        many = len(found) > 1
+        notes.append((number, Severity.WARNING,
+                      f"not valid UTF-8 (byte{'s' if many else ''} {shown}); read as UTF-8 with "
+                      f"U+FFFD (\ufffd) in {'their' if many else 'its'} place"))
+    if len(lines) > _NAMED_LINES:
+        notes.append((None, Severity.WARNING,
+                      f"{len(lines) - _NAMED_LINES} more lines have bytes that are not UTF-8, read as U+FFFD"))
+    text = _STRAY.sub("\ufffd", text)
+    if cut_short:
+        notes.append((text.count("\n") + 1, Severity.WARNING, INCOMPLETE_AT_END))
+        text += "\ufffd"
+    return _check_text(text, tuple(notes))
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
