@@ -1,4 +1,4 @@
-"""Application start-up: names, icon, error reporting, the first folder."""
+"""Application start-up: names, icon, colour scheme, error reporting, the first folder."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, QStandardPaths, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from viewer import __version__
@@ -42,6 +42,63 @@ def configure_application(app: QCoreApplication) -> None:
     if isinstance(app, QApplication):
         app.setDesktopFileName("timeline-viewer")
         app.setWindowIcon(app_icon())
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for a system that asks for a dark scheme but whose Qt theme gives a light palette.
+
+    Text has at least 4.5:1 against every background it is drawn on (WCAG AA);
+    disabled text is dimmer, as WCAG allows for inactive controls.
+    """
+    role, group = QPalette.ColorRole, QPalette.ColorGroup
+    palette = QPalette()
+    for r, colour in (
+        (role.Window, "#2B2B2B"), (role.WindowText, "#EEEEEE"), (role.Base, "#1E1E1E"),
+        (role.AlternateBase, "#262626"), (role.Text, "#EEEEEE"), (role.Button, "#353535"),
+        (role.ButtonText, "#EEEEEE"), (role.BrightText, "#FF6B6B"), (role.Light, "#505050"),
+        (role.Midlight, "#424242"), (role.Mid, "#3A3A3A"), (role.Dark, "#1A1A1A"), (role.Shadow, "#000000"),
+        (role.Highlight, "#2F65CA"), (role.HighlightedText, "#FFFFFF"), (role.Link, "#7CB8FF"),
+        (role.LinkVisited, "#C0A4FF"), (role.ToolTipBase, "#3A3A3A"), (role.ToolTipText, "#EEEEEE"),
+        (role.PlaceholderText, "#A0A0A0"), (role.Accent, "#2F65CA"),
+    ):
+        palette.setColor(r, QColor(colour))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        palette.setColor(group.Disabled, r, QColor("#7A7A7A"))
+    return palette
+
+
+def is_dark_palette(palette: QPalette) -> bool:
+    """Whether a palette is dark: its window is darker than its text."""
+    role = QPalette.ColorRole
+    return palette.color(role.Window).lightness() < palette.color(role.WindowText).lightness()
+
+
+class ColourSchemeFollower(QObject):
+    """Keeps the application's palette in the system's colour scheme, also when it changes while running.
+
+    Where the platform's theme follows the scheme (Windows, macOS, GNOME and KDE
+    themes) its palette is used as it is. Where it reports a dark scheme but
+    gives a light palette, ``dark_palette()`` stands in, and is taken away
+    again when the scheme goes back to light. Every view takes its colours
+    from the palette and repaints on a ``PaletteChange``.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._standing_in = False  # whether dark_palette() replaces the platform's
+        hints = app.styleHints()
+        hints.colorSchemeChanged.connect(self.apply)
+        self.apply(hints.colorScheme())
+
+    def apply(self, scheme: Qt.ColorScheme) -> None:
+        """Use the palette for ``scheme`` (``Unknown``: the platform's)."""
+        if self._standing_in:
+            self._app.setPalette(QPalette())  # back to the platform's (and the style's) palette
+            self._standing_in = False
+        if scheme == Qt.ColorScheme.Dark and not is_dark_palette(self._app.palette()):
+            self._app.setPalette(dark_palette())
+            self._standing_in = True
 
 
 def model_cache_dir() -> Path:
@@ -95,6 +152,7 @@ def run_app(folder: Path | None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
     configure_application(app)
+    ColourSchemeFollower(app)  # parented to the app: lives as long as it
     install_error_reporting()
     from viewer.model.cache import ModelCache
     from viewer.model.pool import ParsePool

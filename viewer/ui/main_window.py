@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QUrl
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.state.library_changed.connect(self._update_summary)
         self.state.search_changed.connect(self._on_search_changed)
         self.setWindowTitle(APP_TITLE)
-        self.resize(1400, 900)
+        self.resize(_first_size(self, 1400, 900))
         self._restore_state()
 
     # --- construction --------------------------------------------------------
@@ -279,6 +279,8 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.only_matching_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.timeline.copy_event_action)
 
         view_menu = menu.addMenu("&View")
         self.zoom_in_action = self._action("Zoom &In", lambda: self.timeline.zoom(0.5), keys.ZoomIn)
@@ -299,6 +301,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search_dock.toggleViewAction())
         self.problems_action = self._action("&Problems…", self.show_problems, None)
         view_menu.addAction(self.problems_action)
+        self.timeline.context_actions = [self.zoom_fit_action, self.zoom_selection_action, None,
+                                         self.publish.export_figure_action, None, self.timeline.copy_event_action]
 
         help_menu = menu.addMenu("&Help")
         self.format_action = self._action("Story File &Format", self.show_format_help, keys.HelpContents)
@@ -608,6 +612,16 @@ class MainWindow(QMainWindow):
         self.search.shutdown()
         self.problems_dialog.close()
         super().closeEvent(event)
+
+
+def _first_size(window: QWidget, width: int, height: int) -> QSize:
+    """``width`` × ``height``, or less where the screen's free area is smaller (a laptop, a scale factor of 2)."""
+    screen = window.screen()
+    if screen is None:
+        return QSize(width, height)
+    available = screen.availableGeometry()
+    # A little room for the window's frame and title bar, which are not in the size.
+    return QSize(min(width, available.width() - 16), min(height, available.height() - 48))
 
 
 def _add_shortcut(action: QAction, key: str) -> None:

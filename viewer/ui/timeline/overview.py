@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QColor, QContextMenuEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy
 
 from viewer.core.colours import timeline_colours
@@ -145,6 +145,9 @@ class OverviewStrip(pg.PlotWidget):
     """A thin density plot whose region mirrors and drives the main view's x range."""
 
     _built = False  # until __init__ is done (pyqtgraph sends a palette change while building)
+
+    # Where (viewport coordinates) a context menu was asked for, and whether from the keyboard.
+    context_menu_requested = Signal(QPoint, bool)
 
     def __init__(self, main_view: pg.ViewBox, parent: QWidget | None = None) -> None:
         view_box = OverviewViewBox()
@@ -279,6 +282,12 @@ class OverviewStrip(pg.PlotWidget):
         """Keep the region at least ``MIN_REGION_PX`` wide at the strip's new width."""
         if self._view_range is not None:
             self._on_main_range_changed(self._main_view, self._view_range)
+
+    def contextMenuEvent(self, ev: QContextMenuEvent) -> None:
+        """The timeline's menu (it connects to ``context_menu_requested``), never pyqtgraph's."""
+        ev.accept()
+        keyboard = ev.reason() == QContextMenuEvent.Reason.Keyboard
+        self.context_menu_requested.emit(self.viewport().mapFrom(self, ev.pos()), keyboard)
 
     def mouseDoubleClickEvent(self, ev: QMouseEvent) -> None:
         """Ignore: the strip is not a place to zoom."""

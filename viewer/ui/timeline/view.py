@@ -13,12 +13,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QScrollBar,
     QSizePolicy,
     QSplitter,
@@ -53,6 +65,8 @@ LEGEND_ENTRIES = (
     "<b>③</b> events too close to tell apart: click to zoom",
     "<span style='color:{muted}'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>",
 )
+NOTHING_SELECTED = ("No event selected. Arrow keys go from event to event, Enter zooms to it, "
+                    "the Menu key opens the timeline's menu.")
 ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 MAX_UNDATED_LISTED = 500
@@ -121,11 +135,24 @@ class TimelinePlot(pg.PlotWidget):
 
     The frame is painted over the plot's edge, so it takes no room: nothing
     moves when the focus comes or goes.
+
+    Signals:
+        context_menu_requested(QPoint, bool): where (in the viewport's
+            coordinates) a context menu was asked for, and whether from the
+            keyboard (the Menu key or Shift+F10) rather than the mouse.
     """
+
+    context_menu_requested = Signal(QPoint, bool)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._frame_hidden = False
+
+    def contextMenuEvent(self, ev: QContextMenuEvent) -> None:
+        """Our menu, not pyqtgraph's (see TimelineWidget.show_context_menu)."""
+        ev.accept()
+        keyboard = ev.reason() == QContextMenuEvent.Reason.Keyboard
+        self.context_menu_requested.emit(self.viewport().mapFrom(self, ev.pos()), keyboard)
 
     @property
     def focus_frame_shown(self) -> bool:
@@ -201,6 +228,8 @@ class TimelineWidget(QWidget):
         self.axis = CalendarAxisItem("bottom")
         self.plot = TimelinePlot(viewBox=self.view_box, axisItems={"bottom": self.axis})
         self.plot.setObjectName("timelinePlot")
+        self.plot.setAccessibleName("Timeline")
+        self.plot.setAccessibleDescription(NOTHING_SELECTED)
         self.plot.hideAxis("left")
         self.plot.hideButtons()  # the "A" auto-range button: double-click does that here
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -213,6 +242,8 @@ class TimelineWidget(QWidget):
 
         self.undated_list = QListWidget()
         self.undated_list.setObjectName("undatedList")
+        self.undated_list.setAccessibleName("Undated events")
+        self.undated_list.setAccessibleDescription("Events whose date could not be read; click one to read it")
         self.undated_list.setWordWrap(True)
         self.undated_label = QLabel("<b>Undated events</b>")
         undated_box = QWidget()
@@ -233,6 +264,7 @@ class TimelineWidget(QWidget):
         # A scroll bar for the lanes, shown when they do not all fit.
         self.lane_scroll = QScrollBar(Qt.Orientation.Vertical)
         self.lane_scroll.setObjectName("laneScroll")
+        self.lane_scroll.setAccessibleName("Scroll stories")
         self.lane_scroll.setToolTip("Scroll through the stories (or Shift+wheel on the timeline)")
         self.lane_scroll.hide()
         plot_row = QHBoxLayout()
@@ -249,6 +281,7 @@ class TimelineWidget(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.legend = QLabel()
         self.legend.setObjectName("timelineLegend")
+        self.legend.setAccessibleName("Timeline legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setContentsMargins(6, 3, 6, 3)
         self.legend.setAutoFillBackground(True)
@@ -265,6 +298,17 @@ class TimelineWidget(QWidget):
         layout.addWidget(self.splitter)
 
         self._apply_palette()
+        # Copy Event Text: the Edit menu and the context menu share it (see context_actions).
+        self.copy_event_action = QAction("&Copy Event Text", self)
+        self.copy_event_action.setShortcuts(QKeySequence.StandardKey.Copy)
+        self.copy_event_action.setStatusTip("Copy the selected event's date and text")
+        self.copy_event_action.setEnabled(False)
+        self.copy_event_action.triggered.connect(self.copy_event_text)
+        self.context_actions: list[QAction | None] = []  # the context menu's; None: a separator
+        self.plot.context_menu_requested.connect(self.show_context_menu)
+        self.overview.context_menu_requested.connect(
+            lambda pos, keyboard: self.show_context_menu(self.plot.viewport().mapFromGlobal(
+                self.overview.viewport().mapToGlobal(pos)), keyboard, over_plot=False))
         self.events_item.event_clicked.connect(self._on_event_clicked)
         self.events_item.cluster_clicked.connect(self._on_cluster_clicked)
         self.events_item.empty_clicked.connect(lambda: state.select_event(None))
@@ -415,10 +459,61 @@ class TimelineWidget(QWidget):
         self.undated_box.setVisible(count > 0)
 
     def _on_event_changed(self) -> None:
-        """The user selected an event (anywhere): mark it and bring it into view."""
+        """The user selected an event (anywhere): mark it, bring it into view, tell assistive technology."""
         index = self._show_selection()
         if index is not None:
             self._ensure_visible(index)
+        text = self.selected_event_text()
+        self.copy_event_action.setEnabled(text is not None)
+        # A screen reader hears the change (setAccessibleDescription sends QAccessible::DescriptionChanged).
+        self.plot.setAccessibleDescription(NOTHING_SELECTED if text is None else f"Selected event: {text}")
+
+    def selected_event_text(self) -> str | None:
+        """The selected event as a reader would quote it: its date as written, its text, its story."""
+        ref = self._state.event_ref
+        library = self._state.library
+        story = library.story(ref.file) if ref is not None and library is not None else None
+        if ref is None or story is None or not 0 <= ref.index < len(story.events):
+            return None
+        event = story.events[ref.index]
+        return f"{event.date_text or '(no date)'} – {event.text} (in: {story.title})"
+
+    def copy_event_text(self) -> None:
+        """Edit → Copy Event Text: the selected event's date, text and story on the clipboard."""
+        text = self.selected_event_text()
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+
+    def show_context_menu(self, pos: QPoint, keyboard: bool = False, over_plot: bool = True) -> None:
+        """Our context menu (Zoom to Fit, Zoom to Selection, Export Figure…, Copy Event Text) at ``pos``.
+
+        ``pos`` is in the plot viewport's coordinates. A right click on an
+        event selects it first, as in a list; from the keyboard the menu opens
+        at the selected event, or in the middle of the plot.
+        """
+        viewport = self.plot.viewport()
+        if keyboard:
+            ref = self._state.event_ref
+            index = self._layout.index_of(ref.file, ref.index) if ref is not None else None
+            pos = self.event_position(index) if index is not None else viewport.rect().center()
+            if not viewport.rect().contains(pos):
+                pos = viewport.rect().center()
+        elif over_plot:
+            point = self.view_box.mapSceneToView(self.plot.mapToScene(pos))
+            hits = self.events_item.hits_at(point.x(), point.y())
+            if len(hits):
+                self._on_event_clicked(int(hits[0]))
+        menu = QMenu(self)
+        menu.setObjectName("timelineContextMenu")
+        menu.setAccessibleName("Timeline menu")
+        for action in self.context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        if not menu.isEmpty():
+            menu.exec(viewport.mapToGlobal(pos))
+        menu.deleteLater()
 
     def _show_selection(self) -> int | None:
         """Mark the selected event (a relayout does only this: the view stays where the reader put it)."""
