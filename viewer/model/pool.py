@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -69,6 +70,10 @@ def _worker_started(stop: Any) -> None:
     """
     global _stopping  # one per worker process, set once by its initializer
     _stopping = stop
+    # Ctrl+C in a terminal reaches the whole process group: the app decides what it
+    # means and stops the pool; a worker interrupted while writing its result would
+    # print a traceback and leave the executor waiting for the rest of the message.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         def watch() -> None:
