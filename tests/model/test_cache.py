@@ -1,9 +1,13 @@
 """The model cache: a reopen gives what a cold load gives, and parses only what changed."""
 
+import logging
 import marshal
 import os
+import random
 import shutil
 import struct
+import zlib
+from array import array
 from pathlib import Path
 
 import pytest
@@ -138,6 +142,15 @@ def test_removed_files_disappear_and_added_files_appear(folder, cache, parsed):
     assert parsed == []
 
 
+HEADER = struct.Struct("<8sII")  # magic, format version, CRC-32 of the payload
+
+
+def with_header(data: bytes, payload: bytes, checksum: int | None = None) -> bytes:
+    """``payload`` behind ``data``'s magic and version, with its own CRC-32 unless ``checksum`` is given."""
+    magic, version, _ = HEADER.unpack_from(data)
+    return HEADER.pack(magic, version, zlib.crc32(payload) if checksum is None else checksum) + payload
+
+
 def corrupt_cache_file(path: Path, how: str) -> None:
     data = path.read_bytes()
     if how == "garbage":
@@ -145,16 +158,20 @@ def corrupt_cache_file(path: Path, how: str) -> None:
     elif how == "empty":
         path.write_bytes(b"")
     elif how == "header only":
-        path.write_bytes(data[:12])
+        path.write_bytes(data[:HEADER.size])
     elif how == "truncated":
         path.write_bytes(data[: len(data) // 2])
     elif how == "garbled body":
-        path.write_bytes(data[:12] + bytes(b ^ 0x5A for b in data[12:]))
+        path.write_bytes(data[:HEADER.size] + bytes(b ^ 0x5A for b in data[HEADER.size:]))
+    elif how == "one bit flipped":  # in the middle of a story's text, as likely as anywhere
+        middle = len(data) // 2
+        path.write_bytes(data[:middle] + bytes([data[middle] ^ 0x04]) + data[middle + 1:])
     elif how == "wrong shape":
-        path.write_bytes(data[:12] + marshal.dumps((1, 2, 3)))
+        schema, folder, _ = marshal.loads(data[HEADER.size:])
+        path.write_bytes(with_header(data, marshal.dumps((schema, folder, (1, 2, 3)))))
     elif how == "older format":
-        magic, version = struct.unpack_from("<8sI", data)
-        path.write_bytes(struct.pack("<8sI", magic, version - 1) + data[12:])
+        magic, version, checksum = HEADER.unpack_from(data)
+        path.write_bytes(HEADER.pack(magic, version - 1, checksum) + data[HEADER.size:])
     elif how == "unreadable":
         path.unlink()
         path.mkdir()
@@ -163,15 +180,21 @@ def corrupt_cache_file(path: Path, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", [
-    "garbage", "empty", "header only", "truncated", "garbled body", "wrong shape", "older format",
+    "garbage", "empty", "header only", "truncated", "garbled body", "one bit flipped", "wrong shape",
+    "older format",
 ])
-def test_a_bad_cache_file_is_ignored_and_rebuilt(folder, cache, parsed, how):
+def test_a_bad_cache_file_is_ignored_and_rebuilt(folder, cache, parsed, how, caplog):
     cold = load_folder(folder)
     load_folder(folder, cache=cache)
     corrupt_cache_file(cache.path_for(folder), how)
     parsed.clear()
-    assert_same(load_folder(folder, cache=cache), cold)
+    with caplog.at_level(logging.INFO, logger="viewer.model.cache"):
+        assert_same(load_folder(folder, cache=cache), cold)
     assert len(parsed) == len(discover_story_files(folder))
+    # One line in the log says why; a damaged file is a warning, one from an older version is not.
+    [record] = caplog.records
+    assert "discarding the cache file" in record.getMessage()
+    assert record.levelno == (logging.INFO if how == "older format" else logging.WARNING)
     parsed.clear()
     assert_same(load_folder(folder, cache=cache), cold)
     assert parsed == []
@@ -279,3 +302,145 @@ def test_a_changed_parser_invalidates_the_cache(folder, cache, parsed, monkeypat
     load_folder(folder, cache=cache)
     assert sorted(parsed) == sorted(discover_story_files(folder))
 
+
+
+# --- A damaged cache file, thousands of ways -----------------------------------------
+#
+# Two kinds of damage. Bytes changed on disk (bits flipped, the file cut short or grown,
+# columns swapped) keep the checksum written with the file, which must catch them
+# all, including changes that would still decode into altered text. Files that are
+# well formed, checksum included, but hold what the writer never writes (a value of
+# another type, an index or count out of range, a column missing or short) stand for
+# anything the checksum could let through (or a bug in the writer): the checks made
+# while the model is rebuilt must catch those. Either way the folder must open with
+# exactly the stories and problems of a fresh parse, and the bad file must be gone.
+
+# Columns holding an index, a count, an enum or a line number: a negative value in
+# any of them is invalid, and in the index and enum ones so is one past the end.
+RANGED = {
+    ("files", "size"), ("FileResult", "story"), ("FileResult", "problems"), ("Story", "sections"),
+    ("Story", "events"), ("Story", "sources"), ("Story", "article_count"), ("Story.sources", "source"),
+    ("Section", "line"), ("Event", "span"), ("Event", "line"), ("Source", "line"),
+    ("DateSpan", "start"), ("DateSpan", "end"), ("DateSpan", "precision"), ("Problem", "line"),
+    ("Problem", "severity"),
+}
+INDEXES = {("FileResult", "story"), ("Story.sources", "source"), ("Event", "span"),
+           ("DateSpan", "precision"), ("Problem", "severity")}
+
+
+def column_values(blob: bytes) -> list:
+    """A stored column as a list of values (a packed int column unpacked)."""
+    column = marshal.loads(blob)
+    if isinstance(column, tuple):
+        values = array("q")
+        values.frombytes(column[1])
+        return list(values)
+    return list(column)
+
+
+def damaged_bytes(data: bytes, rng: random.Random) -> bytes:
+    """``data`` changed on disk: the checksum in its header is left as written."""
+    kind = rng.randrange(6)
+    if kind == 0:  # a few bits flipped anywhere, header included
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 4)):
+            damaged[rng.randrange(len(damaged))] ^= 1 << rng.randrange(8)
+        return bytes(damaged)
+    if kind == 1:  # a byte overwritten
+        at = rng.randrange(len(data))
+        return data[:at] + bytes([rng.randrange(256)]) + data[at + 1:]
+    if kind == 2:  # cut short
+        return data[:rng.randrange(len(data))]
+    if kind == 3:  # grown
+        return data + rng.randbytes(rng.randint(1, 64))
+    if kind == 4:  # a byte left out or put in
+        at = rng.randrange(HEADER.size, len(data))
+        return data[:at] + data[at + 1:] if rng.random() < 0.5 else data[:at] + rng.randbytes(1) + data[at:]
+    # two columns of a table swapped, as a writer mixing them up would
+    schema, folder, tables = marshal.loads(data[HEADER.size:])
+    name = rng.choice([name for name, table in tables.items() if len(table) > 1])
+    first, second = rng.sample(sorted(tables[name]), 2)
+    tables[name][first], tables[name][second] = tables[name][second], tables[name][first]
+    payload = marshal.dumps((schema, folder, tables))
+    return with_header(data, payload, HEADER.unpack_from(data)[2])
+
+
+def malformed_payload(data: bytes, rng: random.Random) -> bytes:
+    """A well-formed file (checksum and all) holding a column its writer would never write."""
+    schema, folder, tables = marshal.loads(data[HEADER.size:])
+    name = rng.choice(sorted(tables))
+    table = tables[name]
+    field = rng.choice(sorted(table))
+    values = column_values(table[field])
+    kind = rng.randrange(5)
+    if kind == 0 and values:  # one value of a type its field never holds
+        at = rng.randrange(len(values))
+        held = {type(v) for v in values}
+        if tuple in held:  # citations: a tuple with a stranger in it, or no tuple at all
+            values[at] = rng.choice([(1, "2"), (1.5,), "1", 3])
+        else:
+            strangers = [v for v in ("text", 7, 2.5, b"bytes", (1,), [1], True) if type(v) not in held]
+            if held <= {int, type(None)}:
+                strangers = [v for v in strangers if not isinstance(v, int) or isinstance(v, bool)]
+            values[at] = rng.choice(strangers)
+    elif kind == 1 and values and (name, field) in RANGED:  # a number out of its range
+        at = rng.randrange(len(values))
+        if (name, field) in INDEXES and rng.random() < 0.5:
+            values[at] = 10**6 + rng.randrange(10**6)
+        else:
+            values[at] = -rng.randint(2, 10**6)
+    elif kind == 2 and values:  # a value too few or too many
+        values = values[:-1] if rng.random() < 0.5 else [*values, values[0]]
+    elif kind == 3:  # a column missing, or one too many
+        if rng.random() < 0.5:
+            del table[field]
+        else:
+            table["extra"] = marshal.dumps(values)
+        return with_header(data, marshal.dumps((schema, folder, tables)))
+    else:  # two columns of different kinds swapped
+        others = [other for other in sorted(table) if other != field
+                  and {type(v) for v in column_values(table[other])} != {type(v) for v in values}]
+        if not others:
+            return malformed_payload(data, rng)
+        other = rng.choice(others)
+        table[field], table[other] = table[other], table[field]
+        return with_header(data, marshal.dumps((schema, folder, tables)))
+    if not values and kind in (0, 1, 2):
+        return malformed_payload(data, rng)
+    table[field] = marshal.dumps(values)
+    return with_header(data, marshal.dumps((schema, folder, tables)))
+
+
+def test_a_damaged_cache_file_never_changes_what_the_folder_shows(tmp_path, caplog):
+    folder = (tmp_path / "stories").resolve()
+    for rel, content in STORIES.items():
+        write_story(folder, rel, content)
+    fresh = load_folder(folder)
+    assert len(fresh.stories) == 4 and fresh.problems  # events of every precision, sources, sections, problems
+    cache = ModelCache(tmp_path / "cache")
+    load_folder(folder, cache=cache)
+    path = cache.path_for(folder)
+    good = path.read_bytes()
+    stamps = scan_story_files(folder)
+    assert len(cache.open_folder(folder, stamps, OLD_NS * 2).unchanged) == len(STORIES)
+    rng = random.Random(11)
+    tried: set[bytes] = {good}
+    while len(tried) <= 2100:
+        damage = damaged_bytes if len(tried) % 3 else malformed_payload
+        mutated = damage(good, rng)
+        if mutated in tried:
+            continue
+        tried.add(mutated)
+        path.write_bytes(mutated)
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="viewer.model.cache"):
+            if len(tried) % 20:
+                # What the loader takes from the cache: nothing from a bad file, which is deleted.
+                assert cache.open_folder(folder, stamps, OLD_NS * 2).unchanged == {}, damage.__name__
+                assert not path.exists()
+            else:  # and, now and then, the whole load: a fresh parse, written back
+                library = load_folder(folder, cache=cache)
+                assert library_to_dict(library) == library_to_dict(fresh)
+                assert library.results == fresh.results
+                assert path.read_bytes() != mutated
+        assert len(caplog.records) == 1  # told once, in the log

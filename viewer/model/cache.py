@@ -31,16 +31,23 @@ Why the file looks the way it does (measured on 10,000 files, 100,000 events, by
 What is left is mostly creating 60 MB of strings and touching each once.
 
 The format is checked before anything in it is trusted: a magic number, then
-``FORMAT_VERSION`` (bump it whenever the layout written here changes), then a digest
-of the model's field names and enum values (so a change to ``story.py`` invalidates
-old files by itself) and of the interpreter's marshal flavour. A file that fails any
-check, is truncated or does not decode is ignored and rewritten; a cache never stops a
-folder from loading.
+``FORMAT_VERSION`` (bump it whenever the layout written here changes), then a CRC-32
+of the payload, checked before ``marshal`` sees a byte of it (a flipped bit in a story's
+text would otherwise decode fine and show altered text; and marshal is not meant for
+damaged input), then a digest of the model's field names and enum values (so a change
+to ``story.py`` invalidates old files by itself) and of the interpreter's marshal
+flavour. As the model is rebuilt, every column is checked for the types its field
+holds (taken from the model's annotations) and every index, count and enum for its
+range: a damaged file that still decodes must not hand the views a line number that is
+a string, or a story that is another's. A file that fails any check, is truncated or
+does not decode is logged, deleted and rewritten from a fresh parse; a cache never
+stops a folder from loading.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import marshal
@@ -49,33 +56,51 @@ import os
 import struct
 import sys
 import tempfile
+import types
+import typing
+import zlib
 from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import MISSING, fields
 from datetime import date
 from itertools import accumulate, chain, compress, count, islice, repeat
-from operator import attrgetter, eq
+from operator import attrgetter, eq, is_not, methodcaller
 from pathlib import Path
 from typing import Any
 
-from viewer.model.story import DateSpan, Event, FileResult, Precision, Problem, Section, Severity, Source, Story
+from viewer.model.story import (
+    FIRST_YEAR,
+    DateSpan,
+    Day,
+    Event,
+    FileResult,
+    Precision,
+    Problem,
+    Section,
+    Severity,
+    Source,
+    Story,
+    day_from_ordinal,
+    make_day,
+)
 
 __all__ = ["FORMAT_VERSION", "FileStamp", "FolderCache", "ModelCache", "pack_results", "unpack_results"]
 
 _log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """The layout of a cache file; bump it on any change to how ``_encode`` writes one.
 
 3: each column is marshalled on its own (one marshal call over a 100,000-file
-folder held the interpreter for 0.1 s, stalling the window's GUI thread)."""
+folder held the interpreter for 0.1 s, stalling the window's GUI thread).
+4: the header carries a CRC-32 of the payload."""
 
 FileStamp = tuple[int, int]
 """A file's size in bytes and modification time in nanoseconds (``st_size, st_mtime_ns``)."""
 
 _MAGIC = b"TLVMODEL"
-_HEADER = struct.Struct("<8sI")  # magic, FORMAT_VERSION
+_HEADER = struct.Struct("<8sII")  # magic, FORMAT_VERSION, CRC-32 of the payload after the header
 
 # An entry is trusted only for a file last modified at least this long before the
 # folder was scanned. A file written within one tick of the clock that stamps mtimes
@@ -152,6 +177,10 @@ class CacheUnusable(Exception):
     """A cache file that exists but cannot be used: wrong format, folder or shape."""
 
 
+class CacheOutdated(CacheUnusable):
+    """A sound cache file written by another version of the app: expected after an update."""
+
+
 class ModelCache:
     """Parsed folders kept on disk, one file per folder, for fast reopening.
 
@@ -206,7 +235,13 @@ class ModelCache:
         except FileNotFoundError:
             pass
         except Exception as exc:  # noqa: BLE001 - whatever is wrong with a cache, the folder still loads
-            _log.info("ignoring the cache file %s: %s: %s", path, type(exc).__name__, exc)
+            # Deleted at once, not only replaced after the load: a file that
+            # fails here must never be read again, even if this load is
+            # cancelled or its write-back fails.
+            level = logging.INFO if isinstance(exc, CacheOutdated) else logging.WARNING
+            _log.log(level, "discarding the cache file %s: %s: %s", path, type(exc).__name__, exc)
+            with contextlib.suppress(OSError):
+                path.unlink()
         return FolderCache(self, folder, dict(stamps), scan_started_ns, stored, unchanged)
 
 
@@ -286,18 +321,21 @@ def _read_cache_file(
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
         if len(mapped) < _HEADER.size:
             raise CacheUnusable("truncated header")
-        magic, version = _HEADER.unpack_from(mapped)
+        magic, version, checksum = _HEADER.unpack_from(mapped)
         if magic != _MAGIC:
             raise CacheUnusable("not a model cache file")
         if version != FORMAT_VERSION:
-            raise CacheUnusable(f"format {version}, not {FORMAT_VERSION}")
+            raise CacheOutdated(f"format {version}, not {FORMAT_VERSION}")
         with memoryview(mapped) as view, view[_HEADER.size:] as body:
+            # zlib lets other threads run while it sums (40 ms for 50 MB).
+            if zlib.crc32(body) != checksum:
+                raise CacheUnusable("the checksum does not match: the file is damaged")
             schema, stored_folder, tables = marshal.loads(body)
     if schema != _SCHEMA:
-        raise CacheUnusable("written for another model or interpreter")
+        raise CacheOutdated("written for another model or interpreter")
     if stored_folder != os.fspath(folder):
         raise CacheUnusable(f"written for {stored_folder!r}")
-    files, _ = _table(tables, "files", {"file", "size", "mtime_ns"})
+    files, _ = _table(tables, "files", {"file": _of_types({str}), "size": _COUNT, "mtime_ns": _of_types({int})})
     rels = files["file"]
     stored_stamps = list(zip(files["size"], files["mtime_ns"]))
     matching = list(map(eq, map(stamps.get, rels), stored_stamps))
@@ -320,7 +358,7 @@ def _write_atomically(path: Path, payload: bytes) -> None:
     handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(_HEADER.pack(_MAGIC, FORMAT_VERSION))
+            out.write(_HEADER.pack(_MAGIC, FORMAT_VERSION, zlib.crc32(payload)))
             out.write(payload)
         os.replace(temporary, path)
     except BaseException:
@@ -346,8 +384,8 @@ def _encode(folder: Path, entries: Mapping[str, FileStamp], results: list[FileRe
     problems = _flattened(results, "problems")
     events = _flattened(stories, "events")
     span_refs, span_table = _distinct(DateSpan, list(map(attrgetter("span"), events)), {
-        "start": lambda column: list(map(date.toordinal, column)),
-        "end": lambda column: list(map(date.toordinal, column)),
+        "start": lambda column: list(map(_TO_ORDINAL, column)),  # dates before AD 1 too
+        "end": lambda column: list(map(_TO_ORDINAL, column)),
         "precision": lambda column: list(map(attrgetter("rank"), column)),
     })
     source_refs, source_table = _distinct(Source, _flattened(stories, "sources"), {})
@@ -491,23 +529,36 @@ def _unpacked(stored: Any) -> Sequence[Any]:
 
 
 def _decode(tables: Mapping[str, Mapping[str, Any]]) -> list[FileResult]:
-    """Rebuild the files' results, in the order of ``tables["files"]``."""
-    span_columns, span_count = _table(tables, DateSpan)
+    """Rebuild the files' results, in the order of ``tables["files"]``.
+
+    Every column is checked before it is used (``_table``): values by the
+    type their field is annotated with, and what this module stores in place
+    of an object (an index into another table, a count of children, an enum's
+    index, a day ordinal) for its range. A negative index would otherwise
+    quietly pick an object from the end of its table.
+    """
+    span_columns, span_count = _table(tables, DateSpan, {
+        "start": _ints(_MIN_ORDINAL, _MAX_ORDINAL), "end": _ints(_MIN_ORDINAL, _MAX_ORDINAL),
+        "precision": _ints(0, len(_PRECISIONS) - 1), "time_of_day": _ints(0, 86_399, none=True),
+    })
     spans = _build(DateSpan, {
-        "start": map(date.fromordinal, span_columns["start"]),
-        "end": map(date.fromordinal, span_columns["end"]),
+        **span_columns,
+        "start": _days(span_columns["start"]),
+        "end": _days(span_columns["end"]),
         "precision": map(_PRECISIONS.__getitem__, span_columns["precision"]),
     }, span_count)
     spans.append(None)  # index -1: undated
 
-    event_columns, event_count = _table(tables, Event)
+    event_columns, event_count = _table(tables, Event, {"span": _ints(-1, span_count - 1), "line": _LINE})
     events = _build(Event, {**event_columns, "span": map(spans.__getitem__, event_columns["span"])},
                     event_count)
-    sections = _build(Section, *_table(tables, Section))
-    sources = _build(Source, *_table(tables, Source))
-    story_sources, _ = _table(tables, "Story.sources", {"source"})
+    sections = _build(Section, *_table(tables, Section, {"line": _LINE}))
+    sources = _build(Source, *_table(tables, Source, {"line": _OPTIONAL_LINE}))
+    story_sources, _ = _table(tables, "Story.sources", {"source": _ints(0, len(sources) - 1)})
 
-    story_columns, story_count = _table(tables, Story)
+    story_columns, story_count = _table(tables, Story, {
+        "article_count": _ints(0, none=True), "sections": _COUNT, "events": _COUNT, "sources": _COUNT,
+    })
     stories = _build(Story, {
         **story_columns,
         "sections": _grouped(sections, story_columns["sections"]),
@@ -517,40 +568,161 @@ def _decode(tables: Mapping[str, Mapping[str, Any]]) -> list[FileResult]:
     }, story_count)
     stories.append(None)  # index -1: a file with no usable story
 
-    problem_columns, problem_count = _table(tables, Problem)
+    problem_columns, problem_count = _table(tables, Problem, {
+        "line": _OPTIONAL_LINE, "severity": _ints(0, len(_SEVERITIES) - 1),
+    })
     problems = _build(Problem, {
         **problem_columns, "severity": map(_SEVERITIES.__getitem__, problem_columns["severity"]),
     }, problem_count)
 
-    result_columns, result_count = _table(tables, FileResult)
+    result_columns, result_count = _table(tables, FileResult, {
+        "story": _ints(-1, story_count - 1), "problems": _COUNT,
+    })
+    # Stories are stored in file order, one per file that has one, and each
+    # names its file: a story can only ever come back as its own file's.
+    story_refs = result_columns["story"]
+    with_story = list(map((-1).__ne__, story_refs))
+    if list(compress(story_refs, with_story)) != list(range(story_count)):
+        raise CacheUnusable("stories out of step with their files")
+    if list(compress(result_columns["file"], with_story)) != list(story_columns["file"]):
+        raise CacheUnusable("a story stored under another file")
     return _build(FileResult, {
         **result_columns,
-        "story": map(stories.__getitem__, result_columns["story"]),
+        "story": map(stories.__getitem__, story_refs),
         "problems": _grouped(problems, result_columns["problems"]),
     }, result_count)
 
 
+ColumnCheck = Callable[[Sequence[Any]], "str | None"]
+"""Looks at a whole column; returns what is wrong with it, or None."""
+
+_MAX_ORDINAL = date.max.toordinal()
+_MIN_ORDINAL = make_day(FIRST_YEAR, 1, 1).toordinal()
+_TO_ORDINAL = methodcaller("toordinal")
+
+
+def _days(ordinals: Sequence[int]) -> Iterator[Day]:
+    """The days of a column of ordinals: ``date.fromordinal`` in C unless some are before AD 1."""
+    if not ordinals or min(ordinals) >= 1:
+        return map(date.fromordinal, ordinals)
+    return map(day_from_ordinal, ordinals)
+
+
+def _ints(least: int, most: int | None = None, none: bool = False) -> ColumnCheck:
+    """A check for a column of ints from ``least`` to ``most`` (inclusive; None: no limit), or None if ``none``.
+
+    Done in C (a set of the values' types, ``min`` and ``max``): a column
+    holds up to a few hundred thousand values.
+    """
+    allowed = {int, type(None)} if none else {int}
+
+    def check(column: Sequence[Any]) -> str | None:
+        if not isinstance(column, array) and not set(map(type, column)) <= allowed:
+            return "holds a value that is not an int"
+        values: Sequence[Any] | list[int] = column
+        if none and not isinstance(column, array):
+            values = list(filter(functools.partial(is_not, None), column))
+        if values and (min(values) < least or (most is not None and max(values) > most)):
+            return f"holds a value outside {least}..{'' if most is None else most}"
+        return None
+
+    return check
+
+
+_COUNT = _ints(0)
+_LINE = _ints(1)
+_OPTIONAL_LINE = _ints(1, none=True)
+
+def _of_types(allowed: set[type]) -> ColumnCheck:
+    """A check for a column whose values all have one of the ``allowed`` types (exactly: a bool is no int)."""
+    def check(column: Sequence[Any]) -> str | None:
+        if isinstance(column, array) and int in allowed:
+            return None  # packed: ints by construction
+        if set(map(type, column)) <= allowed:
+            return None
+        return f"holds a value that is not {' or '.join(sorted(t.__name__ for t in allowed))}"
+
+    return check
+
+
+_PLAIN_TYPES = {str, int, float, bool, bytes, type(None)}
+
+
+@functools.cache
+def _annotation_check(cls: type, name: str) -> ColumnCheck:
+    """A check for a column of field ``name`` of ``cls``, from its annotation.
+
+    Plain types and unions of them (``str``, ``str | None``), and tuples of
+    one plain type (``tuple[int, ...]``). A field annotated with anything
+    else needs a check given by ``_decode``; without one, no cache file is
+    trusted (``CacheUnusable``), which the cache's tests notice at once.
+    """
+    hint = typing.get_type_hints(cls)[name]
+    allowed = _plain_types(hint)
+    if allowed is not None:
+        return _of_types(allowed)
+    items = typing.get_args(hint)
+    if typing.get_origin(hint) is tuple and len(items) == 2 and items[1] is Ellipsis:
+        item_types = _plain_types(items[0])
+        if item_types is not None:
+            def check(column: Sequence[Any]) -> str | None:
+                if not set(map(type, column)) <= {tuple}:
+                    return "holds a value that is not a tuple"
+                if not set(map(type, chain.from_iterable(column))) <= item_types:
+                    return "holds a tuple of the wrong type"
+                return None
+
+            return check
+    raise CacheUnusable(f"{cls.__name__}.{name} is a {hint}, which the cache has no check for")
+
+
+def _plain_types(hint: Any) -> set[type] | None:
+    """The types a value annotated ``hint`` may have, if they are all plain (see ``_PLAIN_TYPES``)."""
+    if hint is None:
+        hint = type(None)
+    if hint in _PLAIN_TYPES:
+        return {hint}
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        found: set[type] = set()
+        for arg in typing.get_args(hint):
+            part = _plain_types(arg)
+            if part is None:
+                return None
+            found |= part
+        return found
+    return None
+
+
 def _table(
-    tables: Mapping[str, Mapping[str, Any]], table: type | str, names: set[str] | None = None,
+    tables: Mapping[str, Mapping[str, Any]], table: type | str, checks: Mapping[str, ColumnCheck],
 ) -> tuple[dict[str, Sequence[Any]], int]:
-    """A stored table's columns and row count, checked to be the expected fields, all of one length.
+    """A stored table's columns and row count, checked: the expected fields, of one length, each value valid.
 
     Args:
         tables: the decoded cache file.
-        table: a model class (its stored fields are expected) or a table name.
-        names: the expected columns of a table given by name.
+        table: a model class (its stored fields are expected, each checked by
+            its annotation unless ``checks`` has its check) or a table's name.
+        checks: checks of the columns that store something other than the
+            field's value (see ``_decode``), or of every column of a table
+            given by name.
     """
     if isinstance(table, type):
-        name, names = table.__name__, set(_stored_fields(table))
+        name, names = table.__name__, _stored_fields(table)
     else:
-        name = table
+        name, names = table, list(checks)
     columns = {field: _unpacked(column) for field, column in tables[name].items()}
-    if set(columns) != names:
-        raise CacheUnusable(f"{name} has columns {sorted(columns)}, expected {sorted(names or ())}")
+    if set(columns) != set(names):
+        raise CacheUnusable(f"{name} has columns {sorted(columns)}, expected {sorted(names)}")
     rows = len(next(iter(columns.values())))
     for field, column in columns.items():
         if len(column) != rows:  # map() would quietly stop at the shortest
             raise CacheUnusable(f"{name}.{field} has {len(column)} values, not {rows}")
+        check = checks.get(field)
+        if check is None:  # only a model class's field can be missing from checks (see above)
+            check = _annotation_check(typing.cast(type, table), field)
+        wrong = check(column)
+        if wrong is not None:
+            raise CacheUnusable(f"{name}.{field} {wrong}")
     return columns, rows
 
 
