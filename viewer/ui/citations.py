@@ -142,10 +142,14 @@ class CitationsPanel(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("citations")
+        self.setAccessibleName("Sources")
+        self.setAccessibleDescription("The sources of the current story, and the events citing the selected one")
         self._state = state
         self.model = SourcesModel(self)
         self.table = SourcesTable()
         self.table.setObjectName("sourcesTable")
+        self.table.setAccessibleName("Sources table")
+        self.table.setAccessibleDescription("Each source's number, title, web address and how many events cite it")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -165,6 +169,8 @@ class CitationsPanel(QWidget):
         self.citing_label.setTextFormat(Qt.TextFormat.PlainText)
         self.citing_list = QListWidget()
         self.citing_list.setObjectName("citingEvents")
+        self.citing_list.setAccessibleName("Events citing the source")
+        self.citing_list.setAccessibleDescription("The events that cite the selected source; click one to select it")
         self.citing_list.setWordWrap(True)
 
         bottom = QWidget()

@@ -38,6 +38,8 @@ class EventDetailPane(_OfflineBrowser):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("eventDetail")
+        self.setAccessibleName("Event details")
+        self.setAccessibleDescription("The selected event's date, text and story, or the current story's summary")
         self._state = state
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
+from viewer.core.colours import readable_on
 from viewer.model import Problem, Severity
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import plain_tooltip
@@ -56,7 +57,11 @@ class ProblemsModel(FlatTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return (p.file, p.line or 0, p.severity.value, p.message)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:
-            return _ERROR_COLOUR if p.severity is Severity.ERROR else _WARNING_COLOUR
+            colour = _ERROR_COLOUR if p.severity is Severity.ERROR else _WARNING_COLOUR
+            # Lightened on a dark background: a dark red is unreadable on near-black
+            # (5:1, a little above AA's 4.5:1, for the glyphs' antialiased edges).
+            base = QGuiApplication.palette().color(QPalette.ColorRole.Base).name()
+            return QColor(readable_on(colour.name(), base, 5.0))
         return None
 
 

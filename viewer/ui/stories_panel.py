@@ -229,6 +229,8 @@ class StoriesPanel(QWidget):
     def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("storiesPanel")
+        self.setAccessibleName("Stories panel")
+        self.setAccessibleDescription("Every story of the folder: filter, show or hide, sort, go to one")
         self._state = state
         self._last_row = 0
         self.model = StoriesModel(state)
@@ -238,12 +240,14 @@ class StoriesPanel(QWidget):
         self.filter = QLineEdit()
         self.filter.setObjectName("storiesFilter")
         self.filter.setAccessibleName("Filter stories")
+        self.filter.setAccessibleDescription("Shows only the stories whose headline has these words")
         self.filter.setPlaceholderText("Filter stories by headline…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.set_words)
         self.table = QTableView()
         self.table.setObjectName("storiesTable")
         self.table.setAccessibleName("Stories")
+        self.table.setAccessibleDescription("One row per story; its check box shows or hides its lane on the timeline")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QPixmap,
+    QTextDocumentFragment,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -218,6 +219,9 @@ class TimelineWidget(QWidget):
         """Observe ``state``; ``builder`` may be shared with whoever builds layouts ahead (the loader)."""
         super().__init__(parent)
         self.setObjectName("timeline")
+        self.setAccessibleName("Timeline pane")
+        self.setAccessibleDescription("The legend, every story's events on one time axis, "
+                                      "the overview strip and the undated events")
         self._state = state
         self._builder = builder if builder is not None else LayoutBuilder()
         self._layout = TimelineLayout()
@@ -281,7 +285,7 @@ class TimelineWidget(QWidget):
         self.splitter.setStretchFactor(1, 1)
         self.legend = QLabel()
         self.legend.setObjectName("timelineLegend")
-        self.legend.setAccessibleName("Timeline legend")
+        self.legend.setAccessibleName("Legend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.setContentsMargins(6, 3, 6, 3)
         self.legend.setAutoFillBackground(True)
@@ -345,6 +349,7 @@ class TimelineWidget(QWidget):
         self.axis.setTextPen(pg.mkPen(colours.text))
         self.events_item.set_colours(colours)
         self.legend.setText(legend_html(colours))
+        self.legend.setAccessibleDescription(QTextDocumentFragment.fromHtml(self.legend.text()).toPlainText())
 
     # --- observing the selection ------------------------------------------
 

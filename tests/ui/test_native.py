@@ -1,0 +1,259 @@
+"""A native desktop app: light and dark, high-DPI and small screens, only our controls, accessible.
+
+Text is checked as a reader sees it: the window is rendered in each scheme
+and the pixels of a label are compared with those of the background behind
+it (WCAG 2.1 contrast, at least 4.5:1). The high-DPI check runs the app in a
+subprocess, since the scale factor is read once, when Qt starts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
+
+from tests.conftest import ROOT, SEEDS
+from viewer.core.colours import contrast, hex_colour
+from viewer.core.state import EventRef
+from viewer.ui.app import ColourSchemeFollower
+
+pytestmark = pytest.mark.gui
+
+AA = 4.5  # WCAG 2.1 SC 1.4.3, normal text
+
+
+def pixels(widget: QWidget, rect: QRect | None = None) -> np.ndarray:
+    """The widget as drawn (``rect`` of it, in its logical pixels): an array of (r, g, b) rows."""
+    image = widget.grab(rect if rect is not None else QRect()).toImage()
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    data = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height).reshape(height, stride)
+    return data[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def text_contrast(rgb: np.ndarray) -> tuple[float, str, str]:
+    """The contrast of the text in a patch with its background: (ratio, text colour, background colour).
+
+    The background is the patch's most common colour; the text is the pixel
+    that differs from it most (the cores of the glyphs' stems, drawn in the
+    text's full colour; their antialiased edges are paler).
+    """
+    flat = [tuple(int(c) for c in p) for p in rgb.reshape(-1, 3)]
+    background = hex_colour(*Counter(flat).most_common(1)[0][0])
+    best = max(set(flat), key=lambda p: contrast(hex_colour(*p), background))
+    text = hex_colour(*best)
+    return contrast(text, background), text, background
+
+
+@pytest.fixture
+def follower(qapp):
+    """The app's colour-scheme follower, back to light (and disconnected) after the test."""
+    follower = ColourSchemeFollower(qapp)
+    yield follower
+    follower.apply(Qt.ColorScheme.Light)
+    follower.setParent(None)
+    follower.deleteLater()
+
+
+def set_scheme(qtbot, scheme: Qt.ColorScheme) -> None:
+    """The system switches its colour scheme (as QStyleHints reports it)."""
+    QGuiApplication.styleHints().colorSchemeChanged.emit(scheme)
+    qtbot.wait(50)  # a repaint
+
+
+def title_rect(widget, lane: int) -> QRect:
+    """Where a lane's headline is drawn, in the plot's coordinates: the middle of its title band's start.
+
+    Only the middle of the band: a label above a bar in the next row may
+    reach a few pixels into it.
+    """
+    x0 = widget.view_box.viewRange()[0][0]
+    row = int(widget.timeline_layout.lane_row[lane])
+    top = widget.plot.mapFromScene(widget.view_box.mapViewToScene(QPointF(x0, row)))
+    bottom = widget.plot.mapFromScene(widget.view_box.mapViewToScene(QPointF(x0, row + 1)))
+    middle, height = (top.y() + bottom.y()) // 2, min(bottom.y() - top.y() - 10, 14)
+    return QRect(top.x() + 4, middle - height // 2, 240, height)
+
+
+@pytest.mark.parametrize("scheme", [Qt.ColorScheme.Light, Qt.ColorScheme.Dark])
+def test_both_schemes_keep_every_text_readable(qtbot, seeds_window, follower, scheme):
+    win = seeds_window
+    set_scheme(qtbot, scheme)
+    timeline = win.timeline
+    plot_background = pixels(timeline.plot, QRect(5, 5, 4, 4))[0, 0]
+    assert (plot_background.mean() < 80) == (scheme == Qt.ColorScheme.Dark)  # the plot follows the scheme
+
+    patches: dict[str, tuple[QWidget, QRect]] = {}
+    legend = timeline.legend
+    patches["legend"] = (legend, legend.contentsRect())
+    # The legend's hints, in its secondary colour, wrap onto a line of their own at this width.
+    line = legend.fontMetrics().lineSpacing()
+    last = legend.contentsRect().adjusted(0, legend.contentsRect().height() - line, 0, 0)
+    patches["legend hints"] = (legend, last)
+    for lane in range(len(timeline.timeline_layout.stories)):
+        patches[f"title of lane {lane}"] = (timeline.plot, title_rect(timeline, lane))
+    axis = timeline.axis
+    axis_rect = timeline.plot.mapFromScene(axis.sceneBoundingRect()).boundingRect()
+    patches["time axis"] = (timeline.plot, axis_rect.adjusted(40, 6, -40, 0))
+    overview_axis = timeline.overview.getAxis("bottom")
+    patches["overview axis"] = (timeline.overview,
+                                timeline.overview.mapFromScene(overview_axis.sceneBoundingRect()).boundingRect()
+                                .adjusted(40, 4, -40, 0))
+    table = win.stories_panel.table
+    patches["stories table"] = (table.viewport(), table.visualRect(table.model().index(1, 1)))
+    patches["event details"] = (win.detail.viewport(), QRect(0, 0, win.detail.viewport().width(), 60))
+    failures = {}
+    for name, (widget, rect) in patches.items():
+        ratio, text, background = text_contrast(pixels(widget, rect))
+        if ratio < AA:
+            failures[name] = (round(ratio, 2), text, background)
+    assert not failures
+
+    # A search: the lanes without a match get their headline in a grey, which is read as well.
+    win.search_field.setText("ARPANET")
+    qtbot.waitUntil(lambda: timeline.events_item.matches is not None, timeout=10000)
+    for lane in range(len(timeline.timeline_layout.stories)):
+        ratio, text, background = text_contrast(pixels(timeline.plot, title_rect(timeline, lane)))
+        assert ratio >= AA, (lane, ratio, text, background)
+
+
+def test_the_problems_tables_error_colour_is_readable_in_both_schemes(qtbot, follower):
+    from viewer.model import Problem, Severity
+    from viewer.ui.problems import ProblemsDialog
+
+    dialog = ProblemsDialog()
+    qtbot.addWidget(dialog)
+    dialog.set_problems((Problem("a.txt", 3, Severity.ERROR, "cannot read the date"),
+                         Problem("a.txt", 9, Severity.WARNING, "no year")))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    for scheme in (Qt.ColorScheme.Light, Qt.ColorScheme.Dark):
+        set_scheme(qtbot, scheme)
+        for row in (0, 1):
+            rect = table.visualRect(table.model().index(row, 2))
+            ratio, text, background = text_contrast(pixels(table.viewport(), rect))
+            assert ratio >= AA, (scheme, row, ratio, text, background)
+        assert (pixels(table.viewport(), QRect(2, 2, 2, 2))[0, 0].mean() < 80) == (scheme == Qt.ColorScheme.Dark)
+
+
+def test_a_scheme_change_while_running_recolours_the_timeline_and_back(qtbot, seeds_window, follower):
+    timeline = seeds_window.timeline
+
+    def backgrounds() -> list[float]:
+        return [float(pixels(w, QRect(3, 3, 2, 2))[0, 0].mean())
+                for w in (timeline.plot, timeline.overview, timeline.legend)]
+
+    assert min(backgrounds()) > 200
+    set_scheme(qtbot, Qt.ColorScheme.Dark)
+    assert max(backgrounds()) < 60
+    set_scheme(qtbot, Qt.ColorScheme.Light)
+    assert min(backgrounds()) > 200
+
+
+# The app on a 1920×1080 screen at a scale factor of 2 (960×540 logical pixels),
+# and on a 1280×720 one at 1: what a reader sees of the window and its legend.
+SMALL_SCREEN_PROBE = """
+import json, sys, tempfile
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+from viewer.ui.main_window import MainWindow
+settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
+window = MainWindow(settings)
+window.show()
+QTest.qWaitForWindowExposed(window)
+loaded = []
+window.loader.loaded.connect(lambda *_: loaded.append(True))
+window.open_folder(Path(sys.argv[1]))
+while not loaded:
+    QTest.qWait(20)
+QTest.qWait(200)
+legend = window.timeline.legend
+available, frame = window.screen().availableGeometry(), window.frameGeometry()
+cut = [label.text() for label in window.findChildren(QLabel)
+       if label.isVisible() and label.text() and not label.wordWrap()
+       and label.sizeHint().width() > label.width() + 1 and label.objectName() != "citationsTitle"]
+print(json.dumps({
+    "ratio": window.devicePixelRatioF(),
+    "available": [available.x(), available.y(), available.width(), available.height()],
+    "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+    # Wrapped, it needs its height for its width; on one line, its width.
+    "legend_fits": legend.heightForWidth(legend.width()) <= legend.height() if legend.wordWrap()
+                   else legend.sizeHint().width() <= legend.width(),
+    "legend_visible": legend.isVisible() and not legend.visibleRegion().isEmpty(),
+    "cut_labels": cut,
+}))
+window.close()
+"""
+
+
+@pytest.mark.parametrize(("scale", "screen"), [("2", (1920, 1080)), ("1", (1280, 720))])
+def test_the_first_window_fits_a_small_screen_with_its_legend_in_full(tmp_path, scale, screen):
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [{"name": "probe", "x": 0, "y": 0, "width": screen[0],
+                                               "height": screen[1], "logicalDpi": 96, "logicalBaseDpi": 96,
+                                               "dpr": 1}]}))
+    env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    run = subprocess.run([sys.executable, "-c", SMALL_SCREEN_PROBE, str(SEEDS)], capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=120, check=True)
+    probe = json.loads(run.stdout.strip().splitlines()[-1])
+    assert probe["ratio"] == float(scale)
+    ax, ay, aw, ah = probe["available"]
+    fx, fy, fw, fh = probe["frame"]
+    assert aw == screen[0] / float(scale) and ah == screen[1] / float(scale)
+    assert ax <= fx and ay <= fy and fx + fw <= ax + aw and fy + fh <= ay + ah, probe
+    assert probe["legend_visible"]
+    assert probe["legend_fits"], probe  # every line of it shown
+    assert probe["cut_labels"] == []
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support grabbing")  # a popup menu, offscreen
+def test_no_pyqtgraph_buttons_or_menus_only_ours(qtbot, seeds_window):
+    win = seeds_window
+    timeline = win.timeline
+    plot, overview = timeline.plot, timeline.overview
+    # Hover and drag over both plots: pyqtgraph shows its "A" button after such a change of range.
+    for widget in (plot, overview):
+        view = widget.viewport()
+        centre = view.rect().center()
+        qtbot.mouseMove(view, centre)
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=centre)
+        for step in range(1, 6):
+            qtbot.mouseMove(view, centre + QPoint(15 * step, 5 * step))
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=centre + QPoint(75, 25))
+        qtbot.mouseMove(view, centre)
+        assert not widget.getPlotItem().autoBtn.isVisible()
+
+    # A right click on an event: it is selected, and our menu opens with the menus' own actions.
+    story = win.state.library.stories[0]
+    win.state.select_event(EventRef(story.file, 0))  # brought into view, on its own
+    target = timeline.timeline_layout.index_of(story.file, 0)
+    win.state.select_event(None)
+    seen: list[list[str]] = []
+
+    def read_menu() -> None:
+        menu = QApplication.activePopupWidget()
+        seen.append([a.text() for a in menu.actions() if not a.isSeparator()] if isinstance(menu, QMenu) else [])
+        if menu is not None:
+            menu.close()
+
+    for widget, pos in ((plot, timeline.event_position(target)), (overview, overview.viewport().rect().center())):
+        QTimer.singleShot(100, read_menu)
+        event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.viewport().mapToGlobal(pos))
+        menus = len(seen)
+        QApplication.sendEvent(widget.viewport(), event)
+        qtbot.waitUntil(lambda: len(seen) > menus)  # noqa: B023 (waited for here, in this turn of the loop)
+    ours = ["Zoom to &Fit", "Zoom to &Selection", "Export &Figure…", "&Copy Event Text"]
+    assert seen == [ours, ours]
+    assert win.state.event_ref is not None  # the right click selected the event under the pointer
