@@ -84,6 +84,8 @@ MARK_OUTLINE_ALPHA = 220  # around a diamond: the background, so that touching m
 COVERAGE_COLOUR = QColor("#4A6FA5")
 FADED_COVERAGE_COLOUR = QColor("#9A9A9A")  # coverage of the events a search did not match
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
+COVERAGE_LEVELS = 64  # coverage counts are capped here: 63 events on a pixel look like more
+COVERAGE_CHUNK_PX = 256  # a pan makes this many coverage columns ahead of the view's edge
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
 TITLE_INSET_PX = 6.0  # a lane's headline starts (and, cut, ends) this far inside the view
@@ -136,7 +138,7 @@ class EventsItem(pg.GraphicsObject):
         self._lane_matched: np.ndarray | None = None
         self._match_version = 0  # part of the coverage image's key
         self._notice = ""
-        self._coverage: tuple | None = None  # (key, image, x0, x1): the last coverage image
+        self._coverage: _CoverageRuns | None = None  # the coverage columns made at the last scale
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
         self._in_cluster: dict[int, tuple[float, float, float]] = {}
         self._grid_ticks: GridTicks = major_ticks
@@ -616,52 +618,50 @@ class EventsItem(pg.GraphicsObject):
     def _paint_coverage(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
                         sx: float, sy: float, dx: float, dy: float,
                         left: float, right: float, top: float, bottom: float) -> None:
-        """More events than pixels: one image of how many events cover each pixel.
+        """More events than pixels: images of how many events cover each pixel.
 
-        The image is made a quarter of the view wider on each side and kept:
-        a pan at the same zoom only moves it, which is what makes dragging
-        smooth at 100,000 events; a zoom, a new layout or a new search mask
-        makes a new one. With a mask, the matched events are drawn in the
-        coverage colour over a grey coverage of all the others.
+        The pixel columns lie on a grid fixed for one scale (``_CoverageRuns``)
+        and the runs of columns already made are kept: a pan at the same zoom
+        draws them where they now are and makes only the columns that came
+        into view (and ``COVERAGE_CHUNK_PX`` more ahead), so that dragging at
+        100,000 events paints in a few milliseconds. A zoom, a new layout or
+        a new search mask starts again with exactly the view's columns. With
+        a mask, the matched events are drawn in the coverage colour over a
+        grey coverage of all the others.
         """
         if not len(index):
             return
-        key = (id(layout), self._match_version, sx, sy, top, bottom)
-        cached = self._coverage
-        if cached is not None:
-            cached_key, image, cx0, cx1 = cached
-            if cached_key == key and cx0 <= left and right <= cx1:
-                painter.drawImage(QPointF(cx0 * sx + dx, top * sy + dy), image)
-                return
-        margin = (right - left) * 0.25
-        cx0, cx1 = left - margin, right + margin
-        keep = layout.visible_indices(cx0, cx1, top, bottom)
-        image = self._coverage_image(layout, keep, sx, sy, cx0, cx1, top, bottom, self._matches,
-                                     (self._coverage_lut, self._faded_coverage_lut))
-        if image is None:
-            return
-        self._coverage = (key, image, cx0, cx1)
-        painter.drawImage(QPointF(cx0 * sx + dx, top * sy + dy), image)
-
-    @staticmethod
-    def _coverage_image(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float,
-                        cx0: float, cx1: float, top: float, bottom: float,
-                        matches: np.ndarray | None = None,
-                        luts: tuple[np.ndarray, np.ndarray] | None = None) -> QImage | None:
-        width = max(1, math.ceil((cx1 - cx0) * sx))
         height = max(1, math.ceil((bottom - top) * sy))
-        if width > 16384 or height > 8192:
-            return None
-        lut, faded_lut = luts if luts is not None else (_COVERAGE_LUT, _FADED_COVERAGE_LUT)
-        if matches is None:
-            pixels = lut[_coverage_counts(layout, index, sx, sy, cx0, top, width, height)]
-        else:
-            hit = matches[index]
-            pixels = faded_lut[_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height)]
-            found = _coverage_counts(layout, index[hit], sx, sy, cx0, top, width, height)
-            pixels = np.where(found > 0, lut[found], pixels)
-        # The QImage must own its pixels: the numpy buffer goes away with this frame.
-        return QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32).copy()
+        if height > 8192:
+            return
+        key = (id(layout), self._match_version, sx, sy, top, bottom)
+        runs = self._coverage
+        if runs is None or runs.key != key:
+            runs = self._coverage = _CoverageRuns(key, left)
+        first = math.floor((left - runs.origin) * sx)
+        last = math.ceil((right - runs.origin) * sx)  # one past the last column in view
+        if last - first > 16384:
+            return
+        made = bool(runs.runs)
+        for a, b in runs.missing(first, last):
+            # A pan: going on past the view's edge, the next pans that way find their columns made.
+            if made and b == last and a > first:
+                b += COVERAGE_CHUNK_PX
+            elif made and a == first and b < last:
+                a -= COVERAGE_CHUNK_PX
+            x0, x1 = runs.origin + a / sx, runs.origin + b / sx
+            keep = layout.visible_indices(x0, x1, top, bottom)
+            pixels = _coverage_pixels(layout, keep, sx, sy, x0, top, b - a, height, self._matches,
+                                      (self._coverage_lut, self._faded_coverage_lut))
+            runs.add(a, pixels)
+        runs.forget_outside(first - 2 * (last - first), last + 2 * (last - first))
+        # Whole device pixels: the runs abut exactly and stay sharp.
+        x_origin = round(runs.origin * sx + dx)
+        y = top * sy + dy
+        for a, pixels, image in runs.runs:
+            lo, hi = max(a, first - 1), min(a + pixels.shape[1], last + 1)
+            if lo < hi:
+                painter.drawImage(QPointF(x_origin + lo, y), image, QRectF(lo - a, 0, hi - lo, height))
 
     def _paint_marks_of_interest(self, painter: QPainter, layout: TimelineLayout, sx: float, sy: float,
                                  dx: float, dy: float, row_px: float, left: float, right: float,
@@ -788,6 +788,63 @@ def _bar_height(row_px: float) -> float:
     return max(2.0, min(row_px * 0.45, 14.0))
 
 
+class _CoverageRuns:
+    """The coverage columns made at one scale: runs of pixel columns on one fixed grid.
+
+    Column ``k`` covers the days ``[origin + k / sx, origin + (k + 1) / sx)``
+    for the whole life of the key (layout, search mask, scale, rows in view),
+    so a run made for one view lines up with one made for the next pan.
+    """
+
+    def __init__(self, key: tuple, origin: float) -> None:
+        self.key = key
+        self.origin = origin
+        # (first column, ARGB32 premultiplied pixels, the QImage over those pixels), by first column.
+        self.runs: list[tuple[int, np.ndarray, QImage]] = []
+
+    def missing(self, first: int, last: int) -> list[tuple[int, int]]:
+        """The column ranges of ``[first, last)`` no run has."""
+        gaps = []
+        at = first
+        for a, pixels, _ in self.runs:
+            b = a + pixels.shape[1]
+            if b <= at:
+                continue
+            if a >= last:
+                break
+            if a > at:
+                gaps.append((at, a))
+            at = max(at, b)
+        if at < last:
+            gaps.append((at, last))
+        return gaps
+
+    def add(self, first: int, pixels: np.ndarray) -> None:
+        """Keep a run of columns starting at column ``first``."""
+        # The QImage reads the array's memory, which the run keeps alive beside it.
+        height, width = pixels.shape
+        image = QImage(pixels.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
+        self.runs.append((first, pixels, image))
+        self.runs.sort(key=lambda run: run[0])
+
+    def forget_outside(self, first: int, last: int) -> None:
+        """Drop the runs wholly outside ``[first, last)`` (a long drag must not keep them all)."""
+        self.runs = [run for run in self.runs if run[0] < last and run[0] + run[1].shape[1] > first]
+
+
+def _coverage_pixels(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float, cx0: float, top: float,
+                     width: int, height: int, matches: np.ndarray | None,
+                     luts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The premultiplied ARGB pixels (``height`` × ``width``) of the coverage of the events ``index``."""
+    lut, faded_lut = luts
+    if matches is None:
+        return lut.take(_coverage_counts(layout, index, sx, sy, cx0, top, width, height))
+    hit = matches[index]
+    pixels = faded_lut.take(_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height))
+    found = _coverage_counts(layout, index[hit], sx, sy, cx0, top, width, height)
+    return np.where(found > 0, lut.take(found), pixels)
+
+
 def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float, cx0: float, top: float,
                      width: int, height: int) -> np.ndarray:
     """How many of the events ``index`` cover each pixel of a ``width`` × ``height`` image (capped).
@@ -796,7 +853,8 @@ def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: f
     pixels tall never share a pixel row, and all events of a row cover the
     same pixel rows: the coverage is counted once per row along x (a
     difference array) and copied down that row's pixel rows. Thinner rows
-    are counted per pixel row directly.
+    are counted per pixel row directly. Counting is ``np.bincount`` and
+    ``np.cumsum`` over the image, nothing per event in Python.
     """
     c0 = ((layout.x0[index] - cx0) * sx).astype(np.int64)
     np.clip(c0, 0, width - 1, out=c0)
@@ -804,49 +862,54 @@ def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: f
     np.clip(c1, 1, width, out=c1)
     np.maximum(c1, c0 + 1, out=c1)
     stride = width + 1
-    limit = len(_COVERAGE_LUT) - 1
+    limit = COVERAGE_LEVELS - 1
     if sy >= 2:
         rows, line_of = np.unique(layout.row[index], return_inverse=True)
         cells = len(rows) * stride
         diff = np.bincount(line_of * stride + c0, minlength=cells)
         diff -= np.bincount(line_of * stride + c1, minlength=cells)
-        lines = np.cumsum(diff.reshape(len(rows), stride)[:, :width], axis=1)
+        lines = np.zeros((len(rows) + 1, width), dtype=np.int32)  # the last one empty: pixel rows between rows
+        np.cumsum(diff.reshape(len(rows), stride)[:, :width], axis=1, out=lines[:-1])
         np.minimum(lines, limit, out=lines)
-        coverage = np.zeros((height, width), dtype=lines.dtype)
         row_top = (rows - top) * sy
         r0 = np.clip((row_top + sy * 0.25).astype(np.int64), 0, height)
         r1 = np.clip(np.ceil(row_top + sy * 0.75).astype(np.int64), 0, height)
+        line_at = np.full(height, len(rows), dtype=np.int64)  # each pixel row's line
         for k in np.flatnonzero(r1 > r0).tolist():
-            coverage[r0[k]: r1[k]] = lines[k]
-        return coverage
+            line_at[r0[k]: r1[k]] = k
+        return lines[line_at]
     row_top = (layout.row[index] - top) * sy
     r0 = (row_top + sy * 0.25).astype(np.int64)
     np.clip(r0, 0, height - 1, out=r0)
     r1 = np.ceil(row_top + sy * 0.75).astype(np.int64)
     np.clip(r1, 1, height, out=r1)
-    # Difference array along x, one pixel row per event.
+    # Rows of under two pixels reach into a second (or third) pixel row now
+    # and then: those events are counted there too.
+    reach = r1 - r0
+    pixel_rows, starts, ends = [r0], [c0], [c1]
+    for extra in range(1, int(reach.max(initial=1))):
+        more = np.flatnonzero(reach > extra)
+        pixel_rows.append(r0[more] + extra)
+        starts.append(c0[more])
+        ends.append(c1[more])
+    cell = np.concatenate(pixel_rows) * stride
     cells = height * stride
-    diff = np.bincount(r0 * stride + c0, minlength=cells)
-    diff -= np.bincount(r0 * stride + c1, minlength=cells)
-    coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1)
-    tall = np.flatnonzero(r1 - r0 > 1)
-    if len(tall):
-        # Rows of under two pixels reach into a second pixel row now and then: copy those events down.
-        for k in tall[:2000].tolist():
-            coverage[r0[k] + 1: r1[k], c0[k]: c1[k]] += 1
+    diff = np.bincount(cell + np.concatenate(starts), minlength=cells)
+    diff -= np.bincount(cell + np.concatenate(ends), minlength=cells)
+    coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1, dtype=np.int32)
     np.minimum(coverage, limit, out=coverage)
     return coverage
 
 
 def _coverage_lut(colour: QColor, strength: float = 1.0) -> np.ndarray:
-    """ARGB colours for 0, 1, 2, … events on one pixel: transparent, then ever more opaque."""
-    counts = np.arange(64)
+    """Premultiplied ARGB for 0, 1, 2, … events on one pixel: transparent, then ever more opaque."""
+    counts = np.arange(COVERAGE_LEVELS)
     alpha = np.where(counts > 0, np.minimum(255, 70 + 45 * np.log2(counts + 1)) * strength, 0).astype(np.uint32)
-    return (alpha << 24) | np.uint32(colour.rgb() & 0xFFFFFF)
+    rgb = colour.rgb() & 0xFFFFFF
+    red, green, blue = ((alpha * ((rgb >> shift) & 0xFF) + 127) // 255 for shift in (16, 8, 0))
+    return (alpha << 24) | (red << 16) | (green << 8) | blue
 
 
-_COVERAGE_LUT = _coverage_lut(COVERAGE_COLOUR)  # a colour per count: darker where more events meet
-_FADED_COVERAGE_LUT = _coverage_lut(FADED_COVERAGE_COLOUR, 0.5)  # events a search did not match
 
 
 def _diamond(x: float, y: float, size: float) -> QPolygonF:
