@@ -387,6 +387,8 @@ def malformed_payload(data: bytes, rng: random.Random) -> bytes:
         at = rng.randrange(len(values))
         if (name, field) in INDEXES and rng.random() < 0.5:
             values[at] = 10**6 + rng.randrange(10**6)
+        elif name == "DateSpan" and field in ("start", "end"):
+            values[at] = -rng.randint(37 * 10**6, 10**9)  # day ordinals go back to 100,000 BC (-36.5 million)
         else:
             values[at] = -rng.randint(2, 10**6)
     elif kind == 2 and values:  # a value too few or too many

@@ -43,7 +43,9 @@ D, M, YP, Y, DEC, C = (Precision.DAY, Precision.MONTH, Precision.YEAR_PART, Prec
     ("c. 1950", date(1950, 1, 1), date(1950, 12, 31), Y),
     ("1066", date(1066, 1, 1), date(1066, 12, 31), Y),
     ("AD 79", date(79, 1, 1), date(79, 12, 31), Y),
-    ("3/1/2026", date(2026, 3, 1), date(2026, 3, 1), D),
+    ("20/09/2017", date(2017, 9, 20), date(2017, 9, 20), D),
+    ("09/20/2017", date(2017, 9, 20), date(2017, 9, 20), D),
+    ("11.10.2017", date(2017, 10, 11), date(2017, 10, 11), D),
 ])
 def test_written_forms(text, start, end, precision):
     assert parse_date(text) == DateSpan(start, end, precision)

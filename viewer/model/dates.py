@@ -19,11 +19,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from viewer.model.story import DateSpan, Precision
+from viewer.model.story import FIRST_YEAR, DateSpan, Day, Precision, make_day
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "YearlessDate", "describe_span", "parse_date"]
+__all__ = ["MAX_YEAR", "MIN_YEAR", "NumericDate", "YearlessDate", "describe_span", "parse_date", "unreadable_reason",
+           "year_text"]
 
-MIN_YEAR = 1
+MIN_YEAR = FIRST_YEAR
+"""The earliest year placed, astronomically numbered: 100,000 BC (prehistory timelines go that far)."""
 MAX_YEAR = 9999
 
 _MONTHS = {
@@ -57,7 +59,7 @@ _CALENDAR_FORMS: list[re.Pattern[str]] = [
 _PART = r"(?P<part>early|mid|middle|late|end of|start of|beginning of)[- ]?(?:the )?"
 # Three or four digits: "90s" or "'90s" does not say which century, and the
 # grammar does not guess one.
-_DECADE = re.compile(rf"(?:{_PART})?(?P<dec>\d{{2,3}}0)['’]?s")
+_DECADE = re.compile(rf"(?:{_PART})?(?P<dec>\d{{2,3}}0)(?:\s?['’‘`]s|s)")
 _PRESENT = frozenset(("present", "now", "today", "ongoing", "the present", "date"))
 _CENTURY = re.compile(
     rf"(?:{_PART})?(?P<c>\d{{1,2}})(?:st|nd|rd|th)[- ]century(?: (?:ad|ce))?"
@@ -71,7 +73,7 @@ _QUARTER = re.compile(rf"(?:q(?P<q>[1-4])|(?P<qn>first|second|third|fourth) quar
 _HALF = re.compile(rf"(?:h(?P<h>[12])|(?P<hn>first|second) half(?: of)?),? (?P<y>{_YEAR})")
 
 _QUALIFIER = re.compile(
-    r"^(?:c\.|ca\.|circa|around|about|approx\.|approximately|~|in|on|the|by)\s*", re.I
+    r"^(?:c\.(?!\s?e\b)|ca\.|circa|around|about|approx\.|approximately|~|in|on|the|by)\s*", re.I
 )
 _WEEKDAY = re.compile(
     r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+",
@@ -97,6 +99,7 @@ class YearlessDate:
     day: int | None
     end_month: int
     end_day: int | None
+    time_of_day: int | None = None
 
     def in_year(self, year: int) -> DateSpan | None:
         """The span this date covers when it falls in ``year`` (end may roll over)."""
@@ -107,7 +110,47 @@ class YearlessDate:
         except ValueError:
             return None
         precision = Precision.DAY if self.day is not None or self.end_day is not None else Precision.MONTH
-        return DateSpan(start, end, precision)
+        return DateSpan(start, end, precision, self.time_of_day)
+
+
+@dataclass(frozen=True, slots=True)
+class NumericDate:
+    """An all-numeric date such as ``11/10/2017``: day first or month first, as the story writes them.
+
+    ``20/09/2017`` can only be day first and ``09/20/2017`` only month first;
+    ``11/10/2017`` could be either, and only the story's other dates can
+    tell. The parser decides the order once per story (``settles``) and reads
+    every such date of the story the same way.
+    """
+
+    first: int
+    second: int
+    year: int
+    time_of_day: int | None = None
+
+    @property
+    def settles(self) -> str | None:
+        """``"day-first"`` or ``"month-first"`` when this date can be read only one way, else None."""
+        day_first, month_first = self.read("day-first"), self.read("month-first")
+        if day_first is not None and month_first is None:
+            return "day-first"
+        if month_first is not None and day_first is None:
+            return "month-first"
+        return None
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the two readings are two different days."""
+        return self.first != self.second and self.settles is None
+
+    def read(self, order: str) -> DateSpan | None:
+        """The day this date is in ``order`` (``"day-first"`` or ``"month-first"``), None if no such day."""
+        day, month = (self.first, self.second) if order == "day-first" else (self.second, self.first)
+        try:
+            one = make_day(self.year, month, day)
+        except ValueError:
+            return None
+        return DateSpan(one, one, Precision.DAY, self.time_of_day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,26 +162,31 @@ class _Cal:
     d: int | None
 
 
-_cache: dict[str, DateSpan | YearlessDate | None] = {}
+Parsed = DateSpan | YearlessDate | NumericDate | None
+
+_cache: dict[str, Parsed] = {}
 _CACHE_LIMIT = 200_000
 
 
-def parse_date(text: str) -> DateSpan | YearlessDate | None:
+def parse_date(text: str) -> Parsed:
     """Read a written date.
 
     Args:
-        text: the date as written, e.g. ``"Jan 3, 2026"`` or ``"1960s"``.
+        text: the date as written, e.g. ``"Jan 3, 2026"``, ``"1960s"``,
+            ``"206 BC – 9 AD"`` or ``"March 3, 2024, 4:15 PM EST"``.
 
     Returns:
         A ``DateSpan``; a ``YearlessDate`` when the text gives no year (the
-        caller infers one from neighbouring events); None when the text is not
-        a date this module can read without guessing.
+        caller infers one from neighbouring events); a ``NumericDate`` for
+        ``11/10/2017`` (the caller decides day or month first for the whole
+        story); None when the text is not a date this module can read without
+        guessing.
     """
     try:
         return _cache[text]
     except KeyError:
         pass
-    result: DateSpan | YearlessDate | None = _parse_fast(text)
+    result: Parsed = _parse_fast(text)
     if result is None:
         result = _parse_uncached(text)
     if len(_cache) < _CACHE_LIMIT:
@@ -217,15 +265,31 @@ def _named_day(year: str, month_name: str, day: str) -> DateSpan | None:
     return DateSpan(one, one, Precision.DAY)
 
 
-def _parse_uncached(text: str) -> DateSpan | YearlessDate | None:
+def _parse_uncached(text: str) -> Parsed:
     s = _SPACES.sub(" ", text.strip().lower()).rstrip(":,;. ")
-    s = s.replace("‑", "-").replace("‐", "-")
+    s = s.replace("‑", "-").replace("‐", "-").replace("−", "-")
     if not s or len(s) > 60:
         return None
     s = _WEEKDAY.sub("", _QUALIFIER.sub("", s))
+    if ":" in s or "m" in s or "noon" in s or "midnight" in s:
+        timed = _split_time(s)
+        if timed is not None:
+            return _with_time(_parse_text(timed[0]), timed[1])
+    return _parse_text(s)
+
+
+def _parse_text(s: str) -> Parsed:
+    """A normalised date without a time of day."""
+    if _HAS_ERA.search(s):
+        return _parse_era(s)  # an era the grammar cannot place is not handed to dateutil
+    numeric = _NUMERIC.fullmatch(s)
+    if numeric is not None:
+        return _numeric(numeric)
     point: DateSpan | YearlessDate | _Cal | None = _parse_point(s)
     if point is None:
         point = _parse_range(s)
+    if point is None and "/" in s:
+        point = _parse_alternatives(s)
     if point is None:
         point = _parse_with_dateutil(s)
     if isinstance(point, _Cal):
@@ -233,8 +297,275 @@ def _parse_uncached(text: str) -> DateSpan | YearlessDate | None:
     return point
 
 
+# --- Times of day -------------------------------------------------------------------
+
+_CLOCK = (
+    r"(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d)(?:[:.](?P<se>[0-5]\d)(?:\.\d+)?)?)?"
+    r"\s*(?P<ap>[ap]\.?\s?m\b\.?)?|(?P<noon>noon|midnight))"
+)
+# A zone as news writes it: "EST", "ET", "GMT", "UTC+2", "+05:30", "Z", "(local time)".
+_ZONE = (
+    r"(?:\s*\(?(?:z|utc|gmt|[a-z]{1,4}t|msk|wib|local(?: time)?|(?:utc|gmt)?\s?[+-]\d{1,2}(?::?\d\d)?)\)?)?"
+)
+_TIME_AFTER = re.compile(rf"(?P<date>.+?)(?:,| at| @| -)? (?P<time>{_CLOCK}{_ZONE})")
+_TIME_BEFORE = re.compile(rf"(?P<time>{_CLOCK}{_ZONE})(?:,| on)? (?P<date>.+)")
+_ISO_TIME = re.compile(
+    r"(?P<date>\d{4}-\d\d-\d\d)[t ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?::(?P<se>[0-5]\d)(?:[.,]\d+)?)?"
+    r"(?:z|[+-]\d\d(?::?\d\d)?)?"
+)
+
+
+def _split_time(s: str) -> tuple[str, int] | None:
+    """The date part and the seconds after midnight of a date written with a time of day."""
+    m = _ISO_TIME.fullmatch(s)
+    if m is not None:
+        return m["date"], int(m["h"]) * 3600 + int(m["mi"]) * 60 + int(m["se"] or 0)
+    for pattern in (_TIME_AFTER, _TIME_BEFORE):
+        m = pattern.fullmatch(s)
+        if m is None:
+            continue
+        seconds = _clock_seconds(m)
+        if seconds is not None:
+            return m["date"], seconds
+    return None
+
+
+def _clock_seconds(m: re.Match[str]) -> int | None:
+    """Seconds after midnight of a matched clock time; None for a bare number ("4" is no time)."""
+    if m["noon"]:
+        return 12 * 3600 if m["noon"] == "noon" else 0
+    hour = int(m["h"])
+    if m["ap"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if m["ap"].startswith("p") else 0)
+    elif m["mi"] is None:
+        return None
+    return hour * 3600 + int(m["mi"] or 0) * 60 + int(m["se"] or 0)
+
+
+def _with_time(result: Parsed, seconds: int) -> Parsed:
+    """A single day read with its time of day; anything coarser than a day cannot have one."""
+    if isinstance(result, DateSpan):
+        if result.precision is Precision.DAY and result.start == result.end:
+            return result._replace(time_of_day=seconds)
+        return None
+    if isinstance(result, YearlessDate):
+        if result.day is not None and (result.month, result.day) == (result.end_month, result.end_day):
+            return YearlessDate(result.month, result.day, result.end_month, result.end_day, seconds)
+        return None
+    if isinstance(result, NumericDate):
+        return NumericDate(result.first, result.second, result.year, seconds)
+    return None
+
+
+# --- Numeric dates: 11/10/2017 ------------------------------------------------------
+
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+
+
+def _numeric(m: re.Match[str]) -> Parsed:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if not MIN_YEAR <= y <= MAX_YEAR or y < 1:
+        return None
+    if m["sep"] == ".":
+        # 11.10.2017 is written day first wherever dots are used.
+        return NumericDate(a, b, y).read("day-first")
+    date_of = NumericDate(a, b, y)
+    if not date_of.ambiguous:
+        return date_of.read(date_of.settles or "day-first")
+    return date_of
+
+
+# --- Alternatives: "Late March/Early April 2022", "2021/22" --------------------------
+
+def _parse_alternatives(s: str) -> DateSpan | None:
+    """Two readings joined by a slash: the span that covers both, at the coarser precision."""
+    if s.count("/") != 1:
+        return None
+    left, right = (part.strip() for part in s.split("/"))
+    if not left or not right:
+        return None
+    if len(left) == 4 and _is_number(left) and len(right) == 2 and _is_number(right):
+        # "2021/22": a season or financial year across two years.
+        year = int(left)
+        if (year + 1) % 100 != int(right):
+            return None
+        return _span(year, 1, 1, year + 1, 12, 31, Precision.YEAR)
+    rs = _as_span(_parse_point(right))
+    if rs is None:
+        return None
+    ls = _as_span(_parse_point(left))
+    if ls is None and _is_number(left) and len(left) == 2 and rs.precision is Precision.YEAR:
+        return None  # "21/2022": not a form anyone writes
+    if ls is None and _is_number(right) and len(right) == 2:
+        return None
+    if ls is None and not _HAS_DIGIT.search(left):
+        # "Late March/Early April 2022": the left one takes the right one's year.
+        ls = _as_span(_parse_point(f"{left} {_year_of(rs.start)}"))
+    if ls is None:
+        return None
+    start, end = min(ls.start, rs.start), max(ls.end, rs.end)
+    return DateSpan(start, end, max(ls.precision, rs.precision, key=lambda p: p.rank))
+
+
+def _year_of(day: Day) -> int:
+    return day.year
+
+
+def _as_span(point: DateSpan | _Cal | None) -> DateSpan | None:
+    if isinstance(point, _Cal):
+        return _cal_to_span(point)
+    return point
+
+
+# --- Eras: 206 BC, 5th century BCE, A.D. 800, 101–44 BC -----------------------------
+
+_BC = r"(?:b\.?\s?c\.?(?:\s?e\b\.?)?|bce)"
+_AD = r"(?:a\.?\s?d\b\.?|c\.?\s?e\b\.?)"
+_HAS_ERA = re.compile(rf"(?:^|(?<=[\s\d–—-]))(?:{_BC}|{_AD})(?=$|[\s–—-])")
+_ERA_AFTER = re.compile(rf"(?P<body>.*?(?:\d|\S\s))\s*(?P<era>{_BC}|{_AD})")
+_ERA_BEFORE = re.compile(rf"(?P<era>{_AD})\s*(?P<body>\d.*)")
+_ERA_YEAR = r"\d{1,3}(?:,\d{3})+|\d{1,6}"
+_ORDINAL_WORDS = {
+    word: n for n, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+        "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first".split(), 1)
+}
+_ORDINAL = r"(?:\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + ")"
+_ERA_FORMS: list[tuple[str, re.Pattern[str]]] = [
+    ("year", re.compile(rf"(?:{_PART})?(?P<y>{_ERA_YEAR})")),
+    ("decade", re.compile(rf"(?:{_PART})?(?P<y>\d{{2,5}}0)(?:\s?['’‘`]s|s)")),
+    ("century", re.compile(rf"(?:{_PART})?(?P<n>{_ORDINAL})[- ]century")),
+    ("millennium", re.compile(rf"(?:{_PART})?(?P<n>{_ORDINAL})[- ]millenn?ium")),
+    ("month", re.compile(rf"(?P<M>{_MONTH}),? (?P<y>{_ERA_YEAR})")),
+    ("day", re.compile(rf"(?P<M>{_MONTH}) (?P<d>{_DAY}),? (?P<y>{_ERA_YEAR})")),
+    ("day", re.compile(rf"(?P<d>{_DAY}) (?:of )?(?P<M>{_MONTH}),? (?P<y>{_ERA_YEAR})")),
+]
+_BARE_ORDINAL = re.compile(_ORDINAL)
+
+
+def _parse_era(s: str) -> DateSpan | None:
+    """A date with an era: one point, or a range whose era may be written once.
+
+    ``101–44 BC`` and ``58–75 AD`` give both ends the era written after the
+    second; ``AD 41–54`` gives both ends the era written before the first;
+    ``206 BC – 9 AD`` gives each end its own. ``63 BC – 14`` says nothing of
+    the second end's era and is left unread rather than guessed.
+    """
+    body, era, _leading = _split_era(s)
+    if era is not None:
+        span = _era_point(body, era)
+        if span is not None:
+            return span
+    for m in _RANGE_SPLIT.finditer(body):
+        left, right = body[: m.start()].strip(), body[m.end():].strip()
+        if not left or not right:
+            continue
+        left_body, left_era, _ = _split_era(_QUALIFIER.sub("", left))
+        right_body, right_era, _ = _split_era(_QUALIFIER.sub("", right))
+        left_era = left_era or era
+        right_era = right_era or era
+        if left_era is None or right_era is None:
+            continue
+        if _BARE_ORDINAL.fullmatch(left_body):
+            unit = re.search(r"century|millenn?ium", right_body)
+            if unit is not None:
+                left_body = f"{left_body} {unit.group()}"  # "3rd–2nd century BC"
+        first, last = _era_point(left_body, left_era), _era_point(right_body, right_era)
+        if first is None or last is None or last.end < first.start:
+            continue
+        return DateSpan(first.start, last.end, min(first.precision, last.precision, key=lambda p: p.rank))
+    return None
+
+
+def _split_era(s: str) -> tuple[str, str | None, bool]:
+    """The text without its era, the era ("bc" or "ad", None if none written), and whether it came first."""
+    m = _ERA_AFTER.fullmatch(s)
+    if m is not None:
+        return m["body"].strip(), "bc" if m["era"].startswith("b") else "ad", False
+    m = _ERA_BEFORE.fullmatch(s)
+    if m is not None:
+        return m["body"].strip(), "ad", True
+    return s, None, False
+
+
+def _era_point(body: str, era: str) -> DateSpan | None:
+    """One end with its era: a year, decade, century, millennium, month or day."""
+    body = body.removeprefix("the ")
+    bc = era == "bc"
+    for kind, pattern in _ERA_FORMS:
+        m = pattern.fullmatch(body)
+        if m is None:
+            continue
+        g = m.groupdict()
+        part = g.get("part")
+        if kind == "century" or kind == "millennium":
+            n = _ordinal_value(g["n"])
+            size = 100 if kind == "century" else 1000
+            if n < 1:
+                return None
+            if bc:  # the 5th century BC is 500–401 BC
+                first, last = 1 - size * n, -size * (n - 1)
+            else:  # as for dates without an era: the 20th century is 1900–1999
+                first, last = max(1, size * (n - 1)), size * n - 1
+            return _era_span(first, last, part, Precision.CENTURY)
+        number = int(g["y"].replace(",", ""))
+        if number < 1:
+            return None
+        if kind == "decade":
+            if len(g["y"]) < 3:
+                return None  # "the 30s BC": which century?
+            first, last = (1 - (number + 9), 1 - number) if bc else (number, number + 9)
+            return _era_span(first, last, part, Precision.DECADE)
+        year = 1 - number if bc else number
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            return None
+        if kind == "year":
+            if part is not None:
+                third = _PART_KEY[part]
+                return _span(year, 4 * third + 1, 1, year, 4 * third + 4, None, Precision.YEAR_PART)
+            return _era_span(year, year, None, Precision.YEAR)
+        month = _MONTHS[g["M"].rstrip(".")]
+        if kind == "month":
+            return _span(year, month, 1, year, month, None, Precision.MONTH)
+        day = int(_strip_ordinal(g["d"]))
+        return _span(year, month, day, year, month, day, Precision.DAY)
+    return None
+
+
+def _ordinal_value(text: str) -> int:
+    return int(text[:-2]) if _is_number(text[0]) else _ORDINAL_WORDS[text]
+
+
+def _era_span(first: int, last: int, part: str | None, precision: Precision) -> DateSpan | None:
+    """Whole years ``first``..``last`` (astronomical), or their early/mid/late third."""
+    if first < MIN_YEAR or last > MAX_YEAR:
+        return None
+    if part is not None:
+        return _part_of(first, last, part, precision)
+    return _span(first, 1, 1, last, 12, 31, precision)
+
+
+def unreadable_reason(text: str) -> str | None:
+    """Why a date that looks like one was not read, when the reason is not its form; else None.
+
+    Args:
+        text: a date as written that ``parse_date`` returned None for.
+    """
+    for m in _BC_NUMBER.finditer(text.lower()):
+        if 1 - int(m["y"].replace(",", "")) < MIN_YEAR:
+            return f"it is earlier than {year_text(MIN_YEAR)}, the earliest year the timeline places"
+    return None
+
+
+_BC_NUMBER = re.compile(rf"(?P<y>{_ERA_YEAR})\s*{_BC}")
+
+
 def _parse_point(s: str) -> DateSpan | _Cal | None:
     """Parse one endpoint: a fixed span, a partial calendar date, or None."""
+    if s.endswith(")"):
+        return _parse_parenthesized(s)
     for pattern in _CALENDAR_FORMS:
         m = pattern.fullmatch(s)
         if m is None:
@@ -257,6 +588,34 @@ def _parse_point(s: str) -> DateSpan | _Cal | None:
     return _parse_vague(s)
 
 
+_PARENTHESIZED = re.compile(r"(?P<a>[^()]+?)\s*\((?P<b>[^()]+)\)")
+_ASIDES = frozenset(("approx", "approx.", "approximately", "est", "est.", "estimated", "circa", "c.", "ca."))
+
+
+def _parse_parenthesized(s: str) -> DateSpan | _Cal | None:
+    """A date with a second reading in parentheses: ``2001 (Sept)``, ``April 2021 (2021-04)``.
+
+    A month after a year says which month; a restated date must agree with
+    the first (the finer of the two is kept); anything else in the
+    parentheses is not a date this module reads.
+    """
+    m = _PARENTHESIZED.fullmatch(s)
+    if m is None:
+        return None
+    a, b = m["a"].strip(), m["b"].strip().rstrip(".")
+    if b in _ASIDES or f"{b}." in _ASIDES:
+        return _parse_point(a)
+    if re.fullmatch(_MONTH, b) and re.fullmatch(r"\d{4}", a):
+        return _parse_point(f"{b} {a}")
+    first, second = _as_span(_parse_point(a)), _as_span(_parse_point(b))
+    if first is None or second is None:
+        return None
+    inner, outer = (first, second) if first.precision.rank <= second.precision.rank else (second, first)
+    if outer.start <= inner.start and inner.end <= outer.end:
+        return inner
+    return None
+
+
 def _parse_vague(s: str) -> DateSpan | None:
     """Decades, centuries and parts of years: always carry their own year."""
     m = _DECADE.fullmatch(s)
@@ -265,14 +624,14 @@ def _parse_vague(s: str) -> DateSpan | None:
         if start_year % 100 == 0 and start_year not in (0, 2000) and len(m["dec"]) == 4:
             # "1800s" is the nineteenth century in common use; "2000s" the decade.
             return _part_of(start_year, start_year + 99, m["part"], Precision.CENTURY)
-        return _part_of(start_year, start_year + 9, m["part"], Precision.DECADE)
+        return _part_of(max(1, start_year), start_year + 9, m["part"], Precision.DECADE)
     m = _CENTURY.fullmatch(s)
     if m:
         c = int(m["c"])
         if c < 1 or c > 100:
             return None
-        # Popular usage: the 20th century is 1900-1999 (year 0 does not exist).
-        return _part_of((c - 1) * 100, c * 100 - 1, m["part"], Precision.CENTURY)
+        # Popular usage: the 20th century is 1900-1999 (and the 1st starts in AD 1).
+        return _part_of(max(1, (c - 1) * 100), c * 100 - 1, m["part"], Precision.CENTURY)
     m = _YEAR_PART.fullmatch(s)
     if m:
         y = int(m["y"])
@@ -283,7 +642,7 @@ def _parse_vague(s: str) -> DateSpan | None:
         y = int(m["y"])
         month = _MONTHS[m["M"].rstrip(".")]
         third = _PART_KEY[m["part"]]
-        last = calendar.monthrange(y, month)[1] if MIN_YEAR <= y <= MAX_YEAR else 31
+        last = _days_in_month(y, month)
         first_day, last_day = ((1, 10), (11, 20), (21, last))[third]
         return _span(y, month, first_day, y, month, last_day, Precision.MONTH)
     m = _SPLIT_WINTER.fullmatch(s)
@@ -326,7 +685,7 @@ def _part_of(first: int, last: int, part: str | None, precision: Precision) -> D
         cut1 = first + round(length * 0.3)
         cut2 = first + round(length * 0.7)
         first, last = ((first, cut1 - 1), (cut1, cut2 - 1), (cut2, last))[third]
-    return _span(max(first, MIN_YEAR), 1, 1, last, 12, 31, precision)
+    return _span(first, 1, 1, last, 12, 31, precision)
 
 
 def _span(y1: int, m1: int, d1: int | None, y2: int, m2: int, d2: int | None,
@@ -337,16 +696,28 @@ def _span(y1: int, m1: int, d1: int | None, y2: int, m2: int, d2: int | None,
         return None
 
 
-def _cal_start(y: int, m: int, d: int | None) -> date:
-    return date(y, m, d or 1)
+def _cal_start(y: int, m: int, d: int | None) -> Day:
+    return make_day(y, m, d or 1)
 
 
-def _cal_end(y: int, m: int, d: int | None) -> date:
-    return date(y, m, d if d is not None else calendar.monthrange(y, m)[1])
+def _cal_end(y: int, m: int, d: int | None) -> Day:
+    return make_day(y, m, d if d is not None else _days_in_month(y, m))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    """Days in a month of any year, 1 BC (year 0) too: ``calendar.monthrange`` stops at year 1."""
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts "²", which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
 
 
 def _strip_ordinal(day: str) -> str:
-    return day.rstrip("stndrh") if not day.isdigit() else day
+    return day.rstrip("stndrh") if not _is_number(day) else day
 
 
 def _cal_to_result(a: _Cal, b: _Cal) -> DateSpan | YearlessDate | None:
@@ -401,7 +772,7 @@ def _parse_range(s: str) -> DateSpan | YearlessDate | None:
 
 def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
     lp = _parse_point(left)
-    if lp is None and left.isdigit() and len(left) <= 2:
+    if lp is None and _is_number(left) and len(left) <= 2:
         lp = _Cal(None, None, int(left))  # "14–16 September 2025": a bare day
     if lp is None:
         return None
@@ -410,14 +781,14 @@ def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
         # "Sep 14–16, 2025": the right end borrows the left end's month.
         bare = right.split(",")[0].strip()
         rest = right[len(bare):].lstrip(", ")
-        if bare.isdigit() and len(bare) <= 2:
+        if _is_number(bare) and len(bare) <= 2:
             rp = _Cal(None, lp.m, int(bare))
             if rest:
                 tail = _parse_point(rest)
                 if not isinstance(tail, _Cal) or tail.y is None or tail.m is not None:
                     return None
                 rp = _Cal(tail.y, lp.m, int(bare))
-    if rp is None and isinstance(lp, _Cal) and lp.y is not None and right.isdigit() and len(right) == 2:
+    if rp is None and isinstance(lp, _Cal) and lp.y is not None and _is_number(right) and len(right) == 2:
         # "2019–21": the century comes from the left end; "1999–01" rolls over.
         year = lp.y // 100 * 100 + int(right)
         rp = _Cal(year + 100 if year < lp.y else year, None, None)
@@ -490,7 +861,7 @@ def _parse_with_dateutil(s: str) -> _Cal | None:
 
 
 def describe_span(span: DateSpan) -> str:
-    """A reader's description of a span, e.g. ``"1960 – 1969, decade"``.
+    """A reader's description of a span, e.g. ``"1960 – 1969, decade"`` or ``"206 BC, year"``.
 
     Args:
         span: the span to describe.
@@ -500,7 +871,7 @@ def describe_span(span: DateSpan) -> str:
     """
     p = span.precision
     if p in (Precision.DECADE, Precision.CENTURY, Precision.YEAR):
-        a, b = str(span.start.year), str(span.end.year)
+        a, b = year_text(span.start.year), year_text(span.end.year)
     elif p in (Precision.YEAR_PART, Precision.MONTH):
         a, b = _month_year(span.start), _month_year(span.end)
     else:
@@ -509,9 +880,17 @@ def describe_span(span: DateSpan) -> str:
     return f"{text}, {p.value.replace('-', ' ')}"
 
 
-def _month_year(d: date) -> str:
-    return f"{calendar.month_abbr[d.month]} {d.year}"
+def year_text(year: int) -> str:
+    """An astronomical year as a reader writes it: ``2026``, ``AD 9``, ``206 BC`` (0 is 1 BC), ``10,000 BC``."""
+    if year > 0:
+        return str(year) if year >= 100 else f"AD {year}"
+    bc = 1 - year
+    return f"{bc:,} BC" if bc >= 10_000 else f"{bc} BC"
 
 
-def _day_text(d: date) -> str:
-    return f"{calendar.month_abbr[d.month]} {d.day}, {d.year}"
+def _month_year(d: Day) -> str:
+    return f"{calendar.month_abbr[d.month]} {year_text(d.year)}"
+
+
+def _day_text(d: Day) -> str:
+    return f"{calendar.month_abbr[d.month]} {d.day}, {year_text(d.year)}"

@@ -13,11 +13,20 @@ without a date) and reports.
 
 from __future__ import annotations
 
+import itertools
 import re
 
-from viewer.model.dates import YearlessDate, parse_date
+from viewer.model.dates import (
+    MAX_YEAR,
+    MIN_YEAR,
+    NumericDate,
+    YearlessDate,
+    describe_span,
+    parse_date,
+    unreadable_reason,
+)
 from viewer.model.decoding import split_lines
-from viewer.model.story import DateSpan, Event, Problem, Section, Severity, Source, Story
+from viewer.model.story import DateSpan, Day, Event, Problem, Section, Severity, Source, Story
 
 __all__ = ["MAX_DATE_LENGTH", "parse_story", "strip_citations"]
 
@@ -131,6 +140,7 @@ class _StoryParser:
         self.events: list[Event] = []
         self.sources: list[Source] = []
         self.yearless: list[tuple[int, YearlessDate]] = []
+        self.numeric: list[tuple[int, NumericDate]] = []
 
     def problem(self, line: int | None, severity: Severity, message: str) -> None:
         self.problems.append(Problem(self.file, line, severity, message))
@@ -202,6 +212,8 @@ class _StoryParser:
             self.problem(None, Severity.WARNING, "no 'Timeline' section; the story has no events")
         elif not self.events:
             self.problem(None, Severity.WARNING, "the 'Timeline' section is empty")
+        if self.numeric:
+            self.read_numeric_dates()
         if self.yearless:
             self.infer_years()
         sources = self.complete_sources(seen_sources)
@@ -227,10 +239,15 @@ class _StoryParser:
         if isinstance(span, YearlessDate):
             self.yearless.append((len(self.events), span))
             span = None
+        elif isinstance(span, NumericDate):
+            self.numeric.append((len(self.events), span))
+            span = None
         elif span is None:
             if date_text:
+                reason = unreadable_reason(date_text)
                 self.problem(number, Severity.ERROR,
-                             f"cannot read the date {date_text!r}; the event is shown as undated")
+                             f"cannot read the date {date_text!r}{f' ({reason})' if reason else ''}; "
+                             "the event is shown as undated")
             else:
                 self.problem(number, Severity.ERROR,
                              "timeline line without a 'DATE – text' separator; shown as undated")
@@ -252,13 +269,15 @@ class _StoryParser:
                          f"'{date_text} – {head}' is not a range that can be read (does it end before "
                          f"it starts?); the date is read as {date_text!r}")
 
-    def split_event_line(self, line: str) -> tuple[str, str, DateSpan | YearlessDate | None]:
+    def split_event_line(self, line: str) -> tuple[str, str, DateSpan | YearlessDate | NumericDate | None]:
         """Find the separator after the date: the longest prefix that reads as a date.
 
-        Dashes also occur inside dates (``Sep 14 – 16, 2025``) and inside the
-        text, so the first dash is not always the separator.
+        Dashes also occur inside dates (``Sep 14 – 16, 2025``, ``206 BC –
+        9 AD``) and inside the text, so the first dash is not always the
+        separator; a colon after a range (``206 BC – 9 AD: the Han``) wins
+        over the dash inside it.
         """
-        best: tuple[str, str, DateSpan | YearlessDate | None] | None = None
+        best: tuple[str, str, DateSpan | YearlessDate | NumericDate | None] | None = None
         first: tuple[str, str] | None = None
         for match in _SEPARATOR.finditer(line, 0, MAX_DATE_LENGTH + 4):
             date_text = line[: match.start()].strip()
@@ -270,14 +289,14 @@ class _StoryParser:
             span = parse_date(date_text)
             if span is not None:
                 best = (date_text, rest, span)
-        if best is not None:
-            return best
         colon = _COLON_SEPARATOR.search(line, 0, MAX_DATE_LENGTH + 2)
-        if colon is not None:
+        if colon is not None and (best is None or colon.start() > len(best[0])):
             date_text = line[: colon.start()].strip()
             span = parse_date(date_text)
             if span is not None:
                 return date_text, line[colon.end():].strip(), span
+        if best is not None:
+            return best
         if first is not None:
             return first[0], first[1], None
         return "", line, None
@@ -326,46 +345,140 @@ class _StoryParser:
         lines += [e.line for e in self.events if number in e.citations]
         return min(lines) if lines else None
 
-    def infer_years(self) -> None:
-        """Give yearless dates (``Dec 12``) the year of their neighbours.
+    def read_numeric_dates(self) -> None:
+        """Read ``11/10/2017`` day first or month first, as the story's other numeric dates settle it.
 
-        The nearest earlier dated event gives the year; a month earlier than
-        that event's month means the timeline rolled over into the next year
-        (Dec → Jan). Without an earlier one, the nearest later one is used.
-        One pass each way, so a file of thousands of yearless dates stays fast.
+        A date whose first number is above 12 (``20/09/2017``) can only be
+        day first; one whose second is can only be month first. The story's
+        ambiguous dates follow the order its settled ones use (the more
+        common one if it uses both). With none to settle it, month first is
+        assumed, and each ambiguous line says so.
+        """
+        events = self.events
+        settled: dict[str, list[int]] = {"day-first": [], "month-first": []}
+        for index, date_of in self.numeric:
+            if date_of.settles is not None:
+                settled[date_of.settles].append(events[index].line)
+        days, months = settled["day-first"], settled["month-first"]
+        order = "day-first" if len(days) > len(months) else "month-first"
+        for index, date_of in self.numeric:
+            event = events[index]
+            read_as = date_of.settles or order
+            span = date_of.read(read_as)
+            if span is None:  # cannot happen: a NumericDate has at least one reading
+                continue
+            events[index] = event._replace(span=span)
+            if not date_of.ambiguous:
+                continue
+            other = date_of.read("month-first" if read_as == "day-first" else "day-first")
+            other_text = f" rather than {describe_span(other).rsplit(',', 1)[0]}" if other is not None else ""
+            read = describe_span(span).rsplit(",", 1)[0]
+            evidence = settled[read_as]
+            if evidence and not settled["month-first" if read_as == "day-first" else "day-first"]:
+                continue  # the story settles it: no guess
+            if evidence:
+                why = (f"this story writes numeric dates both ways; {read_as.replace('-', ' ')}, as on "
+                       f"{len(evidence)} of its lines (e.g. line {evidence[0]})")
+            else:
+                why = "no date in this story settles the order; month first is assumed"
+            self.problem(event.line, Severity.WARNING,
+                         f"the date {event.date_text!r} could be day first or month first: {why}, "
+                         f"so it is read as {read}{other_text}")
+
+    def infer_years(self) -> None:
+        """Give yearless dates (``Dec 12``) a year from the neighbouring events written with one.
+
+        Only dates whose year is written count as neighbours: the start of
+        each (never a range's end, which may be "present", today). The year
+        chosen keeps the story in order: on or after the event before it
+        (which may itself have had its year assumed) and on or before the next
+        event written with a year. A story written newest first is read the
+        other way round. The event is marked ``year_inferred``, with a warning
+        naming the year.
         """
         events = self.events
         yearless = dict(self.yearless)
-        following: list[DateSpan | None] = [None] * len(events)
-        next_span: DateSpan | None = None
-        for i in range(len(events) - 1, -1, -1):
-            following[i] = next_span
-            if events[i].span is not None:
-                next_span = events[i].span
-        previous: DateSpan | None = None
-        for index, event in enumerate(events):
+        written = [None if i in yearless else (e.span.start if e.span is not None else None)
+                   for i, e in enumerate(events)]
+        anchors = [day for day in written if day is not None]
+        rising = sum(1 for a, b in itertools.pairwise(anchors) if b > a)
+        falling = sum(1 for a, b in itertools.pairwise(anchors) if b < a)
+        order = list(range(len(events)))
+        if falling > rising:
+            order.reverse()  # newest first: walk it oldest first
+        following: dict[int, Day | None] = {}
+        next_day: Day | None = None
+        for i in reversed(order):
+            following[i] = next_day
+            if written[i] is not None:
+                next_day = written[i]
+        previous: Day | None = None
+        for index in order:
+            event = events[index]
             date_of = yearless.get(index)
             if date_of is None:
-                if event.span is not None:
-                    previous = event.span
+                if written[index] is not None:
+                    previous = written[index]
                 continue
-            year: int | None = None
-            after = following[index]
-            if previous is not None:
-                year = previous.end.year + (1 if date_of.month < previous.end.month else 0)
-                basis = f"the event before it ({previous.end.isoformat()})"
-            elif after is not None:
-                year = after.start.year - (1 if date_of.month > after.start.month else 0)
-                basis = f"the event after it ({after.start.isoformat()})"
-            span = date_of.in_year(year) if year is not None and 1 <= year <= 9999 else None
+            span, year, in_order = _year_between(date_of, previous, following[index])
             if span is None:
-                reason = ("no dated neighbour to infer it from" if year is None
+                reason = ("no neighbouring event with a written year to infer it from" if year is None
                           else f"and the year inferred from its neighbours ({year}) is not a valid date")
                 self.problem(event.line, Severity.ERROR,
                              f"the date {event.date_text!r} has no year, {reason}; "
                              "the event is shown as undated")
                 continue
-            events[index] = Event(event.date_text, span, event.text, event.citations, event.line)
-            previous = span
+            events[index] = event._replace(span=span, year_inferred=True)
+            previous = span.start
+            around = " and ".join(describe_span(DateSpan(day, day, span.precision)).rsplit(",", 1)[0]
+                                  for day in (written_before(order, index, written), following[index])
+                                  if day is not None)
+            note = "" if in_order else " (the neighbouring events are not in order here)"
             self.problem(event.line, Severity.WARNING,
-                         f"the date {event.date_text!r} has no year; assumed {year} from {basis}")
+                         f"the date {event.date_text!r} has no year; assumed {year} from the neighbouring "
+                         f"events ({around}){note}")
+
+
+def written_before(order: list[int], index: int, written: list[Day | None]) -> Day | None:
+    """The nearest event before ``index`` (in reading ``order``) whose year is written."""
+    position = order.index(index)
+    for i in reversed(order[:position]):
+        if written[i] is not None:
+            return written[i]
+    return None
+
+
+def _year_between(date_of: YearlessDate, after: Day | None, before: Day | None
+                  ) -> tuple[DateSpan | None, int | None, bool]:
+    """The year that puts ``date_of`` on or after ``after`` and on or before ``before``.
+
+    Returns:
+        The span, the year (None when there is no neighbour at all), and
+        whether both neighbours could be kept in order (when not, the year
+        follows the event before, or failing that the one after).
+    """
+    if after is None and before is None:
+        return None, None, True
+    if after is not None:
+        last = before.year if before is not None and before.year >= after.year else after.year + 1
+        for year in range(after.year, min(last, after.year + 8) + 1):
+            span = _in_year(date_of, year)
+            if span is not None and span.start >= after and (before is None or span.start <= before):
+                return span, year, True
+        if before is None or before < after:
+            for year in range(after.year, after.year + 9):
+                span = _in_year(date_of, year)
+                if span is not None and span.start >= after:
+                    return span, year, before is None
+    assert before is not None or after is not None
+    if before is not None:
+        for year in range(before.year, before.year - 9, -1):
+            span = _in_year(date_of, year)
+            if span is not None and span.start <= before:
+                return span, year, after is None
+    fallback = (after or before).year  # type: ignore[union-attr]
+    return _in_year(date_of, fallback), fallback, False
+
+
+def _in_year(date_of: YearlessDate, year: int) -> DateSpan | None:
+    return date_of.in_year(year) if MIN_YEAR <= year <= MAX_YEAR else None

@@ -46,19 +46,132 @@ class Severity(str, enum.Enum):
     WARNING = "warning"
 
 
+class AncientDate:
+    """A day before 1 January AD 1, in astronomical year numbering (1 BC is year 0).
+
+    ``datetime.date`` stops at year 1, and history timelines do not. The
+    calendar is the proleptic Gregorian one, as in ISO 8601, and day numbers
+    go on below ``date.toordinal()``'s: 0 is 31 December 1 BC, -365 is
+    1 January 1 BC. The class offers what the viewer asks of a ``date``
+    (``year``, ``month``, ``day``, ``toordinal()``, ``isoformat()``, ordering
+    against dates), so spans mix the two freely; ``make_day`` and
+    ``day_from_ordinal`` choose the right one. Years of AD 1 and later are
+    always ``date`` objects, so the common case keeps C speed.
+    """
+
+    __slots__ = ("_ordinal", "day", "month", "year")
+
+    year: int
+    month: int
+    day: int
+    _ordinal: int
+
+    def __init__(self, year: int, month: int, day: int) -> None:
+        if year > 0:
+            raise ValueError(f"year {year} is not before AD 1: use datetime.date")
+        cycles = (1 - year) // 400 + 1  # the calendar repeats every 400 years
+        ordinal = date(year + 400 * cycles, month, day).toordinal() - _DAYS_PER_400_YEARS * cycles
+        object.__setattr__(self, "year", year)
+        object.__setattr__(self, "month", month)
+        object.__setattr__(self, "day", day)
+        object.__setattr__(self, "_ordinal", ordinal)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("AncientDate is immutable")
+
+    def __reduce__(self) -> tuple[type, tuple[int, int, int]]:
+        return AncientDate, (self.year, self.month, self.day)
+
+    @classmethod
+    def fromordinal(cls, ordinal: int) -> AncientDate:
+        """The day numbered ``ordinal`` (at most 0) on ``date.toordinal()``'s scale."""
+        cycles = (1 - ordinal) // _DAYS_PER_400_YEARS + 1
+        shifted = date.fromordinal(ordinal + _DAYS_PER_400_YEARS * cycles)
+        return cls(shifted.year - 400 * cycles, shifted.month, shifted.day)
+
+    def toordinal(self) -> int:
+        """The day number, continuing ``date.toordinal()`` below 1."""
+        return self._ordinal
+
+    def isoformat(self) -> str:
+        """ISO 8601 with an expanded year: ``-0205-01-01`` is 1 January 206 BC, ``0000-12-31`` the last day of 1 BC."""
+        sign = "-" if self.year < 0 else ""
+        return f"{sign}{abs(self.year):04d}-{self.month:02d}-{self.day:02d}"
+
+    def __repr__(self) -> str:
+        return f"AncientDate({self.year}, {self.month}, {self.day})"
+
+    def __hash__(self) -> int:
+        return hash(self._ordinal)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (date, AncientDate)):
+            return self._ordinal == other.toordinal()
+        return NotImplemented
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, (date, AncientDate)):
+            return self._ordinal < other.toordinal()
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, (date, AncientDate)):
+            return self._ordinal <= other.toordinal()
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, (date, AncientDate)):
+            return self._ordinal > other.toordinal()
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, (date, AncientDate)):
+            return self._ordinal >= other.toordinal()
+        return NotImplemented
+
+
+_DAYS_PER_400_YEARS = 146_097
+
+FIRST_YEAR = -99_999
+"""The earliest year a span may start in (astronomical: 100,000 BC); prehistory timelines go that far."""
+
+Day = date | AncientDate
+"""A day of a span: a ``date`` from AD 1 on, an ``AncientDate`` before."""
+
+
+def make_day(year: int, month: int, day: int) -> Day:
+    """The day ``year-month-day`` (astronomical year: 0 is 1 BC).
+
+    Raises:
+        ValueError: no such day (Feb 30), or a year after 9999.
+    """
+    return date(year, month, day) if year > 0 else AncientDate(year, month, day)
+
+
+def day_from_ordinal(ordinal: int) -> Day:
+    """The day with ``toordinal() == ordinal``, before AD 1 too."""
+    return date.fromordinal(ordinal) if ordinal > 0 else AncientDate.fromordinal(ordinal)
+
+
 class DateSpan(NamedTuple):
     """An inclusive range of days and how precisely the text gave it.
 
     ``start`` and ``end`` are both inclusive, so a single day has
     ``start == end``; a decade written ``1960s`` spans 1960-01-01 to
-    1969-12-31 with ``Precision.DECADE``.
+    1969-12-31 with ``Precision.DECADE``. Before AD 1 they are
+    ``AncientDate`` objects: ``206 BC`` spans -0205-01-01 to -0205-12-31.
+
+    ``time_of_day`` is the time the text gave with a day (``4:15 PM``), in
+    seconds after midnight as written (the zone, if any, stays in the text):
+    it orders the events of one day. None when no time was given.
 
     A named tuple rather than a frozen dataclass, like ``Event``: see there.
     """
 
-    start: date
-    end: date
+    start: Day
+    end: Day
     precision: Precision
+    time_of_day: int | None = None
 
     @property
     def is_point(self) -> bool:
@@ -117,6 +230,9 @@ class Event(NamedTuple):
     text: str
     citations: tuple[int, ...]
     line: int
+    # True when the text gave no year and the parser took it from the
+    # neighbouring events: the timeline and the detail pane say so.
+    year_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
