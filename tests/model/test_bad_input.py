@@ -1,7 +1,10 @@
 """Bad input is reported with file and line; the rest of the folder still loads."""
 
 import codecs
+import errno
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -192,3 +195,161 @@ def test_utf16_without_bom_in_any_script(story_folder, text):
     library = load_folder(folder)
     assert library.stories[0].title == text.split("\n")[0]
     assert library.stories[0].events[0].span is not None
+
+
+# --- A folder from a stranger: links, and folders that cannot be read -------------------
+
+SECRET = "root:x:0:0:root:/root:/bin/bash\nTimeline\n2020 – not yours to read [1]\n"
+
+
+@pytest.fixture
+def stranger(tmp_path):
+    """A story folder (``stories``) beside a folder outside it holding a secret file."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "passwd.txt").write_text(SECRET, encoding="utf-8")
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "good.txt").write_text(GOOD, encoding="utf-8")
+    return folder
+
+
+def assert_secret_not_read(library):
+    assert not any("root:x" in s.title or "not yours" in e.text for s in library.stories for e in s.events)
+
+
+@pytest.mark.parametrize("target", ["absolute", "relative", "through a link inside"])
+def test_a_link_to_a_file_outside_the_folder_is_skipped_with_a_problem(stranger, target):
+    secret = stranger.parent / "outside" / "passwd.txt"
+    if target == "absolute":
+        (stranger / "notes.txt").symlink_to(secret)
+    elif target == "relative":
+        (stranger / "notes.txt").symlink_to(Path("..", "outside", "passwd.txt"))
+    else:
+        (stranger / "hop.txt").symlink_to(secret)
+        (stranger / "notes.txt").symlink_to("hop.txt")
+    library = load_folder(stranger)
+    assert [s.file for s in library.stories] == ["good.txt"]
+    assert_secret_not_read(library)
+    [(line, severity, message)] = problems_of(library, "notes.txt")
+    assert line is None and severity is Severity.ERROR
+    assert message.startswith("link to a file outside the folder: skipped")
+    assert str(secret) in message  # where it points, so the reader can judge
+
+
+def test_a_link_to_a_folder_outside_the_folder_is_skipped_with_a_problem(stranger):
+    (stranger / "elsewhere").symlink_to(stranger.parent / "outside", target_is_directory=True)
+    (stranger / "home").symlink_to(Path(".."), target_is_directory=True)  # the folder's parent
+    library = load_folder(stranger)
+    assert [s.file for s in library.stories] == ["good.txt"]
+    assert_secret_not_read(library)
+    assert [(p.file, p.message.split(":")[0]) for p in library.problems] == [
+        ("elsewhere/", "link to a folder outside the folder"), ("home/", "link to a folder outside the folder"),
+    ]
+
+
+def test_a_file_replaced_by_a_link_after_the_walk_is_not_followed(stranger):
+    # As a live reload reads a file the watcher reported: the check is made when the file is opened.
+    names = discover_story_files(stranger)
+    (stranger / "good.txt").unlink()
+    (stranger / "good.txt").symlink_to(stranger.parent / "outside" / "passwd.txt")
+    [result] = load_files(stranger, names)
+    assert result.story is None
+    assert result.problems[0].message.startswith("link to a file outside the folder: skipped")
+
+
+def test_links_inside_the_folder_are_followed_once(stranger):
+    (stranger / "2026").mkdir()
+    (stranger / "2026" / "talks.txt").write_text("Talks\nTimeline\n2026 – Talks resume [1]\n", encoding="utf-8")
+    (stranger / ".drafts").mkdir()
+    (stranger / ".drafts" / "draft.txt").write_text("Draft\nTimeline\n2025 – Drafted [1]\n", encoding="utf-8")
+    (stranger / ".archive").mkdir()
+    (stranger / ".archive" / "old.txt").write_text("Old\nTimeline\n1999 – Archived [1]\n", encoding="utf-8")
+    (stranger / "latest.txt").symlink_to(Path("2026", "talks.txt"))  # a second name for a story: not twice
+    (stranger / "draft.txt").symlink_to(Path(".drafts", "draft.txt"))  # the only way to a hidden story
+    (stranger / "archive").symlink_to(".archive", target_is_directory=True)  # a hidden folder, by a link
+    (stranger / "mirror").symlink_to("2026", target_is_directory=True)  # a folder walked already
+    (stranger / "2026" / "loop").symlink_to(Path(".."), target_is_directory=True)  # the folder itself: a loop
+    (stranger / "2026" / "self").symlink_to(Path("."), target_is_directory=True)
+    library = load_folder(stranger)
+    assert [s.file for s in library.stories] == ["2026/talks.txt", "archive/old.txt", "draft.txt", "good.txt"]
+    assert library.problems == ()
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem_and_the_rest_loads(stranger, monkeypatch):
+    locked = stranger / "locked"
+    locked.mkdir()
+    (locked / "hidden-from-you.txt").write_text(GOOD, encoding="utf-8")
+    locked.chmod(0)
+    try:
+        if os.geteuid() == 0:  # root reads any folder: the system call answers as it would anyone else
+            real_scandir = os.scandir
+
+            def scandir(path=".", *args):
+                if isinstance(path, str) and path.rstrip("/") == str(locked):
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))
+                return real_scandir(path, *args)
+
+            monkeypatch.setattr(os, "scandir", scandir)
+        library = load_folder(stranger)
+    finally:
+        locked.chmod(0o755)
+    assert [s.file for s in library.stories] == ["good.txt"]
+    [(line, severity, message)] = problems_of(library, "locked/")
+    assert line is None and severity is Severity.ERROR
+    assert message == "cannot read the folder: Permission denied; any stories in it are not loaded"
+
+
+def test_a_folder_that_vanishes_during_the_walk_is_a_problem(stranger, monkeypatch):
+    (stranger / "going").mkdir()
+    (stranger / "going" / "soon.txt").write_text(GOOD, encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path=".", *args):
+        if isinstance(path, str) and path.endswith("going"):
+            shutil.rmtree(path)  # removed between listing its parent and listing it
+        return real_scandir(path, *args)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    library = load_folder(stranger)
+    assert [s.file for s in library.stories] == ["good.txt"]
+    [(_line, severity, message)] = problems_of(library, "going/")
+    assert severity is Severity.ERROR and message.startswith("cannot read the folder: No such file or directory")
+
+
+def test_paths_longer_than_the_system_allows_are_problems(stranger):
+    # A real tree deeper than PATH_MAX, made one folder at a time relative to the last.
+    name = "d" * 200
+    limit = os.pathconf(stranger, "PC_PATH_MAX")
+    length = len(os.fsencode(stranger))  # of the path of the folder that fd is open on
+    file_name = ""
+    fd = os.open(stranger, os.O_RDONLY)
+    try:
+        while length < limit:
+            room = limit - length - 1  # for a name in this folder
+            if room < 250 and not file_name:  # a file whose own path is just too long, in a folder that is not
+                file_name = "x" * max(room + 1 - len(".txt"), 1) + ".txt"
+                with os.fdopen(os.open(file_name, os.O_CREAT | os.O_WRONLY, dir_fd=fd), "w") as out:
+                    out.write(GOOD)
+            os.mkdir(name, dir_fd=fd)
+            length += 1 + len(name)
+            deeper = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = deeper
+    finally:
+        os.close(fd)
+    library = load_folder(stranger)
+    assert [s.file for s in library.stories] == ["good.txt"]
+    too_long = [p for p in library.problems if "longer than the system allows" in p.message]
+    assert sorted(p.file.endswith(".txt") for p in too_long) == [False, True]  # the file, and the folder
+    assert all(p.severity is Severity.ERROR for p in too_long)
+    assert [p.message for p in library.problems] == [p.message for p in too_long]
+
+
+def test_a_read_error_is_a_problem(stranger, monkeypatch):
+    def failing_read(fd, size):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "read", failing_read)
+    [result] = load_files(stranger, ["good.txt"])
+    assert result.story is None
+    assert result.problems[0].message == "cannot read the file: Input/output error"

@@ -3,11 +3,26 @@
 Every ``*.txt`` file below the folder is a story, in order of its relative
 path. One unreadable, binary or broken file becomes a problem; it never stops
 the rest of the folder from loading.
+
+A folder may come from a stranger, so nothing below it is dropped without a
+word and nothing outside it is read:
+
+- A link (to a file or a folder) whose target lies outside the opened folder
+  is not followed: it is reported, as ``notes.txt -> /etc/passwd`` must not
+  show the password file as a story. Links inside are followed once: a link to
+  a folder already walked (a loop, or a second way to the same files) and a
+  link to a story file already found are passed over, so no story appears
+  twice. Checked again when each file is opened (``O_NOFOLLOW``), so a file
+  replaced by a link after the walk is not followed either.
+- A folder that cannot be listed (no permission, a path longer than the
+  system allows, gone during the walk) is listed itself, as ``name/``; reading
+  it reports why.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import logging
 import os
@@ -57,7 +72,9 @@ def discover_story_files(folder: Path) -> list[str]:
     """Relative paths (with ``/``) of every ``*.txt`` below ``folder``, sorted.
 
     Hidden folders (``.git``, editors' ``.~lock`` dirs) are skipped: they hold
-    copies and swap files, not stories.
+    copies and swap files, not stories. Also listed, to be reported when read:
+    folders that cannot be listed and links to folders outside ``folder``
+    (their paths end with ``/``), and links to files outside it.
     """
     return sorted(rel for rel, _ in _story_entries(os.fspath(folder)))
 
@@ -72,15 +89,20 @@ def scan_story_files(folder: Path) -> dict[str, FileStamp | None]:
 
     Returns:
         Relative path → ``(st_size, st_mtime_ns)``, or None where the file
-        cannot be statted (a broken link): it is loaded, and reports why.
+        cannot be statted (a broken link), is a link out of the folder or is
+        a folder that could not be listed: it is loaded, and reports why.
     """
     # Sorting the names alone: sorting the (name, entry) pairs took 0.27 s for
     # 100,000 files, in one C call that stalls the GUI thread as well.
     entries = dict(_story_entries(os.fspath(folder)))
     found: dict[str, FileStamp | None] = {}
     for rel in sorted(entries):
+        entry = entries[rel]
+        if entry is None:
+            found[rel] = None
+            continue
         try:
-            info = entries[rel].stat()
+            info = entry.stat()
         except OSError:
             found[rel] = None
         else:
@@ -88,44 +110,152 @@ def scan_story_files(folder: Path) -> dict[str, FileStamp | None]:
     return found
 
 
-def _story_entries(root: str) -> list[tuple[str, os.DirEntry[str]]]:
+def _is_story_name(name: str) -> bool:
+    return name[-4:].lower() == ".txt"
+
+
+def _inside(path: str, real_root: str) -> str | None:
+    """``path`` (a real path) relative to ``real_root`` with ``/`` separators, or None if outside it."""
+    if path == real_root:
+        return ""
+    base = real_root if real_root.endswith(os.sep) else real_root + os.sep
+    if not path.startswith(base):
+        return None
+    return path[len(base):].replace(os.sep, "/")
+
+
+def _story_entries(root: str) -> list[tuple[str, os.DirEntry[str] | None]]:
     """Every story file below ``root`` as (relative path, directory entry), unsorted.
 
-    The same walk as ``os.walk(root)`` without following links to folders,
-    ignoring unreadable folders (os.walk skips them too), but keeping the
-    ``DirEntry`` so that a caller can stat it.
+    The walk of ``os.walk(root)``, keeping the ``DirEntry`` so that a caller
+    can stat it, with the module's rules for links (see its docstring): the
+    real folders are walked first, then the links, so that a story reached
+    both ways is named by its real path. Entries that are to be reported
+    rather than read (a folder that cannot be listed, a link out of the
+    folder) come with None.
     """
-    found: list[tuple[str, os.DirEntry[str]]] = []
-    pending = [(root, "")]
-    while pending:
-        directory, prefix = pending.pop()
-        try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    name = entry.name
-                    if name.startswith("."):
-                        continue  # hidden files and folders
-                    try:
-                        is_dir = entry.is_dir()
-                    except OSError:
-                        is_dir = False
-                    if is_dir:
-                        if not entry.is_symlink():
-                            pending.append((entry.path, f"{prefix}{name}/"))
-                    elif name[-4:].lower() == ".txt":
-                        found.append((prefix + name, entry))
-        except OSError:
-            continue  # an unreadable folder holds no stories we can load
-    return found
+    real_root = os.path.realpath(root)
+    found: list[tuple[str, os.DirEntry[str] | None]] = []
+    walked = {""}  # the real paths (relative to real_root, with a final /) of the folders listed or to be
+    links: list[tuple[str, os.DirEntry[str]]] = []
+    # (folder, its path as named in the results, its real path), both relative with a final /
+    pending: list[tuple[str, str, str]] = [(root, "", "")]
+    seen: set[str] | None = None  # real paths of the files found; made once the links are followed
+    while True:
+        while pending:
+            directory, prefix, real = pending.pop()
+            try:
+                with os.scandir(directory) as entries:
+                    for entry in entries:
+                        name = entry.name
+                        if name.startswith("."):
+                            continue  # hidden files and folders
+                        if entry.is_symlink():
+                            links.append((prefix + name, entry))
+                            continue
+                        try:
+                            is_dir = entry.is_dir(follow_symlinks=False)
+                        except OSError:
+                            is_dir = False
+                        if is_dir:
+                            if seen is None or f"{real}{name}/" not in walked:  # else already reached by a link
+                                walked.add(f"{real}{name}/")
+                                pending.append((entry.path, f"{prefix}{name}/", f"{real}{name}/"))
+                        elif _is_story_name(name):
+                            if seen is None:
+                                found.append((prefix + name, entry))
+                            elif real + name not in seen:  # in a folder reached by a link
+                                seen.add(real + name)
+                                found.append((prefix + name, entry))
+            except OSError:
+                # Cannot be listed (or not to the end): reading it says why.
+                found.append((prefix or "./", None))
+        if not links:
+            return found
+        if seen is None:
+            seen = {rel for rel, _ in found}
+        for rel, entry in sorted(links, key=lambda link: link[0]):
+            _follow_link(rel, entry, real_root, found, seen, walked, pending)
+        links.clear()
+
+
+def _follow_link(rel: str, entry: os.DirEntry[str], real_root: str,
+                 found: list[tuple[str, os.DirEntry[str] | None]], seen: set[str], walked: set[str],
+                 pending: list[tuple[str, str, str]]) -> None:
+    """Add what a link found by ``_story_entries`` leads to: a folder to walk, a story, a problem or nothing."""
+    target = os.path.realpath(entry.path)
+    inside = _inside(target, real_root)
+    is_dir = os.path.isdir(target)
+    if inside is None:
+        if is_dir:
+            found.append((rel + "/", None))
+        elif _is_story_name(rel):
+            found.append((rel, None))
+    elif is_dir:
+        real = inside + "/" if inside else ""
+        if real not in walked:
+            walked.add(real)
+            pending.append((entry.path, rel + "/", real))
+    elif _is_story_name(rel) and inside not in seen:
+        seen.add(inside)
+        found.append((rel, entry))
+
+
+_OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+               | getattr(os, "O_NOFOLLOW", 0))
+
+
+def _read_story_path(root: str, real_root: str, rel: str) -> bytes | str | None:
+    """What a path found by ``_story_entries`` holds: its bytes, or why it is not read (None: not a file).
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    path = os.path.join(root, rel)
+    if rel.endswith("/"):
+        return _folder_problem(path.rstrip("/") or path, real_root)
+    try:
+        return _read_regular_file(path)
+    except OSError:
+        if not os.path.islink(path):
+            raise
+    target = os.path.realpath(path)
+    if _inside(target, real_root) is None:
+        return f"link to a file outside the folder: skipped (it points to {target})"
+    return _read_regular_file(target)
+
+
+def _folder_problem(path: str, real_root: str) -> str:
+    """Why a folder listed by ``_story_entries`` as one to report was not walked."""
+    if os.path.islink(path):
+        target = os.path.realpath(path)
+        if _inside(target, real_root) is None:
+            return f"link to a folder outside the folder: skipped (it points to {target})"
+    try:
+        with os.scandir(path) as entries:
+            for _ in entries:
+                pass
+    except OSError as exc:
+        return f"cannot read the folder: {_reason(exc)}; any stories in it are not loaded"
+    return "the folder could not be read to the end; any stories in it may be missing (reload to try again)"
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError as a few words for the problems table ("Permission denied")."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "its path is longer than the system allows"
+    return exc.strerror or type(exc).__name__
 
 
 def _read_regular_file(path: str) -> bytes | None:
     """The first ``MAX_FILE_BYTES + 1`` bytes of a regular file; None for anything else.
 
     The file is opened without blocking and checked after opening: a named
-    pipe called ``x.txt`` would otherwise block the loader forever.
+    pipe called ``x.txt`` would otherwise block the loader forever. A link is
+    refused (``OSError``), where the system can: the caller decides whether
+    to follow it.
     """
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -155,17 +285,18 @@ class _Batch:
     second; a thread stuck in a read is abandoned, never joined.
     """
 
-    def __init__(self, root: str, names: Sequence[str], start: int,
+    def __init__(self, root: str, real_root: str, names: Sequence[str], start: int,
                  is_cancelled: Callable[[], bool] | None = None) -> None:
         self.results: list[FileResult] = []
         self.reading: tuple[int, float] | None = None  # (index in names, monotonic start) during a read
         self.done = threading.Event()
         self._lock = threading.Lock()
         self._abandoned = False
-        threading.Thread(target=self._run, args=(root, names, start, is_cancelled), name="story-reader",
-                         daemon=True).start()
+        threading.Thread(target=self._run, args=(root, real_root, names, start, is_cancelled),
+                         name="story-reader", daemon=True).start()
 
-    def _run(self, root: str, names: Sequence[str], start: int, is_cancelled: Callable[[], bool] | None) -> None:
+    def _run(self, root: str, real_root: str, names: Sequence[str], start: int,
+             is_cancelled: Callable[[], bool] | None) -> None:
         try:
             for index in range(start, len(names)):
                 if self._abandoned or (is_cancelled is not None and is_cancelled()):
@@ -173,9 +304,9 @@ class _Batch:
                 rel = names[index]
                 self.reading = (index, time.monotonic())
                 try:
-                    data: bytes | str | None = _read_regular_file(os.path.join(root, rel))
+                    data = _read_story_path(root, real_root, rel)
                 except OSError as exc:
-                    data = f"cannot read the file: {exc.strerror or exc.__class__.__name__}"
+                    data = f"cannot read the file: {_reason(exc)}"
                 self.reading = None
                 result = _parse_read(rel, data)
                 with self._lock:
@@ -236,9 +367,10 @@ def load_files(folder: Path | str, names: Sequence[str], is_cancelled: Callable[
         LoadCancelled: ``is_cancelled`` returned True.
     """
     root = os.fspath(folder)
+    real_root = os.path.realpath(root)
     results: list[FileResult] = []
     while len(results) < len(names):
-        batch = _Batch(root, names, len(results), is_cancelled)
+        batch = _Batch(root, real_root, names, len(results), is_cancelled)
         while not batch.done.wait(_POLL_SECONDS):
             if is_cancelled is not None and is_cancelled():
                 batch.abandon()
