@@ -8,7 +8,6 @@ from PySide6.QtGui import QKeySequence
 
 from tests.conftest import SEEDS
 from viewer.core.state import EventRef
-from viewer.ui.search import HEADING_ROLE
 
 pytestmark = pytest.mark.gui
 
@@ -50,7 +49,7 @@ def test_typing_lists_and_counts_the_matches(qtbot, seeded):
     model = seeded.search_results.model()
     listed = [model.index(row, 0).data() for row in range(model.rowCount())]
     # Grouped by story: each story's headline, then its matches, each with its date and a snippet.
-    headings = [row for row in range(model.rowCount()) if model.index(row, 0).data(HEADING_ROLE)]
+    headings = [row for row in range(model.rowCount()) if model.row(row)[0] == "story"]
     assert len(headings) == result.story_count and headings[0] == 0
     assert len(listed) == len(result) + result.story_count
     assert any("Sputnik" in text for text in listed)
@@ -63,8 +62,7 @@ def test_a_click_on_a_result_selects_it(qtbot, seeded):
     search(qtbot, seeded, "sputnik")
     view = seeded.search_results
     model = view.model()
-    row = next(r for r in range(model.rowCount()) if not model.index(r, 0).data(HEADING_ROLE)
-               and model.hit(r).event is not None)
+    row = next(r for r in range(model.rowCount()) if model.row(r)[0] == "match" and model.hit(r).event is not None)
     hit = model.hit(row)
     rect = view.visualRect(model.index(row, 0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

@@ -12,8 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QTextCharFormat, QTextLayout
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -26,14 +36,13 @@ from PySide6.QtWidgets import (
 
 from viewer.core.search import Hit, Preview, SearchIndex, SearchResult
 from viewer.core.state import AppState
-from viewer.model import Library
+from viewer.model import Library, Story
 from viewer.ui.tasks import BackgroundTasks
 from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, visible
 
 __all__ = ["SearchController", "SearchResultsModel", "SearchResultsPanel"]
 
-HEADING_ROLE = Qt.ItemDataRole.UserRole + 1
-RUNS_ROLE = Qt.ItemDataRole.UserRole + 2
+SHOWN_MATCHES = 300  # listed; the rest are counted (see SearchResultsModel)
 INDENT_PX = 14  # a match's row, under its story's heading
 # The matched words: dark text on a marker yellow, readable in light and dark schemes alike.
 MARK_BACKGROUND = QColor("#FFE17A")
@@ -99,30 +108,46 @@ class SearchController(QObject):
 class SearchResultsModel(QAbstractListModel):
     """The rows of the state's search result: a heading per story, its matches below it.
 
-    A row's snippet is made when the view first asks for it, so a result of
-    100,000 matches costs only the rows on screen (``SearchResult.rows``
-    says which row is what, computed on the search's worker thread).
+    The first ``SHOWN_MATCHES`` matches are listed, then a row that counts
+    the rest: a reader narrows a search rather than scroll through 60,000
+    rows, and Qt's list view lays out every row of its model (calling back
+    into Python for each) on every keystroke. A row's snippet is made when
+    the view first draws it (``SearchResult.rows`` says which row is what,
+    computed on the search's worker thread).
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._result: SearchResult | None = None
         self._previews: dict[int, Preview] = {}
+        self._listed = 0  # rows of matches and headings
+        self._more = 0  # matches not listed
 
     def set_result(self, result: SearchResult | None) -> None:
         """Show ``result`` (None: no rows)."""
         self.beginResetModel()
         self._result = result
         self._previews = {}
+        if result is None:
+            self._listed = self._more = 0
+        elif len(result) > SHOWN_MATCHES:
+            self._listed, self._more = result.row_of(SHOWN_MATCHES - 1) + 1, len(result) - SHOWN_MATCHES
+        else:
+            self._listed, self._more = len(result.rows), 0
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() or self._result is None else len(self._result.rows)
+        return 0 if parent.isValid() else self._listed + (1 if self._more else 0)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if index.row() >= self._listed:  # the count of the rest: nothing to select
+            return Qt.ItemFlag.NoItemFlags
+        return super().flags(index)
 
     def hit(self, row: int) -> Hit | None:
         """What a row leads to: a match, or (a heading) its story."""
         result = self._result
-        if result is None or not 0 <= row < len(result.rows):
+        if result is None or not 0 <= row < self._listed:
             return None
         story = result.story_at(row)
         return Hit(story.file, None) if story is not None else self.preview(row).hit
@@ -135,79 +160,113 @@ class SearchResultsModel(QAbstractListModel):
             found = self._previews[row] = self._result.preview(int(self._result.rows[row]))
         return found
 
+    def row(self, row: int) -> tuple[str, Story | Preview | str]:
+        """What a row shows: ("story", its story), ("match", its preview) or ("more", the count of the rest)."""
+        assert self._result is not None
+        if row >= self._listed:
+            return "more", (f"… and {self._more:,} more {'match' if self._more == 1 else 'matches'}: "
+                            "add a word to narrow the search")
+        story = self._result.story_at(row)
+        return ("story", story) if story is not None else ("match", self.preview(row))
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        result = self._result
-        if result is None or not index.isValid():
+        if self._result is None or not index.isValid() or role not in _TEXT_ROLES:
             return None
-        row = index.row()
-        story = result.story_at(row)
-        if role == HEADING_ROLE:
-            return story is not None
-        if story is not None:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-                return capped(story.title, TITLE_CHARS)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return plain_tooltip(story.title)
-            return None
-        preview = self.preview(row)
-        if role == RUNS_ROLE:
-            return preview
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{preview.date}  {''.join(part for part, _ in preview.snippet)}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return plain_tooltip(f"{preview.date} – {''.join(part for part, _ in preview.snippet)}")
-        return None
+        _kind, shown = self.row(index.row())
+        if isinstance(shown, str):
+            text = shown
+        elif isinstance(shown, Preview):
+            text = f"{shown.date}  {''.join(part for part, _ in shown.snippet)}"
+        else:
+            text = capped(shown.title, TITLE_CHARS)
+        return plain_tooltip(text) if role == Qt.ItemDataRole.ToolTipRole else text
+
+
+_TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole)
+
+
+def _snippet_layout(preview: Preview, font: QFont, ink: QColor, link: QColor) -> QTextLayout:
+    """A match's row as one line of text: its date, then the snippet with the matched words marked.
+
+    One ``QTextLayout`` shapes the row once; drawing its runs one by one
+    took twice as long, and a keystroke redraws every visible row.
+    """
+    date = visible(preview.date) + "  "
+    parts = [visible(part) for part, _ in preview.snippet]
+    date_format = QTextCharFormat()
+    date_format.setForeground(link)
+    ranges = [_format_range(0, len(date), date_format)]
+    mark = QTextCharFormat()
+    mark.setFontWeight(QFont.Weight.Bold)
+    mark.setForeground(MARK_TEXT)
+    mark.setBackground(MARK_BACKGROUND)
+    position = len(date)
+    for part, (_, matched) in zip(parts, preview.snippet, strict=True):
+        if matched:
+            ranges.append(_format_range(position, len(part), mark))
+        position += len(part)
+    layout = QTextLayout(date + "".join(parts), font)
+    palette_ink = QTextCharFormat()
+    palette_ink.setForeground(ink)
+    layout.setFormats([_format_range(len(date), position - len(date), palette_ink), *ranges])
+    layout.beginLayout()
+    layout.createLine().setLineWidth(1_000_000)  # one line, cut where the row ends
+    layout.endLayout()
+    return layout
+
+
+def _format_range(start: int, length: int, text_format: QTextCharFormat) -> QTextLayout.FormatRange:
+    found = QTextLayout.FormatRange()
+    found.start, found.length, found.format = start, length, text_format
+    return found
 
 
 class _ResultDelegate(QStyledItemDelegate):
-    """Draws a heading row in bold, a match's row as its date and snippet, the matched words marked."""
+    """Draws a heading row in bold, a match's row as its date and snippet, the matched words marked.
+
+    Painted from the model's ``row`` directly rather than through
+    ``initStyleOption``, which asks the model for a dozen roles per row.
+    """
+
+    def __init__(self, model: SearchResultsModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
-        view_option = QStyleOptionViewItem(option)
-        self.initStyleOption(view_option, index)
-        text = view_option.text
-        view_option.text = ""
-        style = view_option.widget.style() if view_option.widget is not None else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, view_option, painter, view_option.widget)
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette = option.palette
         ink = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         rect = option.rect.adjusted(4, 0, -4, 0)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        kind, shown = self._model.row(index.row())
         painter.save()
         try:
-            if index.data(HEADING_ROLE):
+            if not isinstance(shown, Preview):
                 font = QFont(option.font)
-                font.setBold(True)
+                font.setBold(kind == "story")
                 painter.setFont(font)
-                painter.setPen(ink)
-                elided = QFontMetrics(font).elidedText(visible(text), Qt.TextElideMode.ElideRight, rect.width())
-                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, elided)
+                painter.setPen(ink if kind == "story" else palette.color(QPalette.ColorRole.PlaceholderText))
+                text = visible(capped(shown.title, TITLE_CHARS)) if isinstance(shown, Story) else shown
+                painter.drawText(rect, align, QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
+                                                                             rect.width()))
                 return
-            preview: Preview = index.data(RUNS_ROLE)
-            x, right = rect.left() + INDENT_PX, rect.right()
-            link = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link)
-            runs = [(visible(preview.date) + "  ", False, link)]
-            runs += [(visible(part), matched, ink) for part, matched in preview.snippet]
-            bold = QFont(option.font)
-            bold.setBold(True)
-            for part, matched, colour in runs:
-                font = bold if matched else option.font
-                metrics = QFontMetrics(font)
-                width = metrics.horizontalAdvance(part)
-                if x + width > right:
-                    part = metrics.elidedText(part, Qt.TextElideMode.ElideRight, right - x)
-                    width = metrics.horizontalAdvance(part)
-                box = QRect(x, rect.top(), width, rect.height())
-                if matched:
-                    painter.fillRect(box.adjusted(0, 2, 0, -2), MARK_BACKGROUND)
-                    colour = MARK_TEXT
-                painter.setFont(font)
-                painter.setPen(colour)
-                painter.drawText(box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, part)
-                x += width
-                if x >= right:
-                    break
+            left, width = rect.left() + INDENT_PX, rect.width() - INDENT_PX
+            layout = _snippet_layout(shown, option.font, ink, palette.color(
+                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link))
+            top = rect.top() + (rect.height() - layout.boundingRect().height()) / 2
+            painter.setClipRect(QRect(left, rect.top(), width, rect.height()))
+            layout.draw(painter, QPointF(left, top))
+            if layout.lineAt(0).naturalTextWidth() > width:  # cut at the edge: say so
+                more = option.fontMetrics.horizontalAdvance("…") + 2
+                painter.fillRect(QRect(rect.right() - more, rect.top(), more + 4, rect.height()),
+                                 palette.color(QPalette.ColorRole.Highlight) if selected else
+                                 palette.color(QPalette.ColorRole.Base))
+                painter.setPen(ink)
+                painter.drawText(QRect(rect.right() - more, rect.top(), more + 4, rect.height()), align, "…")
         finally:
             painter.restore()
 
@@ -237,7 +296,7 @@ class SearchResultsPanel(QListView):
         self._state = state
         self.results = SearchResultsModel(self)
         self.setModel(self.results)
-        self.setItemDelegate(_ResultDelegate(self))
+        self.setItemDelegate(_ResultDelegate(self.results, self))
         self.setUniformItemSizes(True)  # every row one line: the view never measures 100,000 rows
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -277,7 +336,9 @@ class SearchResultsPanel(QListView):
     def show_row(self, row: int) -> None:
         """Mark ``row`` as the current one and scroll to it (Find Next went there)."""
         index = self.results.index(row, 0)
-        if index.isValid():
+        if self.results.hit(row) is None:  # past the listed matches
+            self.clearSelection()
+        elif index.isValid():
             self.setCurrentIndex(index)
             self.scrollTo(index)
 
