@@ -17,7 +17,7 @@ from collections import Counter
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent, QGuiApplication, QImage
+from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
 from tests.conftest import ROOT, SEEDS
@@ -257,3 +257,148 @@ def test_no_pyqtgraph_buttons_or_menus_only_ours(qtbot, seeds_window):
     ours = ["Zoom to &Fit", "Zoom to &Selection", "Export &Figure…", "&Copy Event Text"]
     assert seen == [ours, ours]
     assert win.state.event_ref is not None  # the right click selected the event under the pointer
+
+
+# Containers that only lay out their children, and grips worked by the mouse
+# alone (a screen reader passes them by): they need no name of their own.
+LAYOUT_ONLY = {"QWidget", "QSplitter", "QSplitterHandle", "QSizeGrip", "QStackedWidget"}
+
+
+def accessible_tree(interface, path: tuple[str, ...] = ()):
+    """Every visible accessible interface under ``interface``, with the names above it, depth first.
+
+    Cells, rows and menu items are left out: a table or list names them itself.
+    """
+    role = QAccessible.Role
+    if interface is None or not interface.isValid() or interface.state().invisible:
+        return
+    if interface.role() in (role.Cell, role.Row, role.ListItem, role.ColumnHeader, role.RowHeader, role.MenuItem):
+        return
+    name = interface.text(QAccessible.Text.Name)
+    yield interface, path
+    for i in range(interface.childCount()):
+        yield from accessible_tree(interface.child(i), (*path, name or interface.role().name))
+
+
+def test_every_pane_and_control_has_an_accessible_name(qtbot, seeds_window):
+    win = seeds_window
+    unnamed = []
+    names = set()
+    for interface, path in accessible_tree(QAccessible.queryAccessibleInterface(win)):
+        widget = interface.object()
+        kind = type(widget).__name__
+        name = interface.text(QAccessible.Text.Name)
+        names.add(name)
+        if widget is None:
+            continue  # a part of a table (its corner), described by the table
+        if not name and kind not in LAYOUT_ONLY and interface.role() not in (
+                QAccessible.Role.MenuBar, QAccessible.Role.StatusBar, QAccessible.Role.ScrollBar):
+            unnamed.append((" / ".join(path), interface.role().name, kind))
+    assert unnamed == []
+    # The panes a reader goes between, by the names a screen reader says.
+    assert {"Timeline pane", "Timeline", "Legend", "Overview", "Stories", "Filter stories", "Search",
+            "Event details", "Sources", "Sources table", "Events citing the source"} <= names
+    # Described, not only named.
+    for widget in (win.timeline, win.timeline.plot, win.timeline.overview, win.stories_panel.table, win.detail,
+                   win.citations.table, win.citations.citing_list, win.timeline.legend):
+        assert QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Description), widget
+
+
+def test_every_menu_entry_is_reachable_from_the_keyboard(seeds_window):
+    def entries(menu):
+        for action in menu.actions():
+            if action.isSeparator():
+                continue
+            yield menu, action
+            if action.menu() is not None:
+                yield from entries(action.menu())
+
+    for menu, action in entries(seeds_window.menuBar()):
+        if menu is seeds_window.recent_menu:
+            continue  # filled when opened: folders, reached with the arrow keys
+        assert "&" in action.text() or action.shortcuts(), action.text()
+
+
+def test_the_selected_event_is_told_to_assistive_technology_and_copied(qtbot, seeds_window):
+    win = seeds_window
+    plot = QAccessible.queryAccessibleInterface(win.timeline.plot)
+    assert plot.text(QAccessible.Text.Name) == "Timeline"
+    assert "No event selected" in plot.text(QAccessible.Text.Description)
+    assert not win.timeline.copy_event_action.isEnabled()
+    story = win.state.library.stories[1]
+    event = story.events[2]
+    win.state.select_event(EventRef(story.file, 2))
+    description = plot.text(QAccessible.Text.Description)
+    assert event.date_text in description and event.text in description
+    # Edit → Copy Event Text: the same words on the clipboard.
+    assert win.timeline.copy_event_action.isEnabled()
+    win.timeline.copy_event_action.trigger()
+    copied = QGuiApplication.clipboard().text()
+    assert copied.startswith(f"{event.date_text} – {event.text}") and story.title in copied
+    win.state.select_event(None)
+    assert "No event selected" in plot.text(QAccessible.Text.Description)
+
+
+def drag(qtbot, view: QWidget, start: QPoint, end: QPoint, steps: int = 10) -> None:
+    """Press the left button at ``start``, move to ``end`` in steps, release."""
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    for step in range(1, steps + 1):
+        qtbot.mouseMove(view, start + (end - start) * step / steps)
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_a_diagonal_drag_on_the_timeline_pans_time_only(qtbot, seeds_window):
+    timeline = seeds_window.timeline
+    (x0, x1), (y0, y1) = timeline.view_box.viewRange()
+    view = timeline.plot.viewport()
+    centre = view.rect().center()
+    drag(qtbot, view, centre, centre + QPoint(-120, 80))
+    (n0, n1), (m0, m1) = timeline.view_box.viewRange()
+    assert (m0, m1) == pytest.approx((y0, y1))  # the lanes stay put: no gap above the first
+    days_per_px = (x1 - x0) / timeline.view_box.width()
+    assert n0 - x0 == pytest.approx(120 * days_per_px, rel=0.05)
+    assert n1 - n0 == pytest.approx(x1 - x0)
+    # The right button does not zoom (pyqtgraph's right drag): it is for the menu.
+    qtbot.mousePress(view, Qt.MouseButton.RightButton, pos=centre)
+    qtbot.mouseMove(view, centre + QPoint(60, 60))
+    qtbot.mouseRelease(view, Qt.MouseButton.RightButton, pos=centre + QPoint(60, 60))
+    assert timeline.view_box.viewRange()[0] == pytest.approx([n0, n1])
+
+
+def test_the_overview_region_moves_inside_resizes_on_its_edges_and_centres_elsewhere(qtbot, seeds_window):
+    timeline = seeds_window.timeline
+    overview = timeline.overview
+    view = overview.viewport()
+    (s0, s1), _ = overview.viewRange()
+    px_per_day = overview.getViewBox().width() / (s1 - s0)
+
+    def at(day: float) -> QPoint:
+        return overview.mapFromScene(overview.getViewBox().mapViewToScene(QPointF(day, 0.3)))
+
+    # A quarter of the strip, in its middle.
+    timeline.view_box.setXRange(s0 + (s1 - s0) * 0.4, s0 + (s1 - s0) * 0.65, padding=0)
+    r0, r1 = overview.region.getRegion()
+    # Inside: moved by the drag, its width (the timeline's zoom) kept.
+    drag(qtbot, view, at((r0 + r1) / 2), at((r0 + r1) / 2) + QPoint(-60, 0))
+    m0, m1 = overview.region.getRegion()
+    assert (m1 - m0) == pytest.approx(r1 - r0)
+    assert (r0 - m0) * px_per_day == pytest.approx(60, abs=2)
+    assert timeline.view_box.viewRange()[0] == pytest.approx([m0, m1])
+    # The right edge: resized, the left edge stays; the timeline zooms with it.
+    drag(qtbot, view, at(m1), at(m1) + QPoint(50, 0))
+    e0, e1 = overview.region.getRegion()
+    assert e0 == pytest.approx(m0)
+    assert (e1 - m1) * px_per_day == pytest.approx(50, abs=2)
+    assert timeline.view_box.viewRange()[0] == pytest.approx([e0, e1])
+    # Elsewhere: a click centres it there; a fast drag from there goes on moving it.
+    far = s0 + (s1 - s0) * 0.1
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=at(far))
+    c0, c1 = overview.region.getRegion()
+    assert (c0 + c1) / 2 == pytest.approx(far, abs=2 / px_per_day)
+    assert c1 - c0 == pytest.approx(e1 - e0)
+    start = s0 + (s1 - s0) * 0.8
+    drag(qtbot, view, at(start), at(start) + QPoint(-40, 25), steps=2)
+    f0, f1 = overview.region.getRegion()
+    assert (f0 + f1) / 2 == pytest.approx(start - 40 / px_per_day, abs=3 / px_per_day)
+    assert overview.viewRange()[0] == pytest.approx([s0, s1])  # the strip itself never pans
+    assert not overview.getPlotItem().autoBtn.isVisible()

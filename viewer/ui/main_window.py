@@ -155,7 +155,7 @@ class MainWindow(QMainWindow):
         self.search_field.textChanged.connect(self.state.set_query)
         self.search_field.returnPressed.connect(lambda: self.go_to_match(1))
         self.search_field.installEventFilter(self)
-        self.only_matching_action = QAction("Only Stories with Matches", self)
+        self.only_matching_action = QAction("Only Stories with &Matches", self)
         self.only_matching_action.setCheckable(True)
         self.only_matching_action.setStatusTip("Show only the lanes of stories that match the search")
         self.only_matching_action.toggled.connect(self.state.set_only_matching)
@@ -299,6 +299,9 @@ class MainWindow(QMainWindow):
         self.focus_timeline_action = self._action("Go to &Timeline", self.focus_timeline, "Ctrl+1",
                                                   "Put the keyboard focus on the timeline")
         view_menu.addAction(self.focus_timeline_action)
+        # Mnemonics, so that every entry of the menus can be reached from the keyboard.
+        self.stories_dock.toggleViewAction().setText("Stori&es")
+        self.search_dock.toggleViewAction().setText("Search &Results")
         view_menu.addAction(self.stories_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
         self.problems_action = self._action("&Problems…", self.show_problems, None)
