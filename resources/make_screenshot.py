@@ -1,8 +1,8 @@
-"""Regenerate resources/screenshot.png, the README's picture of the main window.
+"""Regenerate resources/screenshot.png and screenshot-dark.png, the README's pictures of the main window.
 
 Run from the repository root, with the app installed (``pip install -e .``)::
 
-    .venv/bin/python resources/make_screenshot.py [--query moon] [--match 4] [--out resources/screenshot.png]
+    .venv/bin/python resources/make_screenshot.py [--query moon] [--match 4] [--scheme light|dark|both]
 
 Opens the bundled sample stories (``seeds/``) in the main window, drawn
 offscreen (no display needed), with settings of its own in a temporary folder
@@ -12,6 +12,11 @@ zooms the timeline out to the years of the matching events; and saves
 ``window.grab()``: the search field and its results, the matched events in
 colour and the others faded, the selected match in the detail pane, the
 Stories dock on the left. The same sources give the same PNG, byte for byte.
+
+Each colour scheme is asked of the system as the app follows it
+(``QStyleHints.setColorScheme``, Qt 6.8+); where the platform ignores the
+request (the offscreen one does), the app's own dark palette stands in, as it
+does for a reader whose platform reports a dark scheme with a light palette.
 """
 
 from __future__ import annotations
@@ -23,12 +28,17 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
-OUT = ROOT / "resources" / "screenshot.png"
+OUT = {"light": ROOT / "resources" / "screenshot.png", "dark": ROOT / "resources" / "screenshot-dark.png"}
 
 WINDOW_SIZE = (1440, 900)
 STORIES_DOCK_WIDTH = 440
@@ -53,17 +63,44 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default="moon", help="what to type in the search field (default: moon)")
     parser.add_argument("--match", type=int, default=4,
                         help="which match to select: 1 is Enter, 2 Enter and Find Next, ... (default: 4)")
-    parser.add_argument("--out", type=Path, default=OUT, help=f"the PNG to write (default: {OUT})")
+    parser.add_argument("--scheme", choices=("light", "dark", "both"), default="both",
+                        help="the colour scheme(s) to draw (default: both)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"the PNG to write, for one scheme (default: {OUT['light']} and {OUT['dark']})")
     args = parser.parse_args(argv)
+    schemes = ("light", "dark") if args.scheme == "both" else (args.scheme,)
+    if args.out is not None and len(schemes) > 1:
+        parser.error("--out needs --scheme light or --scheme dark")
 
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.ui.app import ColourSchemeFollower
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setCursorFlashTime(0)  # a text cursor that does not blink: drawn in every grab
+    assert isinstance(app, QApplication)
+    follower = ColourSchemeFollower(app)
+    for name in schemes:
+        scheme = Qt.ColorScheme.Dark if name == "dark" else Qt.ColorScheme.Light
+        app.styleHints().setColorScheme(scheme)
+        follower.apply(scheme)
+        out = args.out if args.out is not None else OUT[name]
+        image = _window_image(app, args.query, args.match)
+        if not image.save(str(out), "PNG"):
+            sys.exit(f"could not write {out}")
+        print(f"{out}: {image.width()}x{image.height()}, {name}, query {args.query!r}")
+    return 0
+
+
+def _window_image(app: QApplication, query: str, match: int) -> QImage:
+    """The main window on the samples, searched for ``query``, its ``match``-th match selected."""
     from PySide6.QtCore import QSettings, Qt
-    from PySide6.QtWidgets import QApplication, QToolButton
+    from PySide6.QtWidgets import QToolButton
 
     from viewer.core.layout import range_showing
     from viewer.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    app.setCursorFlashTime(0)  # a text cursor that does not blink: drawn in every grab
     with tempfile.TemporaryDirectory() as home:
         settings = QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings)
@@ -84,17 +121,17 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(window.main_splitter.sizes())
         window.main_splitter.setSizes([total - BOTTOM_HEIGHT, BOTTOM_HEIGHT])
         app.processEvents()
-        window.search_field.setText(args.query)
-        _wait(f"the matches of {args.query!r}",
-              lambda: window.state.search is not None and window.state.search.query == args.query)
+        window.search_field.setText(query)
+        _wait(f"the matches of {query!r}",
+              lambda: window.state.search is not None and window.state.search.query == query)
         result = window.state.search
         assert result is not None
         hits = result.hits()
         if not any(hit.event is not None for hit in hits):
-            sys.exit(f"{args.query!r} matches no event in {SEEDS}")
-        if not 1 <= args.match <= len(hits):
-            sys.exit(f"{args.query!r} has {len(hits)} matches: no match {args.match}")
-        for _ in range(args.match):  # Enter, then Find Next
+            sys.exit(f"{query!r} matches no event in {SEEDS}")
+        if not 1 <= match <= len(hits):
+            sys.exit(f"{query!r} has {len(hits)} matches: no match {match}")
+        for _ in range(match):  # Enter, then Find Next
             window.go_to_match(1)
         app.processEvents()
 
@@ -132,10 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         image = grabs[-1]
         window.close()
         app.processEvents()
-    if not image.save(str(args.out), "PNG"):
-        sys.exit(f"could not write {args.out}")
-    print(f"{args.out}: {image.width()}x{image.height()}, query {args.query!r}")
-    return 0
+    return image
 
 
 if __name__ == "__main__":

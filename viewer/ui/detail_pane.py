@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QTextOption
+from PySide6.QtCore import QEvent, QUrl
+from PySide6.QtGui import QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from viewer.core.colours import muted_text
 from viewer.core.state import AppState
 from viewer.model import Event, Story, describe_span
 from viewer.ui.text import TITLE_CHARS, capped
@@ -63,6 +64,12 @@ class EventDetailPane(_OfflineBrowser):
         else:
             self.setHtml(_page(event_html(story, event)))
 
+    def changeEvent(self, event: QEvent) -> None:
+        """Drawn again in the new palette's colours (light to dark or back): HTML keeps the colours it was set with."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.refresh()
+
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == _CITE_SCHEME:
             try:
@@ -73,6 +80,12 @@ class EventDetailPane(_OfflineBrowser):
 
 
 def _page(body: str) -> str:
+    # The pages' greys are a light scheme's: each becomes the palette's secondary text colour, with
+    # 4.5:1 on its base in either scheme. (Story text cannot hold "style='": html.escape escapes quotes.)
+    palette = QGuiApplication.palette()
+    muted = muted_text(palette.color(QPalette.ColorRole.Text).name(), palette.color(QPalette.ColorRole.Base).name())
+    for grey in ("#555", "#666"):
+        body = body.replace(f"style='color:{grey}", f"style='color:{muted}")
     return f"<html><body style='font-size:10.5pt'>{body}</body></html>"
 
 

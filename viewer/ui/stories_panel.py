@@ -24,10 +24,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
-from viewer.core.colours import story_colour
+from viewer.core.colours import is_dark, story_colour
 from viewer.core.search import fold
 from viewer.core.state import AppState
 from viewer.model import Library, Story
@@ -198,7 +198,9 @@ class StoriesModel(QAbstractTableModel):
             shown = row.file not in self._state.hidden
             return Qt.CheckState.Checked if shown else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.DecorationRole and column == 0:
-            return QColor(story_colour(row.file))
+            # The lane's colour as the timeline draws it: its dark variant on a dark base.
+            base = QGuiApplication.palette().color(QPalette.ColorRole.Base).name()
+            return QColor(story_colour(row.file, dark=is_dark(base)))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             return plain_tooltip(f"{story.title}\n{row.file}")
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
