@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.conftest import library_of
 from viewer.core.search import Hit, SearchIndex, fold, query_words, snippet
 from viewer.core.state import AppState
+from viewer.model import Library
 
 HUNGARY = """Orbán Meets EU Leaders Over Frozen Funds
 Updated (2 articles)
@@ -95,3 +96,19 @@ def test_the_state_takes_only_the_result_of_the_current_query():
     assert [s.file for s in state.lanes()] == ["hu.txt"]
     state.set_query("")
     assert state.search is None and [s.file for s in state.lanes()] == ["hu.txt", "trade.txt"]
+
+
+def test_an_index_built_on_the_last_one_finds_what_a_fresh_index_finds():
+    before = library_of({"hu.txt": HUNGARY, "trade.txt": OTHER})
+    old = SearchIndex(before)
+    # A live update: trade.txt was rewritten, a file was added, hu.txt is the same story object.
+    changed = library_of({"trade.txt": OTHER.replace("trade deal", "tariff pact"),
+                          "new.txt": "Harbour Strike\nTimeline\n2024 – Dockers strike [1]\n"})
+    after = Library.from_results(before.folder, {**changed.results, "hu.txt": before.results["hu.txt"]})
+    assert after.story("hu.txt") is before.story("hu.txt")
+    rebuilt = SearchIndex(after, old)
+    fresh = SearchIndex(after)
+    for query in ("orban", "trade", "tariff pact", "dockers", "budget stall", "2024"):
+        assert events(rebuilt.search(query)) == events(fresh.search(query)), query
+    assert events(rebuilt.search("trade deal")) == [("trade.txt", None)]  # its headline; no event any more
+    assert events(rebuilt.search("tariff")) == [("trade.txt", 0)]

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
+from sys import intern
 
 import numpy as np
 
@@ -180,22 +181,35 @@ class SearchIndex:
 
     Args:
         library: the library to search; the index refers to its stories.
+        previous: the index of the library this one replaces (a live
+            update): the words of every story that is the same object in
+            both are taken from it rather than read again, so a change to
+            one file costs the word lists, not the reading of every text.
     """
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, previous: SearchIndex | None = None) -> None:
         self.library = library
         item_story: list[int] = []
         item_event: list[int] = []
         postings: dict[str, list[int]] = {}
+        known = previous._words if previous is not None else {}
+        self._words: dict[str, tuple[Story, tuple[tuple[str, ...], ...]]] = {}
         item = 0
         findall = _WORD.findall
         for si, story in enumerate(library.stories):
-            texts = [_story_text(story)]
-            texts.extend(f"{event.date_text} {event.text}" for event in story.events)
-            for ei, text in enumerate(texts):
+            found_before = known.get(story.file)
+            if found_before is not None and found_before[0] is story:
+                words_of_items = found_before[1]
+            else:
+                texts = [_story_text(story)]
+                texts.extend(f"{event.date_text} {event.text}" for event in story.events)
+                # Interned: the same word in 100,000 events is one string, kept once.
+                words_of_items = tuple(tuple(map(intern, set(findall(fold(text))))) for text in texts)
+            self._words[story.file] = (story, words_of_items)
+            for ei, words in enumerate(words_of_items):
                 item_story.append(si)
                 item_event.append(ei - 1)
-                for word in set(findall(fold(text))):
+                for word in words:
                     found = postings.get(word)
                     if found is None:
                         postings[word] = [item]

@@ -57,6 +57,7 @@ class SearchController(QObject):
         self._state = state
         self._tasks = BackgroundTasks(self, "search")
         self._index: SearchIndex | None = None
+        self._previous: SearchIndex | None = None
         self._running = False
         self._again = False
         state.library_changed.connect(self._on_library_changed)
@@ -67,6 +68,8 @@ class SearchController(QObject):
         self._tasks.shutdown()
 
     def _on_library_changed(self) -> None:
+        # The old index stays as the source of the words of the stories that did not change.
+        self._previous = self._index or self._previous
         self._index = None
         if self._state.query:
             self._start()
@@ -79,14 +82,14 @@ class SearchController(QObject):
         if self._running:
             self._again = True  # only the newest query matters: run it when this one is done
             return
-        library, query, index = self._state.library, self._state.query, self._index
+        library, query, index, previous = self._state.library, self._state.query, self._index, self._previous
         if library is None or not query:
             return
         self._running = True
         self._again = False
 
         def work() -> tuple[SearchIndex, SearchResult]:
-            built = index if index is not None and index.library is library else SearchIndex(library)
+            built = index if index is not None and index.library is library else SearchIndex(library, previous)
             return built, built.search(query)
 
         self._tasks.submit(work, lambda done: self._on_done(library, *done), self._on_failed)
@@ -95,6 +98,7 @@ class SearchController(QObject):
         self._running = False
         if library is self._state.library:
             self._index = index
+            self._previous = None
             self._state.set_search(result)  # dropped there if the query changed meanwhile
         if self._again or (self._state.query and self._state.search is None):
             self._again = False
