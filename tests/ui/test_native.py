@@ -257,6 +257,13 @@ def test_no_pyqtgraph_buttons_or_menus_only_ours(qtbot, seeds_window):
     ours = ["Zoom to &Fit", "Zoom to &Selection", "Export &Figure…", "&Copy Event Text"]
     assert seen == [ours, ours]
     assert win.state.event_ref is not None  # the right click selected the event under the pointer
+    # The Menu key (or Shift+F10) on the focused timeline opens the same menu.
+    QTimer.singleShot(100, read_menu)
+    plot.setFocus()
+    QApplication.sendEvent(plot, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(0, 0),
+                                                   plot.mapToGlobal(QPoint(0, 0))))
+    qtbot.waitUntil(lambda: len(seen) == 3)
+    assert seen[2] == ours
 
 
 # Containers that only lay out their children, and grips worked by the mouse

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer import __version__
+from viewer.core.colours import readable_on
 from viewer.core.layout import LayoutBuilder
 from viewer.core.search import Hit
 from viewer.core.state import AppState, EventRef
@@ -418,7 +419,9 @@ class MainWindow(QMainWindow):
     def _show_watch_problem(self, message: str) -> None:
         self.live_label.setText("Not live")
         self.live_label.setToolTip(message)
-        self.message.setStyleSheet("color: #B00020; font-weight: bold")
+        # A dark red on a light status bar, lightened on a dark one (readable in either scheme).
+        red = readable_on("#B00020", self.statusBar().palette().color(QPalette.ColorRole.Window).name(), 5.0)
+        self.message.setStyleSheet(f"color: {red}; font-weight: bold")
         self.message.setText(message)
 
     def _on_load_failed(self, message: str) -> None:
