@@ -11,14 +11,20 @@ import pytest
 from tests.conftest import ROOT, library_of, story_text
 from viewer.core.colours import (
     STORY_PALETTE,
+    STORY_PALETTE_DARK,
+    TEXT_CONTRAST,
     blend,
     colour_slot,
     contrast,
     faded,
+    is_dark,
     readable_on,
+    relative_luminance,
     rgb,
     story_colour,
+    story_palette,
     text_on,
+    timeline_colours,
 )
 from viewer.core.layout import LayoutBuilder
 
@@ -120,3 +126,46 @@ def test_contrast_and_blending_helpers():
         assert max(fr, fg, fb) - min(fr, fg, fb) < max(r, g, b) - min(r, g, b) or max(r, g, b) == min(r, g, b)
     with pytest.raises(ValueError):
         rgb("#12345")
+
+
+@pytest.mark.parametrize("vision", list(CVD))
+def test_the_dark_variants_stay_apart_for_colour_blind_readers_too(vision):
+    matrix = CVD[vision]
+    labs = [_lab(np.clip(matrix @ _linear(c), 0, 1)) for c in STORY_PALETTE_DARK]
+    closest = min(float(np.linalg.norm(a - b)) for a, b in itertools.combinations(labs, 2))
+    assert closest >= 10, closest
+
+
+def test_each_slot_has_a_dark_variant_that_shows_on_near_black():
+    assert len(STORY_PALETTE_DARK) == len(STORY_PALETTE)
+    assert len({c.upper() for c in STORY_PALETTE_DARK}) == len(STORY_PALETTE_DARK)
+    for light, dark in zip(STORY_PALETTE, STORY_PALETTE_DARK):
+        for background in ("#1E1E1E", "#2B2B2B", "#303030"):
+            assert contrast(dark, background) >= 3, (dark, background)  # WCAG 1.4.11, graphics
+        # The indigo, the green, the brown and the wine would vanish: lighter there.
+        if contrast(light, "#1E1E1E") < 3:
+            assert relative_luminance(dark) > relative_luminance(light)
+    # A story keeps its slot: the same file, its light or its dark colour.
+    assert story_colour("internet.txt", dark=True) == STORY_PALETTE_DARK[colour_slot("internet.txt")]
+    assert story_palette(dark=False) == STORY_PALETTE
+
+
+@pytest.mark.parametrize(("background", "text"), [("#FFFFFF", "#000000"), ("#1E1E1E", "#EEEEEE"),
+                                                  ("#2D2D2D", "#F0F0F0"), ("#F5F5F5", "#202020")])
+def test_every_timeline_text_colour_reads_on_its_band(background, text):
+    colours = timeline_colours(background, text)
+    assert colours.dark == (background in ("#1E1E1E", "#2D2D2D"))
+    assert colours.stories == story_palette(colours.dark)
+    for ink in (colours.text, colours.muted, *colours.story_text):
+        assert contrast(ink, colours.title_background) >= TEXT_CONTRAST, ink
+        assert contrast(ink, background) >= TEXT_CONTRAST, ink
+    # Secondary text is fainter than the main text, not just as dark.
+    assert contrast(colours.muted, background) < contrast(colours.text, background)
+
+
+def test_readable_on_lightens_on_a_dark_background():
+    for colour in STORY_PALETTE:
+        text = readable_on(colour, "#303030")
+        assert contrast(text, "#303030") >= TEXT_CONTRAST
+        assert relative_luminance(text) >= relative_luminance(colour)
+    assert is_dark("#1E1E1E") and not is_dark("#EBEBEB")
