@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-from tests.conftest import ROOT, SHARED_SEED
+from tests.conftest import ROOT, SEEDS, SHARED_SEED
 
 BLOCK_QT = textwrap.dedent("""
     import sys, importlib.abc
@@ -40,6 +40,7 @@ def test_export_json_of_the_seed_runs_without_qt(tmp_path):
     assert story["article_count"] == 3
     assert story["events"][2] == {
         "date_text": "Jan 3, 2026", "start": "2026-01-03", "end": "2026-01-03", "precision": "day",
+        "year_inferred": False,
         "text": story["events"][2]["text"], "citations": [1, 3], "line": 10,
     }
     assert story["sources"][0] == {"number": 1, "title": None, "url": None}
@@ -83,3 +84,71 @@ def test_help_and_version():
     assert run("--version").stdout.strip() == f"timeline-viewer {__version__}"
     help_text = run("--help").stdout
     assert "--export-json" in help_text and "--export-image" in help_text
+
+
+def test_an_empty_folder_argument_is_an_error_like_a_missing_one(tmp_path):
+    for args in (["--export-json", ""], ["--export-csv", ""], ["--export-csv", "  "], [""],
+                 ["--export-timelinejs", str(tmp_path / "t.json"), ""], ["--export-timelinejs", "", str(SEEDS)]):
+        result = run(*args, block_qt=True)
+        assert result.returncode == 2, (args, result.stderr)
+        assert result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not (tmp_path / "t.json").exists()
+
+
+def interrupted(args: list[str], when) -> subprocess.CompletedProcess:
+    """Run the command in its own process group, and Ctrl+C it (SIGINT to the group) once ``when(process)``."""
+    import os
+    import signal
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "viewer", *args], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True,
+                               # A shell's background job ignores SIGINT; the user's terminal does not.
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 60
+        while not when(process):
+            assert process.poll() is None, "the command ended before it could be interrupted"
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    return subprocess.CompletedProcess(args, process.returncode, stdout.decode(), stderr.decode("utf-8"))
+
+
+def test_ctrl_c_while_writing_exits_130_with_one_line(story_folder):
+    from tests.conftest import story_text
+
+    folder = story_folder({f"s{i:03d}.txt": story_text(f"Story {i}", [f"{1900 + j}" for j in range(200)],
+                                                       "A long event text, repeated to fill the pipe {i}")
+                           for i in range(20)})
+    # stdout is a pipe nobody reads: the export blocks in a write once it is full, and Ctrl+C comes then.
+    result = interrupted(["--export-csv", str(folder)], lambda process: process.stdout.peek(1))
+    assert result.returncode == 130
+    assert result.stderr == "timeline-viewer: interrupted\n"
+
+
+def test_ctrl_c_while_the_parse_workers_run_exits_130_with_one_line(tmp_path):
+    from pathlib import Path
+
+    from tests.benchmarks.synthetic import generate
+
+    generate(tmp_path, files=3000, events=10)
+
+    def workers_started(process) -> bool:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        return children.exists() and len(children.read_text().split()) >= 2  # the resource tracker and a worker
+
+    if not Path("/proc/self/task").exists():
+        import pytest
+
+        pytest.skip("needs Linux's /proc to see the workers start")
+    result = interrupted(["--export-json", str(tmp_path)], workers_started)
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "timeline-viewer: interrupted\n"
+    assert result.stdout == ""
