@@ -131,3 +131,35 @@ def test_the_panel_follows_the_current_story(window, open_folder, story_folder):
     table = window.stories_panel.table
     [selected] = table.selectionModel().selectedRows()
     assert selected.data() == "Story 3"
+
+
+def test_a_live_update_changes_its_rows_and_keeps_the_readers_place(qtbot, window, open_folder, story_folder):
+    from tests.conftest import library_of
+    from viewer.model import Library
+
+    files = {f"s{i:03d}.txt": story_text(f"Story {i:03d}", [str(1900 + d) for d in range(1 + i % 7)])
+             for i in range(300)}
+    open_folder(window, story_folder(files))
+    panel, state = window.stories_panel, window.state
+    panel.table.sortByColumn(3, Qt.SortOrder.DescendingOrder)  # most events first
+    state.set_story("s150.txt")
+    scroll = panel.table.verticalScrollBar()
+    position = scroll.value()
+    assert position > 0  # row 150 of 300 is far down the list
+    # Like a live update: s010 gains events, s020 is removed, s999 is added; the other stories are the same objects.
+    library = state.library
+    changed = library_of({"s010.txt": story_text("Story 010 edited", [str(1900 + d) for d in range(20)]),
+                          "s999.txt": story_text("Story 999", ["2001"])}, library.folder)
+    results = {**library.results, **changed.results}
+    del results["s020.txt"]
+    with qtbot.waitSignal(panel.model.reset_done, timeout=5000):
+        state.set_library(Library.from_results(library.folder, results), keep_selection=True)
+    shown = rows(window)
+    assert len(shown) == 300
+    assert shown[0] == "Story 010 edited"  # re-sorted: it has the most events now
+    assert "Story 020" not in shown and "Story 999" in shown
+    counts = [panel.proxy.index(r, 3).data() for r in range(panel.proxy.rowCount())]
+    assert counts == sorted(counts, reverse=True)
+    [selected] = panel.table.selectionModel().selectedRows()
+    assert selected.data() == "Story 150"
+    assert abs(scroll.value() - position) <= 1  # one row above it moved: the list did not jump to the top

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -30,11 +31,12 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, 
 from viewer.core.colours import is_dark, story_colour
 from viewer.core.search import fold
 from viewer.core.state import AppState
-from viewer.model import Library, Story
-from viewer.ui.text import plain_tooltip
+from viewer.model import FileResult, Library, Story
+from viewer.ui.text import one_line, plain_tooltip
 
 __all__ = ["StoriesPanel"]
 
+MAX_ROWS_CHANGED = 500  # a live update changing more rows than this resets the table
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -53,10 +55,12 @@ COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
 class _Row:
     """A story's row: the earliest and latest event, shown as written ("1960s", not "Jan 1, 1960")."""
 
-    __slots__ = ("file", "first", "first_text", "last", "last_text", "problems", "story")
+    __slots__ = ("file", "first", "first_text", "last", "last_text", "problems", "result", "story")
 
-    def __init__(self, story: Story, problems: int) -> None:
+    def __init__(self, story: Story, result: FileResult | None) -> None:
         self.story = story
+        self.result = result
+        problems = len(result.problems) if result is not None else 0
         self.file = story.file
         dated = [e for e in story.events if e.span is not None]
         first = min(dated, key=lambda e: e.span.start, default=None)  # type: ignore[union-attr]
@@ -99,37 +103,104 @@ class StoriesModel(QAbstractTableModel):
     def __init__(self, state: AppState) -> None:
         super().__init__()
         self._state = state
-        self._stories: tuple[Story, ...] = ()
-        self._rows: dict[int, _Row] = {}
+        self._stories: list[Story] = []  # the library's, changed row by row in a live update
+        self._folder: Path | None = None
+        self._rows: dict[str, _Row] = {}  # by file; made again when the file's result changed
         self._row_of: dict[str, int] | None = None
         self.toggled = False
         # The table follows a new library in the next turn of the event loop:
         # the timeline paints first, and the window never does both at once
         # (together they held a 100,000-story folder's first paint for 0.2 s).
         self._pending = QTimer(self, singleShot=True, interval=0)
-        self._pending.timeout.connect(self._reset)
+        self._pending.timeout.connect(self._follow_library)
         state.library_changed.connect(lambda: self._pending.start())
         state.hidden_changed.connect(self._hidden_changed)
         self._reset()
+
+    def _follow_library(self) -> None:
+        """Show the state's library: row by row for a live update, a reset for another folder.
+
+        A live update usually changes a file or two of a sorted list; telling
+        the view which rows changed keeps its sort, scroll position and
+        selection, and costs a walk over the list instead of a reset that
+        made the proxy sort every row again (100 ms at 10,000 stories).
+        """
+        library: Library | None = self._state.library
+        old, new = self._stories, (() if library is None else library.stories)
+        if not old or not new or library is None or library.folder != self._folder:
+            self._reset()
+            return
+        start = 0
+        end = min(len(old), len(new))
+        while start < end and old[start] is new[start]:
+            start += 1
+        if start == len(old) == len(new):
+            return
+        old_end, new_end = len(old), len(new)
+        while old_end > start and new_end > start and old[old_end - 1] is new[new_end - 1]:
+            old_end -= 1
+            new_end -= 1
+        if max(old_end, new_end) - start > MAX_ROWS_CHANGED:
+            self._reset()
+            return
+        # Between start and the ends: rows removed, inserted (both lists are in the library's
+        # order, so the files kept are in the same order) and changed in place.
+        self._row_of = None
+        new_files = {story.file for story in new[start:new_end]}
+        old_files = {story.file for story in old[start:old_end]}
+        current = self._stories
+        i = old_end - 1
+        while i >= start:  # from the end, so that the rows before stay where they are
+            if current[i].file in new_files:
+                i -= 1
+                continue
+            first = i
+            while first - 1 >= start and current[first - 1].file not in new_files:
+                first -= 1
+            self.beginRemoveRows(QModelIndex(), first, i)
+            del current[first:i + 1]
+            self.endRemoveRows()
+            i = first - 1
+        k = start
+        while k < new_end:
+            if new[k].file in old_files:
+                k += 1
+                continue
+            last = k
+            while last + 1 < new_end and new[last + 1].file not in old_files:
+                last += 1
+            self.beginInsertRows(QModelIndex(), k, last)
+            current[k:k] = new[k:last + 1]
+            self.endInsertRows()
+            k = last + 1
+        if len(current) != len(new):  # not in one order after all: show the new library as a whole
+            self._reset()
+            return
+        changed = [row for row in range(start, new_end) if current[row] is not new[row]]
+        current[start:new_end] = new[start:new_end]
+        for row in changed:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.reset_done.emit()
 
     def _reset(self) -> None:
         # Rows are made when first shown (or sorted by): a folder of 100,000
         # stories must not cost the GUI thread a second at every reload.
         library: Library | None = self._state.library
         self.beginResetModel()
-        self._stories = () if library is None else library.stories
+        self._stories = [] if library is None else list(library.stories)
+        self._folder = None if library is None else library.folder
         self._rows = {}
         self._row_of = None
         self.endResetModel()
         self.reset_done.emit()
 
     def _row(self, row: int) -> _Row:
-        found = self._rows.get(row)
-        if found is None:
-            story = self._stories[row]
-            library = self._state.library
-            result = library.results.get(story.file) if library is not None else None
-            found = self._rows[row] = _Row(story, len(result.problems) if result is not None else 0)
+        story = self._stories[row]
+        library = self._state.library
+        result = library.results.get(story.file) if library is not None else None
+        found = self._rows.get(story.file)
+        if found is None or found.story is not story or found.result is not result:
+            found = self._rows[story.file] = _Row(story, result)
         return found
 
     def row_of(self, file: str, hint: int = 0) -> int | None:
@@ -186,7 +257,7 @@ class StoriesModel(QAbstractTableModel):
         column = index.column()
         story = row.story
         if role == Qt.ItemDataRole.DisplayRole:
-            return (story.title, row.first_text, row.last_text, len(story.events),
+            return (one_line(story.title), row.first_text, row.last_text, len(story.events),
                     story.article_count if story.article_count is not None else "", row.problems)[column]
         if role == SORT_ROLE:
             return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
