@@ -149,7 +149,7 @@ def million_layout(stories):
     return big
 
 
-def measure(app, window, label: str, report: Callable[[str, str], None]) -> None:
+def measure(app, window) -> dict[str, Frames]:
     """Pans and zoom steps, whole range and a one-year window, of the layout on screen."""
     timeline = window.timeline
     view = timeline.view_box
@@ -159,23 +159,26 @@ def measure(app, window, label: str, report: Callable[[str, str], None]) -> None
     (x0, x1), (y0, y1) = view.viewRange()
     mid = (x0 + x1) / 2
     year = (mid, mid + 365.0, y0, min(y1, y0 + 60))
+    out = {}
     for name, box in (("whole range", (x0, x1, y0, y1)), ("one-year window", year)):
-        report(f"{label}, {name}, pans", frames(app, counter, pans(view, *box)).summary())
-        report(f"{label}, {name}, zoom steps", frames(app, counter, zooms(view, *box)).summary())
+        out[f"{name}, pans"] = frames(app, counter, pans(view, *box))
+        out[f"{name}, zoom steps"] = frames(app, counter, zooms(view, *box))
+    return out
 
 
-def peers(app, layout, report: Callable[[str, str], None]) -> None:
-    """The same frames for an empty plot and for a ScatterPlotItem of the same points."""
+def peers(app, layout) -> dict[str, Frames]:
+    """The same frames for an empty plot and for a ScatterPlotItem of the same points (whole range)."""
     import pyqtgraph as pg
 
+    out = {}
     empty = pg.PlotWidget()
     empty.resize(1600, 800)
     empty.show()
     quiet(app)
     counter = PaintCounter(empty.viewport())
     box = (0.0, 100.0, 0.0, 1.0)
-    report("empty pg.PlotWidget, pans", frames(app, counter, pans(empty.getViewBox(), *box)).summary())
-    report("empty pg.PlotWidget, zoom steps", frames(app, counter, zooms(empty.getViewBox(), *box)).summary())
+    out["empty pg.PlotWidget, pans"] = frames(app, counter, pans(empty.getViewBox(), *box))
+    out["empty pg.PlotWidget, zoom steps"] = frames(app, counter, zooms(empty.getViewBox(), *box))
     empty.close()
 
     scatter_widget = pg.PlotWidget()
@@ -189,12 +192,10 @@ def peers(app, layout, report: Callable[[str, str], None]) -> None:
     quiet(app)
     counter = PaintCounter(scatter_widget.viewport())
     box = (float(layout.x0.min()), float(layout.x1.max()), 0.0, float(layout.row.max() + 1))
-    n = f"{len(layout.x0):,}"
-    report(f"pg.ScatterPlotItem of the same {n} points, whole range, pans",
-           frames(app, counter, pans(view, *box), 10).summary())
-    report(f"pg.ScatterPlotItem of the same {n} points, whole range, zoom steps",
-           frames(app, counter, zooms(view, *box), 10).summary())
+    out["pg.ScatterPlotItem of the same points, pans"] = frames(app, counter, pans(view, *box), 10)
+    out["pg.ScatterPlotItem of the same points, zoom steps"] = frames(app, counter, zooms(view, *box), 10)
     scatter_widget.close()
+    return out
 
 
 def main() -> None:
@@ -230,15 +231,21 @@ def main() -> None:
         window.show()
         window.state.set_library(library)
         quiet(app)
-        print(f"{library.event_count:,} events in {len(library.stories):,} stories; {load_average()}", flush=True)
-        measure(app, window, f"{library.event_count:,} events", report)
+        plot = window.timeline.plot.viewport().size()
+        print(f"{library.event_count:,} events in {len(library.stories):,} stories, plot {plot.width()} × "
+              f"{plot.height()} px; {load_average()}", flush=True)
+        label = f"{library.event_count:,} events"
+        for name, result in measure(app, window).items():
+            report(f"{label}, {name}", result.summary())
         if not args.no_peers:
-            peers(app, window.timeline.timeline_layout, report)
+            for name, result in peers(app, window.timeline.timeline_layout).items():
+                report(name.replace("the same points", f"the same {label}"), result.summary())
         if args.million:
             big = million_layout(library.stories)
             window.timeline.events_item.set_layout(big)
             window.timeline._layout = big  # zoom_to_fit fits the layout on screen
-            measure(app, window, "1,000,000 events", report)
+            for name, result in measure(app, window).items():
+                report(f"1,000,000 events, {name}", result.summary())
         window.close()
     print(f"\n{load_average()}\n")
     print("| frame (range change + paint + flush) | measured |")

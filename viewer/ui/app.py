@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QStandardPaths, Qt, QtMsgType, qInstallMessageHandler
-from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
 
 from viewer import __version__
 
@@ -143,25 +143,69 @@ def initial_folder(settings: QSettings, requested: Path | None) -> Path | None:
     return bundled_seeds_folder()
 
 
+def show_starting_window(app: QApplication, folder: Path | None) -> QSplashScreen:
+    """A window on screen at once, saying what is being opened, while the rest of the app is imported.
+
+    The timeline is drawn with pyqtgraph and numpy, whose import takes a
+    second or more on a slow machine: until then the user sees this, not
+    nothing. ``QSplashScreen.finish`` closes it when the main window shows.
+    """
+    palette = app.palette()
+    ratio = app.devicePixelRatio()
+    pixmap = QPixmap(round(460 * ratio), round(120 * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(palette.color(QPalette.ColorRole.Window))
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        app_icon().paint(painter, 24, 28, 64, 64)
+        title = QFont(app.font())
+        title.setPointSizeF(title.pointSizeF() * 1.5)
+        title.setBold(True)
+        painter.setFont(title)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
+        painter.drawText(108, 30, 330, 32, Qt.AlignmentFlag.AlignVCenter, APPLICATION)
+        painter.setFont(app.font())
+        text = f"Opening {folder.name or folder}…" if folder is not None else "Starting…"
+        metrics = painter.fontMetrics()
+        painter.drawText(108, 64, 330, 28, Qt.AlignmentFlag.AlignVCenter,
+                         metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, 330))
+    finally:
+        painter.end()
+    splash = QSplashScreen(pixmap)
+    splash.setAccessibleName(f"{APPLICATION} is starting")
+    splash.show()
+    app.processEvents()  # painted now: the imports that follow hold the event loop
+    return splash
+
+
 def run_app(folder: Path | None) -> int:
     """Show the main window on ``folder`` and run the event loop.
+
+    A window shows before the timeline's modules are imported, and the main
+    window paints before the folder is read (reading holds the interpreter
+    for a while at 100,000 events).
 
     Returns:
         The exit code of the event loop.
     """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv)
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(sys.argv)
     configure_application(app)
     ColourSchemeFollower(app)  # parented to the app: lives as long as it
     install_error_reporting()
+    settings = QSettings()
+    start = initial_folder(settings, folder)
+    splash = show_starting_window(app, start)
     from viewer.model.cache import ModelCache
     from viewer.model.pool import ParsePool
     from viewer.ui.main_window import MainWindow
 
-    settings = QSettings()
     window = MainWindow(settings, cache=ModelCache(model_cache_dir()), pool=ParsePool())
     window.show()
-    start = initial_folder(settings, folder)
+    splash.finish(window)
     if start is not None:
+        app.processEvents()  # the window painted before the folder is read
         window.open_folder(start)
     return app.exec()
