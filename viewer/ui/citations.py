@@ -3,10 +3,17 @@
 A Qt item model over ``Story.sources`` and a panel with the table and the
 list of events that cite the selected source. Urls open in the browser
 only when the user activates them, and only http and https.
+
+The table's narrow column shows each web address's host (``evil.example``
+for ``https://google.com@evil.example/``, where a cut address would show
+"https://google.com…"); the address is shown in full in its tooltip and in
+the detail pane, with the host the browser would go to spelled out, in its
+``xn--`` form too when it has letters beyond ASCII.
 """
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from itertools import chain
 from typing import TYPE_CHECKING, Any
@@ -28,7 +35,7 @@ from PySide6.QtWidgets import (
 from viewer.core.state import AppState, EventRef
 from viewer.model import Story
 from viewer.ui.table_model import FlatTableModel
-from viewer.ui.text import TITLE_CHARS, ElidedLabel, capped, plain_tooltip, short_label
+from viewer.ui.text import ElidedLabel, capped, isolated, one_line, plain_tooltip, short_label, visible
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -56,10 +63,60 @@ def is_safe_url(url: str | None) -> bool:
     return web_url(url) is not None
 
 
-class SourcesModel(FlatTableModel):
-    """Rows: the sources of one story. Columns: number, title, url, citing events."""
+URL_CHARS = 4096
+"""Addresses are shown in full up to this length (browsers and servers stop near 2,000 to 8,000)."""
 
-    COLUMNS = ("#", "Title", "URL", "Events")
+
+def url_host(url: str | None) -> str | None:
+    """The host a web address leads to, as a reader can check it; None when it is not a web address.
+
+    Letters beyond ASCII are shown as Qt decodes them, followed by the
+    ``xn--`` form the browser will look up when Qt shows them otherwise, so
+    that a look-alike letter (a Cyrillic "а" in "аpple.com") cannot pass
+    for the real thing.
+    """
+    parsed = web_url(url)
+    if parsed is None:
+        return None
+    shown = visible(parsed.host())
+    looked_up = parsed.host(QUrl.ComponentFormattingOption.EncodeUnicode)
+    return shown if looked_up == shown else f"{shown} ({looked_up})"
+
+
+def site_of(url: str) -> str:
+    """An address for the table's narrow column: the host of a web address, any other as written.
+
+    The host is what a reader must be able to check, and what a cut address
+    hides first; the whole address is in the tooltip and the detail pane.
+    """
+    host = url_host(url)
+    return host if host is not None else one_line(url, URL_CHARS)
+
+
+def url_html(url: str) -> str:
+    """An address in full as rich text, and the host it leads to (or that it is not a web address)."""
+    host = url_host(url)
+    where = (f"host <b>{html.escape(host)}</b>" if host is not None
+             else "not a web address: it will not be opened")
+    return f"{html.escape(isolated(capped(url, URL_CHARS)))} · {where}"
+
+
+def _url_tooltip(url: str) -> str:
+    """The sources table's tooltip on an address: all of it, its host, and what activating it does."""
+    shown = capped(url, URL_CHARS)
+    # Cut into lines by hand: a long address has no space for a tooltip to wrap at.
+    lines = "<br>".join(html.escape(shown[start:start + 80]) for start in range(0, len(shown), 80))
+    host = url_host(url)
+    if host is None:
+        return f"<p>{lines}<br><br>Not a web address: it will not be opened.</p>"
+    return (f"<p>{lines}<br><br>Host: <b>{html.escape(host)}</b><br>"
+            "Double-click or press Enter to open it in your browser.</p>")
+
+
+class SourcesModel(FlatTableModel):
+    """Rows: the sources of one story. Columns: number, title, site (the host of its address), citing events."""
+
+    COLUMNS = ("#", "Title", "Site", "Events")
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,17 +146,15 @@ class SourcesModel(FlatTableModel):
             if column == 0:
                 return f"[{source.number}]"
             if column == 1:
-                return capped(source.title, TITLE_CHARS) if source.title else "(no title)"
+                return one_line(source.title) if source.title else "(no title)"
             if column == 2:
-                return source.url or ""
+                return site_of(source.url) if source.url else ""
             if column == 3:
                 return str(self._counts.get(source.number, 0))
         if role == Qt.ItemDataRole.ToolTipRole and column == 1 and source.title:
             return plain_tooltip(source.title)  # the cell is cut with "…" when the title is long
         if role == Qt.ItemDataRole.ToolTipRole and column == 2 and source.url:
-            if is_safe_url(source.url):
-                return "Double-click or press Enter to open in your browser"
-            return "Not a web address: it will not be opened"
+            return _url_tooltip(source.url)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (0, 3):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
@@ -202,7 +257,7 @@ class CitationsPanel(QWidget):
     def _on_story_changed(self) -> None:
         story = self._state.story
         self.model.set_story(story)
-        self.title.setText(f"Sources of: {capped(story.title, TITLE_CHARS)}" if story else "Sources")
+        self.title.setText(f"Sources of: {one_line(story.title)}" if story else "Sources")
         self._on_source_changed()
 
     def _on_source_changed(self) -> None:
@@ -226,7 +281,7 @@ class CitationsPanel(QWidget):
         self.citing_label.setText(f"Events citing [{number}]: {len(refs)}")
         for ref in refs:
             event = story.events[ref.index]
-            item = QListWidgetItem(f"{event.date_text or '(no date)'} – {short_label(event.text)}")
+            item = QListWidgetItem(f"{one_line(event.date_text) or '(no date)'} – {short_label(event.text)}")
             item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, ref.index)
             self.citing_list.addItem(item)

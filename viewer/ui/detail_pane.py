@@ -18,8 +18,10 @@ from PySide6.QtGui import QGuiApplication, QPalette, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.core.colours import muted_text
+from viewer.core.reading import StoryNews, word_diff
 from viewer.core.state import AppState
 from viewer.model import Event, Story, describe_span
+from viewer.ui.citations import url_html
 from viewer.ui.text import TITLE_CHARS, capped
 
 _CITE_SCHEME = "cite"
@@ -42,6 +44,7 @@ class EventDetailPane(_OfflineBrowser):
         self.setAccessibleName("Event details")
         self.setAccessibleDescription("The selected event's date, text and story, or the current story's summary")
         self._state = state
+        self._news: dict[str, StoryNews] = {}  # what was new in the stories opened (see show_news)
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setLineWrapMode(QTextBrowser.LineWrapMode.WidgetWidth)
@@ -60,9 +63,22 @@ class EventDetailPane(_OfflineBrowser):
             self.setHtml(_page("<p style='color:#666'>Open a folder of story files with "
                                "<b>File → Open Folder…</b> (Ctrl+O).</p>"))
         elif event is None:
-            self.setHtml(_page(story_html(story)))
+            self.setHtml(_page(news_html(story, self._news.get(story.file)) + story_html(story)))
         else:
-            self.setHtml(_page(event_html(story, event)))
+            ref = self._state.event_ref
+            news = self._news.get(story.file)
+            self.setHtml(_page(event_news_html(news, ref.index, event) + event_html(story, event) if ref and news
+                               else event_html(story, event)))
+
+    def show_news(self, file: str, news: StoryNews | None) -> None:
+        """What is new in a story the reader opens (``None``: nothing); shown while it is on display."""
+        if news:
+            self._news[file] = news
+        else:
+            self._news.pop(file, None)
+        story = self._state.story
+        if story is not None and story.file == file:
+            self.refresh()
 
     def changeEvent(self, event: QEvent) -> None:
         """Drawn again in the new palette's colours (light to dark or back): HTML keeps the colours it was set with."""
@@ -109,7 +125,8 @@ def event_html(story: Story, event: Event) -> str:
             source = story.source(n)
             title = (html.escape(capped(source.title, TITLE_CHARS)) if source and source.title
                      else "<i>untitled source</i>")
-            rows.append(f"<li>{_citation_link(n)} {title}</li>")
+            address = f"<br><span style='color:#555'>{url_html(source.url)}</span>" if source and source.url else ""
+            rows.append(f"<li>{_citation_link(n)} {title}{address}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
     return (
         f"<p style='color:#555; margin-bottom:2px'>{html.escape(capped(story.title, TITLE_CHARS))}</p>"
@@ -136,3 +153,48 @@ def story_html(story: Story) -> str:
         heading = f"<b>{html.escape(capped(section.heading, TITLE_CHARS))}</b><br>" if section.heading else ""
         parts.append(f"<p>{heading}{html.escape(capped(section.body))} {_citation_links(section.citations)}</p>")
     return "".join(parts)
+
+
+# New and updated: an accent the reader can tell from the story's own colours, in either scheme.
+NEWS_BADGE = "background:#C2410C; color:#FFFFFF; padding:0 4px; font-weight:bold"
+
+
+def news_html(story: Story, news: StoryNews | None) -> str:
+    """The top of a story's summary when it changed since it was read: counts, and what was removed."""
+    if not news:
+        return ""
+    counts = []
+    if news.new:
+        counts.append(f"{len(news.new)} new event{'s' if len(news.new) != 1 else ''}")
+    if news.updated:
+        counts.append(f"{len(news.updated)} updated")
+    if news.articles_grew and story.article_count is not None:
+        counts.append(f"articles {news.articles_before} → {story.article_count}")
+    parts = [f"<p><span style='{NEWS_BADGE}'>&nbsp;Since you last read&nbsp;</span> "
+             f"{html.escape(', '.join(counts) or 'events removed')}</p>"]
+    if news.removed:
+        items = "".join(f"<li><s>{html.escape(capped(d, TITLE_CHARS))} – {html.escape(capped(t))}</s></li>"
+                        for d, t in news.removed)
+        parts.append(f"<p style='margin-bottom:2px'><b>Removed since you last read</b></p>"
+                     f"<ul style='margin-top:0'>{items}</ul>")
+    return "".join(parts)
+
+
+def event_news_html(news: StoryNews, index: int, event: Event) -> str:
+    """A new or updated event's badge; for an update, the wording the reader saw as a word diff."""
+    kind = news.kind(index)
+    if kind is None:
+        return ""
+    label = "New since you last read" if kind == "new" else "Updated since you last read"
+    badge = f"<p style='margin-bottom:2px'><span style='{NEWS_BADGE}'>&nbsp;{label}&nbsp;</span></p>"
+    if kind == "new":
+        return badge
+    date_before, text_before = news.updated[index]
+    runs = []
+    for change, words in word_diff(capped(text_before), capped(event.text)):
+        escaped = html.escape(words)
+        runs.append(escaped if change == "=" else f"<s>{escaped}</s>" if change == "-" else f"<u><b>{escaped}</b></u>")
+    date = (f"<br>Date was: {html.escape(capped(date_before, TITLE_CHARS))}"
+            if " ".join(date_before.split()) != " ".join(event.date_text.split()) else "")
+    return (f"{badge}<p style='color:#555; margin-top:2px'>Changes to the wording you read "
+            f"(<s>removed</s>, <u><b>added</b></u>): {''.join(runs)}{date}</p>")

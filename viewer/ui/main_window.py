@@ -46,6 +46,7 @@ from viewer.ui.publish import PublishActions
 from viewer.ui.recent import RecentFolders
 from viewer.ui.search import SearchController, SearchResultsPanel
 from viewer.ui.stories_panel import StoriesPanel
+from viewer.ui.text import one_line
 from viewer.ui.timeline.view import TimelineWidget
 
 if TYPE_CHECKING:
@@ -380,7 +381,7 @@ class MainWindow(QMainWindow):
         self.folder = library.folder
         self.recent.add(library.folder)
         self.settings.setValue("lastFolder", str(library.folder))
-        self.setWindowTitle(f"{library.folder.name or library.folder} — {APP_TITLE}")
+        self.setWindowTitle(f"{one_line(library.folder.name or str(library.folder))} — {APP_TITLE}")
         self.message.setText("")
         self.message.setStyleSheet("")
         if same_folder:

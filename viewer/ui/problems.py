@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QHeaderView, QLabel, Q
 from viewer.core.colours import readable_on
 from viewer.model import Problem, Severity
 from viewer.ui.table_model import FlatTableModel
-from viewer.ui.text import plain_tooltip
+from viewer.ui.text import SHOWN_CHARS, one_line, plain_tooltip
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -53,7 +53,8 @@ class ProblemsModel(FlatTableModel):
         column = index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = (p.file, "" if p.line is None else str(p.line), p.severity.value, p.message)[column]
-            return text if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
+            # File names and messages quoting a line come from the folder: shown as story text is.
+            return one_line(text, SHOWN_CHARS) if role == Qt.ItemDataRole.DisplayRole else plain_tooltip(text)
         if role == Qt.ItemDataRole.EditRole:
             return (p.file, p.line or 0, p.severity.value, p.message)[column]
         if role == Qt.ItemDataRole.ForegroundRole and column == 2:

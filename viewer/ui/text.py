@@ -11,6 +11,19 @@ from a mis-decoded file) have no glyph and would be drawn as empty boxes or
 not at all; they are shown as their Unicode control pictures (␇, ␛) so the
 reader sees that something is there and what.
 
+The explicit direction controls (the embeddings, overrides and isolates
+U+202A–U+202E, U+2066–U+2069) are shown the same way, as ``<U+202E>``, and not
+obeyed: a U+202E in a source's title would otherwise make ``Reuters
+‮moc.elgoog`` read "Reuters google.com" beside another address, and reverse
+whatever follows it on the line. Right-to-left letters need no controls to
+read right, so Arabic and Hebrew are untouched; the implicit marks (LRM, RLM,
+ALM) stay too, as they reorder nothing but punctuation beside them. A field
+holding right-to-left letters and shown on one line with other text (a
+headline in a lane, a row of a list, a window title) is also wrapped in a
+Unicode isolate (``isolated``), so that its direction neither takes in nor
+moves the text around it: "Sources of: " stays before an Arabic headline,
+and the headline's final "!" stays at its end, on the left.
+
 Text shown on one line (a headline above a list) goes in an ``ElidedLabel``,
 which cuts it with "…" to the width it has rather than widening the window.
 """
@@ -30,20 +43,54 @@ TOOLTIP_CHARS = 1_500
 LABEL_CHARS = 48
 
 
-# C0 controls but tab and newline, DEL, and the C1 controls.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls but tab and newline, DEL, the C1 controls, and the explicit direction
+# controls (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+# Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and their
+# presentation forms, and the right-to-left scripts beyond the BMP) and the
+# right-to-left mark: a text holding none of them lays out left to right on its own.
+_RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff"
+                            "\U0001e800-\U0001efff]")
+
+_FIRST_STRONG_ISOLATE = "\u2068"
+_POP_DIRECTIONAL_ISOLATE = "\u2069"
 
 
 def _picture(match: re.Match[str]) -> str:
     code = ord(match.group())
     if code < 0x20:
         return chr(0x2400 + code)  # ␀ … ␟
-    return "\u2421" if code == 0x7F else "\ufffd"  # ␡, and � for C1, which has no pictures
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    if code <= 0x9F:
+        return "\ufffd"  # � for C1, which has no pictures
+    return f"<U+{code:04X}>"  # a direction control: seen, not obeyed
 
 
 def visible(text: str) -> str:
-    """``text`` with its control characters (except tab and newline) replaced by visible symbols."""
+    """``text`` with its control characters (except tab and newline) and direction controls made visible symbols."""
     return _CONTROL.sub(_picture, text) if _CONTROL.search(text) else text
+
+
+def isolated(text: str) -> str:
+    """``text`` as one field of a line: in a Unicode isolate if it holds right-to-left letters.
+
+    The isolate (FSI … PDI) takes its direction from the field's first strong
+    letter, and keeps the field's direction from reordering the text around
+    it. A field without right-to-left letters needs none and is returned as
+    it is. Direction controls inside must have been made visible
+    (``visible``): an isolate contains them, but they would still reorder the
+    field itself.
+    """
+    if _RIGHT_TO_LEFT.search(text) is None:
+        return text
+    return f"{_FIRST_STRONG_ISOLATE}{text}{_POP_DIRECTIONAL_ISOLATE}"
+
+
+def one_line(text: str, limit: int = TITLE_CHARS) -> str:
+    """Story text for one line or a title: capped, its controls visible, isolated (see the module's docstring)."""
+    return isolated(capped(text, limit))
 
 
 def capped(text: str, limit: int = SHOWN_CHARS) -> str:
@@ -62,11 +109,11 @@ def plain_tooltip(text: str) -> str:
 
 
 def short_label(text: str) -> str:
-    """The start of an event's text, cut at a word, for a label on the plot."""
+    """The start of an event's text, cut at a word, for a label on the plot or a row of a list (isolated)."""
     if len(text) <= LABEL_CHARS:
-        return visible(text)
+        return isolated(visible(text))
     cut = text.rfind(" ", 0, LABEL_CHARS)
-    return visible(text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…")
+    return isolated(visible(text[: cut if cut > 20 else LABEL_CHARS].rstrip(",;:") + "…"))
 
 
 class ElidedLabel(QLabel):

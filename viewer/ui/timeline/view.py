@@ -43,7 +43,7 @@ from viewer.core.colours import TimelineColours, blend, timeline_colours
 from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
-from viewer.ui.text import plain_tooltip, short_label
+from viewer.ui.text import one_line, plain_tooltip, short_label
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.overview import OverviewStrip
@@ -450,7 +450,8 @@ class TimelineWidget(QWidget):
         for si, ei in undated[:MAX_UNDATED_LISTED]:
             story = self._layout.stories[si]
             event = story.events[ei]
-            text = f"{event.date_text or '(no date)'} – {short_label(event.text)}\n    in: {short_label(story.title)}"
+            date_text = one_line(event.date_text) or "(no date)"
+            text = f"{date_text} – {short_label(event.text)}\n    in: {short_label(story.title)}"
             item = QListWidgetItem(text)
             item.setToolTip(plain_tooltip(event.text))
             item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
