@@ -60,7 +60,7 @@ from viewer.core.labels import MIN_ELIDED_PX, place_labels
 from viewer.core.layout import DAY_RANK, TimelineLayout
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.model import describe_span
-from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, plain_tooltip, short_label
+from viewer.ui.text import TITLE_CHARS, TOOLTIP_CHARS, capped, one_line, plain_tooltip, short_label
 
 if TYPE_CHECKING:
     from pyqtgraph.GraphicsScene.mouseEvents import HoverEvent, MouseClickEvent
@@ -419,7 +419,7 @@ class EventsItem(pg.GraphicsObject):
         if cached is None:
             if len(self._titles) > 4000:
                 self._titles.clear()
-            text = capped(self._layout.stories[lane].title, TITLE_CHARS)
+            text = one_line(self._layout.stories[lane].title)  # isolated: right-to-left reads right
             text = self._title_metrics.elidedText(text, Qt.TextElideMode.ElideRight, bucket)
             static = QStaticText(text)
             static.setTextFormat(Qt.TextFormat.PlainText)  # story text is never markup
