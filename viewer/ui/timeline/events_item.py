@@ -896,7 +896,10 @@ def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: f
     cells = height * stride
     diff = np.bincount(cell + np.concatenate(starts), minlength=cells)
     diff -= np.bincount(cell + np.concatenate(ends), minlength=cells)
-    coverage = np.cumsum(diff.reshape(height, stride)[:, :width], axis=1, dtype=np.int32)
+    # In place and across rows: each pixel row's differences sum to zero (every
+    # end falls inside its row's extra column at the latest).
+    np.cumsum(diff, out=diff)
+    coverage = diff.reshape(height, stride)[:, :width]
     np.minimum(coverage, limit, out=coverage)
     return coverage
 
