@@ -38,7 +38,7 @@ from viewer.core.search import Hit, Preview, SearchIndex, SearchResult
 from viewer.core.state import AppState
 from viewer.model import Library, Story
 from viewer.ui.tasks import BackgroundTasks
-from viewer.ui.text import TITLE_CHARS, capped, plain_tooltip, visible
+from viewer.ui.text import TITLE_CHARS, capped, one_line, plain_tooltip, visible
 
 __all__ = ["SearchController", "SearchResultsModel", "SearchResultsPanel"]
 
@@ -254,7 +254,7 @@ class _ResultDelegate(QStyledItemDelegate):
                 font.setBold(kind == "story")
                 painter.setFont(font)
                 painter.setPen(ink if kind == "story" else palette.color(QPalette.ColorRole.PlaceholderText))
-                text = visible(capped(shown.title, TITLE_CHARS)) if isinstance(shown, Story) else shown
+                text = one_line(shown.title) if isinstance(shown, Story) else shown  # isolated if right-to-left
                 painter.drawText(rect, align, QFontMetrics(font).elidedText(text, Qt.TextElideMode.ElideRight,
                                                                              rect.width()))
                 return
