@@ -8,6 +8,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from viewer.core.ticks import (
+    DAYS_PER_YEAR,
     LEVELS,
     MAX_ORDINAL,
     MIN_LABEL_SPACING_PX,
@@ -21,7 +22,9 @@ from viewer.core.ticks import (
     tick_labels,
     tick_ordinals,
     widest_labels,
+    year_label,
 )
+from viewer.model.story import day_from_ordinal, make_day
 
 CHAR_PX = 7.0  # a stand-in font: every character this wide
 
@@ -52,7 +55,7 @@ def test_axis_levels_follow_the_zoom(days_per_px, unit):
     major, _ = choose_levels(days_per_px)
     assert major.unit == unit
     # Neighbouring labels are at least 90 px apart.
-    assert major.approx_days / days_per_px >= MIN_LABEL_SPACING_PX or major == TickLevel("year", 1000)
+    assert major.approx_days / days_per_px >= MIN_LABEL_SPACING_PX or major == LEVELS[0]
 
 
 @pytest.mark.parametrize("days_per_px", [0.01, 0.3, 1, 5, 40, 400, 4000])
@@ -67,8 +70,8 @@ def test_major_level_is_the_finest_whose_labels_do_not_collide(days_per_px):
 
 
 def test_zoomed_out_past_every_level_the_coarsest_is_used():
-    # Ten millennia on a few hundred pixels: even millennia are closer than a label is wide.
-    assert choose_levels(40000) == (LEVELS[0], None)
+    # A hundred millennia on a few hundred pixels: even ten millennia are closer than a label is wide.
+    assert choose_levels(400_000) == (LEVELS[0], None)
 
 
 def test_axis_labels_reach_year_one_and_before_1970():
@@ -138,12 +141,61 @@ def test_ticks_land_on_calendar_boundaries():
         assert (d.month, d.day) == (1, 1) and d.year % 50 == 0
 
 
-def test_ticks_outside_year_1_to_9999_are_dropped_and_labels_never_fail():
-    assert tick_ordinals(TickLevel("year", 1000), -1e6, MIN_ORDINAL - 1) == []
-    ticks = tick_ordinals(TickLevel("year", 1000), -1e6, 1e7)
-    assert [tick_label(t, TickLevel("year", 1000)) for t in ticks] == [str(y) for y in range(1000, 10000, 1000)]
+def test_ticks_outside_100000_bc_to_9999_are_dropped_and_labels_never_fail():
+    assert tick_ordinals(TickLevel("year", 1000), -1e9, MIN_ORDINAL - 1) == []
+    ticks = tick_ordinals(TickLevel("year", 1000), -1e6, 1e7)  # from about 2738 BC
+    assert [tick_label(t, TickLevel("year", 1000)) for t in ticks] == (
+        ["2000 BC", "1000 BC"] + [str(y) for y in range(1000, 10000, 1000)])
     assert tick_label(MAX_ORDINAL + 10, TickLevel("day", 1)) == ""
-    assert tick_label(-5, TickLevel("year", 1)) == ""
+    assert tick_label(MIN_ORDINAL - 10, TickLevel("day", 1)) == ""
+    assert tick_label(-5, TickLevel("year", 1)) == "1 BC"
+
+
+def bc(year: int, month: int = 1, day: int = 1) -> int:
+    """The ordinal of a day in ``year`` BC."""
+    return make_day(1 - year, month, day).toordinal()
+
+
+def test_years_before_ad_1_read_as_a_reader_writes_them():
+    assert labels_between(TickLevel("year", 100), bc(450), date(450, 1, 1).toordinal()) == [
+        "400 BC", "300 BC", "200 BC", "100 BC", "100", "200", "300", "400"]
+    assert labels_between(TickLevel("year", 1), bc(3, 6), date(3, 1, 1).toordinal()) == [
+        "2 BC", "1 BC", "1", "2", "3"]
+    assert labels_between(TickLevel("month", 3), bc(206, 6), bc(204)) == [
+        "Jul 206 BC", "Oct", "Jan 205 BC", "Apr", "Jul", "Oct", "Jan 204 BC"]
+    assert labels_between(TickLevel("day", 1), bc(44, 3, 14), bc(44, 3, 16)) == [
+        "Mar 14, 44 BC", "Mar 15", "Mar 16"]
+    assert labels_between(TickLevel("year", 10000), bc(30000), bc(5000)) == ["30,000 BC", "20,000 BC", "10,000 BC"]
+
+
+def test_bc_ticks_fall_on_round_bc_years_and_1_bc_is_year_0():
+    for ordinal in tick_ordinals(TickLevel("year", 50), bc(1000), date(200, 1, 1).toordinal()):
+        d = day_from_ordinal(int(ordinal))
+        assert (d.month, d.day) == (1, 1)
+        assert (1 - d.year) % 50 == 0 if d.year <= 0 else d.year % 50 == 0
+    assert day_from_ordinal(bc(1)).year == 0 and day_from_ordinal(0).isoformat() == "0000-12-31"
+
+
+@pytest.mark.parametrize("step", [1, 10, 100, 200])
+def test_panning_across_the_era_boundary_keeps_ticks_in_order_and_labelled(step):
+    level = TickLevel("year", step)
+    width = 40 * step * DAYS_PER_YEAR
+    for left in range(bc(30 * step), date(9 * step, 1, 1).toordinal(), int(width / 7)):
+        ticks = tick_ordinals(level, left, left + width)
+        texts = tick_labels(ticks, level)
+        assert ticks == sorted(set(ticks)) and all(texts)
+        numbers = [-int(t.split()[0]) if t.endswith("BC") else int(t) for t in texts]
+        assert numbers == sorted(numbers)
+
+
+def test_a_view_reaching_before_ad_1_spaces_its_ticks_for_bc_labels():
+    assert "Sep 28, 8888 BC" in widest_labels(TickLevel("day", 1), earliest=bc(206))
+    assert "88,888 BC" in widest_labels(TickLevel("year", 1), earliest=bc(12000))
+    assert spacing(TickLevel("year", 1)) < label_spacing(TickLevel("year", 1), text_width, 2 * CHAR_PX, bc(206))
+
+
+def labels_between(level: TickLevel, first: float, last: float) -> list[str]:
+    return tick_labels(tick_ordinals(level, first, last), level)
 
 
 def test_an_empty_or_degenerate_view_has_no_ticks():
@@ -190,7 +242,7 @@ def test_labels_as_drawn_never_overlap_and_one_says_the_year(first, length, size
         return len(text) * char_px
 
     def level_spacing(level: TickLevel) -> float:
-        return label_spacing(level, width, gap_px=2 * char_px)
+        return label_spacing(level, width, gap_px=2 * char_px, earliest=first)
 
     major, _ = choose_levels(days_per_px, level_spacing)
     assume(major.approx_days / days_per_px >= level_spacing(major))  # zoomed out past every level
@@ -204,5 +256,5 @@ def test_labels_as_drawn_never_overlap_and_one_says_the_year(first, length, size
     if first_full is not None:
         x = (ticks[first_full] - first) / days_per_px
         assert width(texts[first_full]) / 2 <= x <= size_px - width(texts[first_full]) / 2
-        year = str(date.fromordinal(int(ticks[first_full])).year)
-        assert texts[first_full].endswith(year)
+        year = day_from_ordinal(int(ticks[first_full])).year
+        assert texts[first_full].endswith(str(year) if year > 0 else year_label(year))

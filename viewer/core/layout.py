@@ -321,7 +321,11 @@ def _lane_pieces(story: Story) -> _LanePieces:
     undated = tuple(i for i, e in enumerate(story.events) if e.span is None)
     if not dated:
         return _LanePieces((), (), (), (), (), 1, undated)
-    dated.sort(key=lambda item: item[1].start)
+    if any(span.time_of_day is not None for _, span in dated):
+        # Events of one day follow their times ("4:15 PM" after "9:00 AM"); untimed ones come first.
+        dated.sort(key=lambda item: (item[1].start, -1 if item[1].time_of_day is None else item[1].time_of_day))
+    else:
+        dated.sort(key=lambda item: item[1].start)
     starts = [float(span.start.toordinal()) for _, span in dated]
     ends = [float(span.end.toordinal() + 1) for _, span in dated]
     # Interval partitioning: each event goes into the lowest sub-row that is

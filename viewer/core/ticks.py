@@ -1,10 +1,14 @@
-"""Calendar ticks over proleptic day ordinals, year 1 to 9999.
+"""Calendar ticks over proleptic day ordinals, 100,000 BC to AD 9999.
 
 Which ticks a time axis shows and how they read: centuries, decades, years,
 months or days, whichever fits the pixels available (the same idea as
 pyqtgraph's ``DateAxisItem.setZoomLevelForDensity``). ``DateAxisItem``
 works in Unix seconds, which breaks before 1970 on some platforms and cannot
-reach year 1, so the arithmetic is done here on ``date.toordinal()`` days.
+reach year 1, so the arithmetic is done here on ``date.toordinal()`` days,
+continued below 1 for dates before the common era (``AncientDate``: 0 is
+31 December 1 BC). Years before AD 1 read as a reader writes them, "206 BC",
+and their ticks fall on round BC years (100 BC, not "101 BC" for astronomical
+year -100).
 Labels always say when: the first label in view reads in full ("Mar 3,
 2026", "Mar 2026") and so does every tick where the year changes, so a
 reader zoomed in to days still sees the year. How far apart ticks must be
@@ -23,7 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-MIN_ORDINAL = date(1, 1, 1).toordinal()
+from viewer.model.story import FIRST_YEAR, Day, day_from_ordinal, make_day
+
+MIN_ORDINAL = make_day(FIRST_YEAR, 1, 1).toordinal()
 MAX_ORDINAL = date(9999, 12, 31).toordinal()
 DAYS_PER_YEAR = 365.2425
 # The width a tick label needs, in pixels, so neighbours never collide, when no
@@ -49,6 +55,7 @@ class TickLevel:
 
 
 LEVELS = [
+    TickLevel("year", 10000), TickLevel("year", 5000), TickLevel("year", 2000),
     TickLevel("year", 1000), TickLevel("year", 500), TickLevel("year", 200), TickLevel("year", 100),
     TickLevel("year", 50), TickLevel("year", 20), TickLevel("year", 10), TickLevel("year", 5),
     TickLevel("year", 2), TickLevel("year", 1), TickLevel("month", 6), TickLevel("month", 3),
@@ -91,17 +98,11 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     last = min(last, MAX_ORDINAL)
     if last < first:
         return []
-    d0 = date.fromordinal(math.floor(first))
-    d1 = date.fromordinal(math.floor(last))
+    d0 = day_from_ordinal(math.floor(first))
+    d1 = day_from_ordinal(math.floor(last))
     ticks: list[float] = []
     if level.unit == "year":
-        y = math.ceil(d0.year / level.step) * level.step
-        if y == d0.year and d0 != date(y, 1, 1):
-            y += level.step
-        y = max(y, level.step)
-        while y <= d1.year and len(ticks) < limit:
-            ticks.append(float(date(y, 1, 1).toordinal()))
-            y += level.step
+        ticks = _year_ticks(level.step, d0.year, d1.year, limit)
     elif level.unit == "month":
         index = d0.year * 12 + (d0.month - 1)
         if d0.day != 1:
@@ -109,9 +110,9 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
         index = math.ceil(index / level.step) * level.step
         while len(ticks) < limit:
             y, m = divmod(index, 12)
-            if y > 9999 or y < 1:
+            if y > 9999 or y < FIRST_YEAR:
                 break
-            ordinal = date(y, m + 1, 1).toordinal()
+            ordinal = make_day(y, m + 1, 1).toordinal()
             if ordinal > last:
                 break
             ticks.append(float(ordinal))
@@ -126,6 +127,28 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     return [t for t in ticks if first <= t <= last]
 
 
+def _year_ticks(step: int, first_year: int, last_year: int, limit: int) -> list[float]:
+    """1 January of each round year from ``first_year`` to ``last_year`` (astronomical).
+
+    AD years are round as numbers (100, 200); BC years as a reader counts
+    them (100 BC is astronomical year -99), so that labels read "200 BC",
+    "100 BC", "100" across the boundary.
+    """
+    ticks: list[float] = []
+    if first_year <= 0:
+        # BC years n from the largest (earliest) down: astronomical year 1 - n.
+        latest_bc = 1 - min(last_year, 0)
+        n = (1 - first_year) // step * step
+        while n >= latest_bc and n >= 1 and len(ticks) < limit:
+            ticks.append(float(make_day(1 - n, 1, 1).toordinal()))
+            n -= step
+    y = max(math.ceil(max(first_year, 1) / step) * step, step)
+    while y <= last_year and len(ticks) < limit:
+        ticks.append(float(date(y, 1, 1).toordinal()))
+        y += step
+    return ticks
+
+
 def major_ticks(first: float, last: float, size_px: float,
                 min_spacing_px: Spacing = MIN_LABEL_SPACING_PX) -> list[float]:
     """The labelled ticks for a view of ``[first, last]`` over ``size_px`` pixels (for grid lines)."""
@@ -135,8 +158,16 @@ def major_ticks(first: float, last: float, size_px: float,
     return tick_ordinals(major, first, last)
 
 
-def _month(d: date) -> str:
+def _month(d: Day) -> str:
     return calendar.month_abbr[d.month]
+
+
+def year_label(year: int) -> str:
+    """An astronomical year on the axis: "2026", "9", "206 BC" (year 0 is 1 BC), "10,000 BC"."""
+    if year > 0:
+        return str(year)
+    bc = 1 - year
+    return f"{bc:,} BC" if bc >= 10_000 else f"{bc} BC"
 
 
 def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
@@ -147,15 +178,17 @@ def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
     that tick alone knows when it is: "Mar 2026" for a month, "Mar 3, 2026"
     for a day (a year says it all already).
     """
+    if not MIN_ORDINAL <= ordinal <= MAX_ORDINAL + 0.5:
+        return ""
     try:
-        d = date.fromordinal(int(round(ordinal)))  # noqa: RUF046 - NumPy 1's round() gives a float
+        d = day_from_ordinal(int(round(ordinal)))  # noqa: RUF046 - NumPy 1's round() gives a float
     except (ValueError, OverflowError):
         return ""
     if level.unit == "year":
-        return str(d.year)
+        return year_label(d.year)
     if level.unit == "month":
-        return f"{_month(d)} {d.year}" if full else _month(d)
-    return f"{_month(d)} {d.day}, {d.year}" if full else f"{_month(d)} {d.day}"
+        return f"{_month(d)} {year_label(d.year)}" if full else _month(d)
+    return f"{_month(d)} {d.day}, {year_label(d.year)}" if full else f"{_month(d)} {d.day}"
 
 
 def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | None = 0) -> list[str]:
@@ -171,7 +204,7 @@ def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | N
     previous_year: int | None = None
     for i, ordinal in enumerate(ordinals):
         try:
-            year: int | None = date.fromordinal(int(round(ordinal))).year  # noqa: RUF046 - see tick_label
+            year: int | None = day_from_ordinal(int(round(ordinal))).year  # noqa: RUF046 - see tick_label
         except (ValueError, OverflowError):
             year = None
         full = first_full is not None and (i == first_full or (i > first_full and year != previous_year))
@@ -208,12 +241,28 @@ def first_full_label(ordinals: Sequence[float], level: TickLevel, first: float, 
     return None
 
 
-def widest_labels(level: TickLevel) -> list[str]:
-    """The labels to measure for a level's widest: each month's, in full, with a long year and day."""
-    days = [date(_SAMPLE_YEAR, month, _SAMPLE_DAY).toordinal() for month in range(1, 13)]
-    return [tick_label(d, level, full=True) for d in days]
+def widest_labels(level: TickLevel, earliest: float | None = None) -> list[str]:
+    """The labels to measure for a level's widest: each month's, in full, with a long year and day.
+
+    Args:
+        level: the level.
+        earliest: the ordinal at the view's left edge. A view reaching back
+            before AD 1 also measures BC labels as long as its earliest year's
+            ("2888 BC", "88,888 BC"); other views keep the narrower spacing of
+            four-digit years.
+    """
+    years = [_SAMPLE_YEAR]
+    if earliest is not None and earliest < 1:
+        bc = 1 - day_from_ordinal(max(MIN_ORDINAL, math.floor(earliest))).year
+        years.append(1 - min(int("8" * max(4, len(str(bc)))), 1 - FIRST_YEAR))
+    return [tick_label(make_day(year, month, _SAMPLE_DAY).toordinal(), level, full=True)
+            for year in years for month in range(1, 13)]
 
 
-def label_spacing(level: TickLevel, text_width: Callable[[str], float], gap_px: float) -> float:
-    """The least distance between two ticks of ``level``: its widest label plus a gap."""
-    return max(text_width(text) for text in widest_labels(level)) + gap_px
+def label_spacing(level: TickLevel, text_width: Callable[[str], float], gap_px: float,
+                  earliest: float | None = None) -> float:
+    """The least distance between two ticks of ``level``: its widest label plus a gap.
+
+    ``earliest`` is the ordinal at the view's left edge (see ``widest_labels``).
+    """
+    return max(text_width(text) for text in widest_labels(level, earliest)) + gap_px

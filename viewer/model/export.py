@@ -21,7 +21,9 @@ def library_to_dict(library: Library) -> dict[str, Any]:
         library: the loaded folder.
 
     Returns:
-        Plain JSON-ready data; dates as ISO strings, inclusive at both ends.
+        Plain JSON-ready data; dates as ISO strings, inclusive at both ends
+        (before AD 1 as ISO 8601 expanded years in astronomical numbering:
+        ``-0205-01-01`` is 1 January 206 BC, ``0000-12-31`` the last day of 1 BC).
     """
     return {
         "folder": _path_text(str(library.folder)),
@@ -71,6 +73,7 @@ def _event(event: Event) -> dict[str, Any]:
         "start": span.start.isoformat() if span else None,
         "end": span.end.isoformat() if span else None,
         "precision": span.precision.value if span else None,
+        "year_inferred": event.year_inferred,
         "text": event.text,
         "citations": list(event.citations),
         "line": event.line,

@@ -9,10 +9,21 @@ first one drawn (it reads in full, with the year).
 
 from __future__ import annotations
 
+import math
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QFontMetricsF
 
-from viewer.core.ticks import TickLevel, choose_levels, first_full_label, label_spacing, tick_labels, tick_ordinals
+from viewer.core.ticks import (
+    MIN_ORDINAL,
+    TickLevel,
+    choose_levels,
+    first_full_label,
+    label_spacing,
+    tick_labels,
+    tick_ordinals,
+)
+from viewer.model.story import day_from_ordinal
 
 # The gap between two neighbouring labels, in lines of the axis font.
 LABEL_GAP_LINES = 1.5
@@ -25,8 +36,9 @@ class CalendarAxisItem(pg.AxisItem):
         super().__init__(orientation, **kwargs)
         # Labels of the ticks last asked for, by tick spacing then ordinal (majors only).
         self._labels_by_spacing: dict[float, dict[float, str]] = {}
-        # The least spacing of each level, by font (its key), measured once.
-        self._spacing_by_font: dict[str, dict[TickLevel, float]] = {}
+        # The least spacing of each level, by font (its key) and how many digits
+        # the earliest BC year in view has (0: none), measured once.
+        self._spacing_by_font: dict[tuple[str, int], dict[TickLevel, float]] = {}
 
     def tick_font(self) -> QFont:
         """The font the tick labels are drawn with (pyqtgraph paints with the application's by default)."""
@@ -34,13 +46,28 @@ class CalendarAxisItem(pg.AxisItem):
         return QFont(font) if font is not None else QFont()
 
     def label_spacing(self, level: TickLevel) -> float:
-        """The least distance in pixels between two ticks of ``level``: its widest label plus a gap."""
+        """The least distance in pixels between two ticks of ``level``: its widest label plus a gap.
+
+        Labels before AD 1 are longer ("206 BC"): a view that reaches back
+        there spaces its ticks for them, and both the axis and the grid lines
+        (which ask this too) see the same view.
+        """
         font = self.tick_font()
-        by_level = self._spacing_by_font.setdefault(font.key(), {})
+        earliest = self._view_left()
+        digits = len(str(1 - day_from_ordinal(max(MIN_ORDINAL, math.floor(earliest))).year)) if earliest < 1 else 0
+        by_level = self._spacing_by_font.setdefault((font.key(), digits), {})
         if level not in by_level:
             metrics = QFontMetricsF(font)
-            by_level[level] = label_spacing(level, metrics.horizontalAdvance, metrics.height() * LABEL_GAP_LINES)
+            by_level[level] = label_spacing(level, metrics.horizontalAdvance, metrics.height() * LABEL_GAP_LINES,
+                                            earliest if earliest < 1 else None)
         return by_level[level]
+
+    def _view_left(self) -> float:
+        """The day at the left edge of the linked view (1, AD 1, when there is none yet)."""
+        view = self.linkedView()
+        if view is None:
+            return 1.0
+        return float(view.viewRange()[0][0])
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
         """Major and minor ticks for the visible range ``[minVal, maxVal]`` over ``size`` pixels."""

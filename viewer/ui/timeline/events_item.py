@@ -113,6 +113,7 @@ class EventsItem(pg.GraphicsObject):
         self.setAcceptHoverEvents(True)
         self._layout = TimelineLayout()
         self._bounds = QRectF()
+        self._shown_bounds = QRectF()
         self._selected: int | None = None
         self._highlighted = np.zeros(0, dtype=np.int64)
         self._label_font = QFont()
@@ -173,7 +174,33 @@ class EventsItem(pg.GraphicsObject):
         # view, so the item spans all of it, not just its events.
         rows = max(layout.row_count, 1)
         self._bounds = QRectF(float(MIN_ORDINAL), 0.0, float(MAX_ORDINAL + 1 - MIN_ORDINAL), float(rows))
+        self._shown_bounds = self._bounds_near_view()
         self.update()
+
+    def viewTransformChanged(self) -> None:
+        """Follow the view (its range or size changed) with the bounding rect (see ``_bounds_near_view``)."""
+        super().viewTransformChanged()  # forgets the cached view rect first
+        bounds = self._bounds_near_view()
+        if bounds != self._shown_bounds:
+            self.prepareGeometryChange()
+            self._shown_bounds = bounds
+
+    def _bounds_near_view(self) -> QRectF:
+        """All of time, cut to the view and a view's width either side.
+
+        Qt culls an item by its bounds in whole device pixels: all of time
+        since 100,000 BC at a few days per view is beyond 2^31 pixels, and the
+        item would vanish when zoomed in.
+        """
+        view = self.viewRect()
+        if view is None or self._bounds.isEmpty():
+            return QRectF(self._bounds)
+        margin = max(view.width(), 1.0)
+        left = max(self._bounds.left(), view.left() - margin)
+        right = min(self._bounds.right(), view.right() + margin)
+        if right <= left:
+            return QRectF(self._bounds)
+        return QRectF(left, self._bounds.top(), right - left, self._bounds.height())
 
     def set_colours(self, colours: TimelineColours) -> None:
         """Draw with another scheme's colours (the palette changed: light to dark or back)."""
@@ -283,8 +310,8 @@ class EventsItem(pg.GraphicsObject):
     # --- geometry ------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
-        """The data extent, cached when the layout changes (a float rect)."""
-        return QRectF(self._bounds)
+        """The lanes over the part of time near the view, cached when the layout or the view changes."""
+        return QRectF(self._shown_bounds)
 
     def _slot(self, story: int) -> int:
         """The palette slot of story ``story`` (its file's hash, computed once per layout)."""
@@ -501,6 +528,11 @@ class EventsItem(pg.GraphicsObject):
                 hit = matched is None or bool(matched[k])
                 painter.setPen(QPen(self._story_text_colour(story), 1.5) if searching and hit else outline)
                 painter.setBrush(self._brush(story, int(layout.precision[i]), fade=not hit))
+                if layout.stories[story].events[int(layout.event[i])].year_inferred:
+                    # Hollow: the year was assumed from the neighbouring events, not written.
+                    painter.setPen(QPen(self._story_colour(story) if hit else self._faded_colours[self._slot(story)],
+                                        2.0))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
                 if int(layout.precision[i]) == DAY_RANK:
                     painter.drawPolygon(_diamond(centres[s], y, mark))
                 else:
