@@ -7,12 +7,16 @@ decades to days), then measures, offscreen, on this machine:
 - folder → model, cold (no cache) vs reading + decoding the same files, and
   vs the same load in one thread (without the worker process pool);
 - reopen from the model cache vs the cold load;
-- launch → first paint with the timeline full vs importing PySide6 + pyqtgraph;
-- repaint after a pan or zoom, whole range and a one-year window, vs an empty
-  plot and a ``pg.ScatterPlotItem`` of the same points;
+- launch → first window and first full paint of the real command, from
+  process start, vs the import floor (``bench_launch.py``);
+- frames as the user gets them (the range change, the paint it causes and
+  the flush, timed together; paints per frame counted), pans and zoom steps,
+  whole range and a one-year window, vs an empty plot and a
+  ``pg.ScatterPlotItem`` of the same points by the same method
+  (``bench_frames.py``);
 - one changed file → view updated vs a full reload;
 - resident memory with the folder open vs an empty folder;
-- repaint at 1,000,000 events (stretch);
+- frames at 1,000,000 events;
 - the longest GUI stall while opening and watching 100,000 small files, and
   the time to close (``bench_watch.py``; ``--stall-files`` sets how many).
 
@@ -98,50 +102,6 @@ def child(code: str, *args: str) -> str:
     return result.stdout.strip()
 
 
-LAUNCH = """
-    import sys, time
-    t0 = float(sys.argv[1])
-    from pathlib import Path
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
-    from viewer.model.cache import ModelCache
-    from viewer.ui.app import configure_application
-    from viewer.ui.main_window import MainWindow
-    app = QApplication([])
-    configure_application(app)
-    from viewer.model.pool import ParsePool
-    window = MainWindow(QSettings(sys.argv[3], QSettings.Format.IniFormat), cache=ModelCache(Path(sys.argv[4])),
-                        pool=ParsePool())
-    window.resize(1600, 1000)
-    window.show()
-    done = []
-    def painted():
-        window.timeline.plot.viewport().repaint()
-        done.append(time.time() - t0)
-        app.quit()
-    window.state.library_changed.connect(painted)
-    window.open_folder(Path(sys.argv[2]))
-    app.exec()
-    (x0, x1), (y0, y1) = window.timeline.view_box.viewRange()
-    print(done[0], len(window.timeline.timeline_layout.visible_indices(x0, x1, y0, y1)))
-"""
-
-
-def first_paint_seconds(out: str) -> float:
-    """The seconds a ``LAUNCH`` child took to its first paint, refused if no event was in view."""
-    seconds, in_view = out.split()
-    if int(in_view) == 0:
-        raise RuntimeError("the first paint showed no event: the launch figure would not be of a full timeline")
-    return float(seconds)
-
-
-IMPORTS = """
-    import sys, time
-    t0 = float(sys.argv[1])
-    import PySide6.QtWidgets, pyqtgraph
-    print(time.time() - t0)
-"""
-
 MEMORY = """
     import sys
     from pathlib import Path
@@ -173,25 +133,15 @@ MEMORY = """
 """
 
 
-def repaint_times(app, viewport, moves, n: int = 40) -> list[float]:
-    """Milliseconds per synchronous repaint after each pan or zoom."""
-    times = []
-    for i in range(n):
-        moves(i)
-        app.processEvents()
-        start = time.perf_counter()
-        viewport.repaint()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+def frame_row(name: str, result, target: str, baseline: str) -> None:
+    row(name, result.summary(), target, baseline)
 
 
 def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
-    import numpy as np
-    import pyqtgraph as pg
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from viewer.core.layout import TimelineLayout
+    from tests.benchmarks.bench_frames import measure, million_layout, peers, quiet
     from viewer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -200,54 +150,19 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
     window.show()
     library = load_folder(folder)
     window.state.set_library(library)
+    quiet(app)
     timeline = window.timeline
-    timeline.zoom_to_fit(all_rows=True)
-    view = timeline.view_box
     viewport = timeline.plot.viewport()
-    (x0, x1), (y0, y1) = view.viewRange()
-    width = x1 - x0
-
-    def pan_whole(i: int) -> None:
-        # Two pans, then a zoom: a pan can reuse the last coverage image, a zoom cannot.
-        shift = (i % 2 * 2 - 1) * width * 0.01
-        grow = width * 0.04 * (i // 3 % 2) if i % 3 == 2 else 0.0
-        view.setRange(xRange=(x0 + shift - grow, x1 + shift + grow), yRange=(y0, y1), padding=0)
-
-    whole = repaint_times(app, viewport, pan_whole)
-    year = 365.0
-    mid = (x0 + x1) / 2
-
-    def pan_year(i: int) -> None:
-        shift = (i % 10) * 30.0
-        view.setRange(xRange=(mid + shift, mid + shift + year), yRange=(y0, min(y1, y0 + 60)), padding=0)
-
-    one_year = repaint_times(app, viewport, pan_year)
-
-    # Baselines in the same window size: an empty plot, and a ScatterPlotItem of the same points.
-    empty = pg.PlotWidget()
-    empty.resize(1600, 700)
-    empty.show()
-    empty_times = repaint_times(app, empty.viewport(), lambda i: empty.setXRange(i, i + 100, padding=0), 20)
-    layout = timeline.timeline_layout
-    scatter_widget = pg.PlotWidget()
-    scatter_widget.resize(1600, 700)
-    scatter_widget.show()
-    scatter = pg.ScatterPlotItem(x=(layout.x0 + layout.x1) / 2, y=layout.row.astype(float), size=6,
-                                 pen=None, brush=pg.mkBrush(0, 114, 178, 200))
-    scatter_widget.addItem(scatter)
-    scatter_widget.getViewBox().invertY(True)
-    sx0, sx1 = float(layout.x0.min()), float(layout.x1.max())
-    sw = sx1 - sx0
-    scatter_times = repaint_times(
-        app, scatter_widget.viewport(),
-        lambda i: scatter_widget.setXRange(sx0 + (i % 2) * sw * 0.01, sx1 + (i % 2) * sw * 0.01, padding=0), 10)
-
-    base = (f"empty plot {statistics.median(empty_times):.1f} ms, "
-            f"ScatterPlotItem {statistics.median(scatter_times):.1f} ms")
-    row("repaint, whole range", f"median {statistics.median(whole):.1f} ms, max {max(whole):.1f} ms",
-        "≤ 16 ms median, ≤ 25 ms max", base)
-    row("repaint, one-year window", f"median {statistics.median(one_year):.1f} ms, max {max(one_year):.1f} ms",
-        "≤ 8 ms median", base)
+    n = f"{library.event_count:,}"
+    ours = measure(app, window)
+    theirs = peers(app, timeline.timeline_layout)
+    for kind in ("pans", "zoom steps"):
+        base = (f"empty plot median {statistics.median(theirs[f'empty pg.PlotWidget, {kind}'].ms):.1f} ms; "
+                f"ScatterPlotItem of the same points median "
+                f"{statistics.median(theirs[f'pg.ScatterPlotItem of the same points, {kind}'].ms):.0f} ms")
+        for where in ("whole range", "one-year window"):
+            frame_row(f"frame at {n} events, {where}, {kind}", ours[f"{where}, {kind}"],
+                      "≤ 8 ms median, ≤ 16 ms max, 1 paint", base)
 
     # One changed file → view updated, against a full reload.
     from viewer.model import Library, load_file
@@ -267,31 +182,12 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
     full = (time.perf_counter() - start) * 1000
     row("one changed file → view updated", f"{one_file:.0f} ms", "≤ 50 ms", f"full reload {full:.0f} ms")
 
-    # A million events: paint only (arrays built directly, as a loaded folder would give).
-    rng = np.random.default_rng(7)
-    n = 1_000_000
-    starts = np.sort(rng.uniform(693596, 739654, n))
-    lengths = np.where(rng.random(n) < 0.6, 1.0, rng.choice([30.0, 120.0, 365.0, 3652.0], n))
-    big = TimelineLayout()
-    big.x0 = starts
-    big.x1 = starts + lengths
-    big.end_max = np.maximum.accumulate(big.x1)
-    big.row = rng.integers(0, 100_000, n).astype(np.int32)
-    big.precision = np.where(lengths == 1.0, 0, 3).astype(np.int8)
-    big.story = (big.row // 10).astype(np.int32)
-    big.event = np.zeros(n, dtype=np.int32)
-    big.lane_row = np.arange(0, 100_000, 10, dtype=np.int32)
-    big.lane_rows = np.full(10_000, 10, dtype=np.int32)
-    big.stories = library.stories[:1] * 10_000
-    item = timeline.events_item
-    item.set_layout(big)
-    view.setRange(xRange=(693596, 739654), yRange=(0, 100_000), padding=0)
-    million_whole = repaint_times(app, viewport, lambda i: view.setRange(
-        xRange=(693596 + i * 10 - (i % 3 == 2) * i * 200, 739654 + i * 10), yRange=(0, 100_000), padding=0), 12)
-    million_zoom = repaint_times(app, viewport, lambda i: view.setRange(
-        xRange=(720000 + i * 30, 720365 + i * 30), yRange=(500, 540), padding=0), 10)
-    row("repaint at 1,000,000 events", f"whole {statistics.median(million_whole):.0f} ms, "
-        f"zoomed {statistics.median(million_zoom):.1f} ms", "stretch ≤ 100 ms / ≤ 16 ms", "median of 10")
+    # A million events (arrays built directly, as a loaded folder would give).
+    big = million_layout(library.stories)
+    timeline.events_item.set_layout(big)
+    timeline._layout = big  # zoom_to_fit fits the layout on screen
+    for name, result in measure(app, window).items():
+        frame_row(f"frame at 1,000,000 events, {name}", result, "≤ 16 ms median", "")
     window.close()
 
 
@@ -326,19 +222,21 @@ def main() -> None:
         cached = best(5, lambda: timed_load(folder, cache=ModelCache(cache_dir)))
         row("reopen from the cache", f"{cached:.3f} s", "≤ 0.15 s", f"cold load {cold:.2f} s")
 
-        launch = []
-        for _ in range(3):
-            out = child(LAUNCH, str(time.time()), str(folder), str(tmp_path / "s.ini"), str(cache_dir))
-            launch.append(first_paint_seconds(out))
-        imports = min(float(child(IMPORTS, str(time.time()))) for _ in range(3))
-        row("launch → first paint, timeline full", f"{min(launch):.2f} s", "≤ 1.5 s",
-            f"importing PySide6 + pyqtgraph {imports:.2f} s")
-        cold_launch = []
-        for i in range(2):
-            out = child(LAUNCH, str(time.time()), str(folder), str(tmp_path / f"c{i}.ini"),
-                        str(tmp_path / f"empty-cache-{i}"))
-            cold_launch.append(first_paint_seconds(out))
-        row("launch → first paint, no model cache yet", f"{min(cold_launch):.2f} s", "(≤ 1.5 s above)",
+        from tests.benchmarks.bench_launch import floors, launch, launch_env
+
+        env = launch_env(tmp_path / "home")
+        floor = floors(env, 3)
+        floor_text = (f"python alone {floor['python, no imports']:.2f} s; importing PySide6.QtWidgets "
+                      f"{floor['import PySide6.QtWidgets']:.2f} s, with pyqtgraph "
+                      f"{floor['import PySide6.QtWidgets + pyqtgraph']:.2f} s")
+        launch(folder, env)  # writes the model cache
+        windows, fulls = zip(*(launch(folder, env) for _ in range(3)), strict=True)
+        row("launch → first window (from process start)", f"{statistics.median(windows):.2f} s", "",
+            floor_text)
+        row("launch → first full paint, model cache present", f"{statistics.median(fulls):.2f} s",
+            "≤ 0.60 s at 100,000 events", floor_text)
+        cold = [launch(folder, launch_env(tmp_path / f"cold-{i}"))[1] for i in range(2)]
+        row("launch → first full paint, no model cache yet", f"{min(cold):.2f} s", "",
             "the same launch with the cache")
 
         empty = tmp_path / "empty"
