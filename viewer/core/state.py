@@ -18,6 +18,7 @@ from typing import Any
 from psygnal import Signal
 
 from viewer.core.search import SearchResult
+from viewer.core.sources import FolderSources, SourceIndex
 from viewer.model import Event, Library, Story
 
 __all__ = ["AppState", "EventRef"]
@@ -42,6 +43,8 @@ class AppState:
             are shown) changed.
         event_changed(): the selected event changed (or was cleared).
         source_changed(): the selected source changed (or was cleared).
+        folder_source_changed(): the source selected across all stories changed
+            (or was cleared); one of it and the story's source is selected at a time.
         query_changed(str): the search text changed.
         search_changed(): the matches of the search changed (a new result, or none).
         hidden_changed(): the set of hidden stories changed, or whether only
@@ -53,12 +56,15 @@ class AppState:
     story_changed = Signal()
     event_changed = Signal()
     source_changed = Signal()
+    folder_source_changed = Signal()
     query_changed = Signal(str)
     search_changed = Signal()
     hidden_changed = Signal()
     sort_changed = Signal(str)
 
     def __init__(self) -> None:
+        self.sort_keys: dict[str, Callable[[Story], Any]] = {}
+        """Orders beyond ``SORT_KEYS`` that need more than the story (the number of new events, say)."""
         self._library: Library | None = None
         self._story_file: str | None = None
         self._event: EventRef | None = None
@@ -68,6 +74,8 @@ class AppState:
         self._only_matching = False
         self._hidden: frozenset[str] = frozenset()
         self._sort = "file"
+        self._folder_source: str | None = None
+        self.sources = SourceIndex()  # the folder's sources by identity, built on first use or by a worker
 
     # --- the library -----------------------------------------------------
 
@@ -107,6 +115,10 @@ class AppState:
         self._story_file = story_file
         self._event = event_ref
         self._source = source
+        # The folder-wide source stays selected through a reload while some story still lists it.
+        folder_source = self._folder_source
+        if folder_source is not None and (not keep_selection or folder_source not in self.folder_sources()):
+            self._folder_source = None
         # A hidden story that is gone is forgotten; one that is still there
         # stays hidden through a reload, but not into another folder.
         if hidden is not None and not keep_selection:
@@ -119,6 +131,8 @@ class AppState:
         search_changed = self._search is not None
         self._search = None
         self.library_changed.emit()
+        if folder_source != self._folder_source:
+            self.folder_source_changed.emit()
         if search_changed:
             self.search_changed.emit()
         if hidden_changed:
@@ -182,17 +196,46 @@ class AppState:
 
     def select_source(self, number: int | None) -> None:
         """Select a source of the current story; its citing events are highlighted."""
+        if self._folder_source is not None:  # one source is selected at a time (Esc on the timeline clears both)
+            self._folder_source = None
+            self.folder_source_changed.emit()
         if number == self._source:
             return
         self._source = number
         self.source_changed.emit()
 
     def highlighted_events(self) -> list[EventRef]:
-        """The events citing the selected source, in file order."""
+        """The events citing the selected source, in file order: in every story for a folder-wide source."""
+        if self._folder_source is not None:
+            shared = self.folder_sources().get(self._folder_source)
+            return [EventRef(file, index) for file, index in shared.events] if shared is not None else []
         story = self.story
         if story is None or self._source is None:
             return []
         return [EventRef(story.file, i) for i, e in enumerate(story.events) if self._source in e.citations]
+
+    # --- the source selected across stories -------------------------------
+
+    def folder_sources(self) -> FolderSources:
+        """Every source of the library, one per identity (``viewer.core.sources``); built once per library."""
+        return self.sources.build(self._library)
+
+    @property
+    def folder_source(self) -> str | None:
+        """The key (``source_key``) of the source selected across all stories, or None."""
+        return self._folder_source
+
+    def set_folder_source(self, key: str | None) -> None:
+        """Select a source across all stories: every event citing it, in any story, is highlighted."""
+        if key == self._folder_source:
+            return
+        self._folder_source = key
+        story_source_cleared = key is not None and self._source is not None
+        if story_source_cleared:
+            self._source = None
+        self.folder_source_changed.emit()
+        if story_source_cleared:
+            self.source_changed.emit()
 
     # --- search, hidden stories, order -------------------------------------
 
@@ -257,6 +300,7 @@ class AppState:
             matching = search.files()
             stories = [s for s in stories if s.file in matching]
         key, descending = sort_key(self._sort)
+        key = self.sort_keys.get(self._sort.lstrip("-"), key)
         if key is not None:
             stories.sort(key=key, reverse=descending)  # stable: equal ones stay in file order
         return stories
