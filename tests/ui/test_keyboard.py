@@ -47,7 +47,8 @@ def names(widgets: list[QWidget]) -> list[str]:
 
 def tab_chain(win) -> list[QWidget]:
     return [win.timeline.plot, win.search_field, win.detail, win.citations.table, win.citations.citing_list,
-            win.stories_panel.filter, win.stories_panel.table, win.search_results, win.summary_button]
+            win.stories_panel.filter, win.stories_panel.table,
+            *([win.whats_new] if win.whats_new.isVisible() else []), win.search_results, win.summary_button]
 
 
 def test_tab_goes_timeline_search_detail_sources_stories_results(qtbot, seeds_window):
@@ -67,6 +68,7 @@ def test_tab_passes_by_closed_docks_and_hidden_lists(qtbot, seeds_window):
     win = seeds_window
     win.search_dock.hide()
     win.stories_dock.hide()
+    win.whats_new_dock.hide()
     assert not win.timeline.undated_list.isVisible()  # the seeds have no undated events
     visited = tab_cycle(qtbot, win.timeline.plot)
     assert names(visited) == names([win.timeline.plot, win.search_field, win.detail, win.citations.table,

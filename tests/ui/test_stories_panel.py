@@ -31,7 +31,7 @@ def test_one_row_per_story_with_its_counts(seeded):
     assert sorted(rows(seeded)) == sorted(s.title for s in library.stories)
     model = seeded.stories_panel.proxy
     header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
-    assert header == ["Headline", "First", "Last", "Ev.", "Art.", "Pr."]
+    assert header == ["Headline", "First", "Last", "Ev.", "Art.", "Pr.", "New"]
     tips = [model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) for c in range(6)]
     assert tips[3:] == ["Events", "Articles", "Problems"]
     for r in range(model.rowCount()):

@@ -198,11 +198,13 @@ def run_app(folder: Path | None) -> int:
     settings = QSettings()
     start = initial_folder(settings, folder)
     splash = show_starting_window(app, start)
+    from viewer.core.reading import ReadStore
     from viewer.model.cache import ModelCache
     from viewer.model.pool import ParsePool
     from viewer.ui.main_window import MainWindow
 
-    window = MainWindow(settings, cache=ModelCache(model_cache_dir()), pool=ParsePool())
+    window = MainWindow(settings, cache=ModelCache(model_cache_dir()), pool=ParsePool(),
+                        read_store=ReadStore(model_cache_dir()))
     window.show()
     splash.finish(window)
     if start is not None:

@@ -70,6 +70,10 @@ class EventDetailPane(_OfflineBrowser):
             self.setHtml(_page(event_news_html(news, ref.index, event) + event_html(story, event) if ref and news
                                else event_html(story, event)))
 
+    def clear_news(self) -> None:
+        """Another folder: the news shown belonged to the last one."""
+        self._news.clear()
+
     def show_news(self, file: str, news: StoryNews | None) -> None:
         """What is new in a story the reader opens (``None``: nothing); shown while it is on display."""
         if news:
@@ -117,6 +121,9 @@ def _citation_links(citations: tuple[int, ...]) -> str:
 def event_html(story: Story, event: Event) -> str:
     """The detail of one event: story, date as written and its span, text, citations."""
     span = describe_span(event.span) if event.span is not None else "undated: the date could not be read"
+    if event.year_inferred:
+        # The file wrote no year ("Dec 12"): say that the year shown is the parser's, not the story's.
+        span += "; year assumed from the neighbouring events"
     date_text = html.escape(capped(event.date_text, TITLE_CHARS)) if event.date_text else "(no date)"
     sources = ""
     if event.citations:

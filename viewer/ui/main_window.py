@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from viewer import __version__
 from viewer.core.colours import readable_on
 from viewer.core.layout import LayoutBuilder
+from viewer.core.reading import Reading, ReadStore
 from viewer.core.search import Hit
 from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
@@ -48,6 +49,7 @@ from viewer.ui.search import SearchController, SearchResultsPanel
 from viewer.ui.stories_panel import StoriesPanel
 from viewer.ui.text import one_line
 from viewer.ui.timeline.view import TimelineWidget
+from viewer.ui.whats_new import ReadingController, WhatsNewPanel
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
     """The application window for one folder of story files at a time."""
 
     def __init__(self, settings: QSettings | None = None, cache: ModelCache | None = None,
-                 pool: ParsePool | None = None) -> None:
+                 pool: ParsePool | None = None, read_store: ReadStore | None = None) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -98,7 +100,14 @@ class MainWindow(QMainWindow):
         def lay_out(library: Library) -> None:  # on a worker thread, with the lanes the state would show
             self.layout_builder.build(self.state.lanes(library))
 
-        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=lay_out)
+        # What the reader has read; compared with a newly opened folder on the loader's thread too.
+        self.reading = Reading(read_store)
+
+        def prepare(library: Library) -> None:
+            lay_out(library)
+            self.reading.prepare(library)
+
+        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=prepare)
         self.watcher = FolderWatcher(self, prepare=lay_out)
         self.search = SearchController(self.state, self)
         self.watcher.updated.connect(self._on_folder_changed)
@@ -127,6 +136,7 @@ class MainWindow(QMainWindow):
         self.main_splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.main_splitter)
 
+        self.reading_controller = ReadingController(self.state, self.reading, self.detail, self.timeline, self)
         self.problems_dialog = ProblemsDialog(self)
         self.problems_dialog.problem_activated.connect(self.go_to_problem)
         self._build_search()
@@ -173,7 +183,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
         self.search_dock.hide()
         self._match = -1  # the match Find Next went to last (-1: none yet)
-        self.stories_panel = StoriesPanel(self.state)
+        self.stories_panel = StoriesPanel(self.state, reading=self.reading)
+        self.stories_panel.mark_read.connect(self.reading_controller.mark_story_read)
+        self.state.sort_keys["new"] = lambda story: self.reading.count(story.file)
         self.stories_panel.story_activated.connect(self.timeline.scroll_to_story)
         self.stories_dock = QDockWidget("Stories", self)
         self.stories_dock.setObjectName("storiesDock")
@@ -183,6 +195,13 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.stories_dock, self.search_dock], [440, 360], Qt.Orientation.Horizontal)
         self.state.hidden_changed.connect(self._remember_lanes)
         self.state.sort_changed.connect(self._remember_lanes)
+        self.whats_new = WhatsNewPanel(self.state, self.reading)
+        self.whats_new_dock = QDockWidget("What's New", self)
+        self.whats_new_dock.setObjectName("whatsNewDock")
+        self.whats_new_dock.setWidget(self.whats_new)
+        # Below the stories: news is read beside the list it belongs to.
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.whats_new_dock)
+        self.resizeDocks([self.stories_dock, self.whats_new_dock], [640, 220], Qt.Orientation.Vertical)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -221,7 +240,7 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.cancel_button)
 
     def _set_tab_order(self) -> None:
-        """Tab: timeline → search field → event detail → sources → stories (filter, table) → search results.
+        """Tab: timeline → search → event detail → sources → stories (filter, table) → what's new → results.
 
         Hidden widgets (the undated list, a closed dock) are passed by. Tab
         leaves a table rather than walking its cells.
@@ -230,7 +249,8 @@ class MainWindow(QMainWindow):
         chain: list[QWidget] = [
             self.timeline.plot, self.timeline.undated_list, self.search_field, self.detail,
             self.citations.table, self.citations.citing_list,
-            self.stories_panel.filter, self.stories_panel.table, self.search_results, self.summary_button,
+            self.stories_panel.filter, self.stories_panel.table, self.whats_new, self.search_results,
+            self.summary_button,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
@@ -306,6 +326,11 @@ class MainWindow(QMainWindow):
         self.search_dock.toggleViewAction().setText("Search &Results")
         view_menu.addAction(self.stories_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
+        self.whats_new_dock.toggleViewAction().setText("What's &New")
+        view_menu.addAction(self.whats_new_dock.toggleViewAction())
+        self.mark_all_read_action = self._action("&Mark All as Read", self.reading_controller.mark_all_read, None,
+                                                 "Nothing in this folder is new any more")
+        view_menu.addAction(self.mark_all_read_action)
         self.problems_action = self._action("&Problems…", self.show_problems, None)
         view_menu.addAction(self.problems_action)
         self.timeline.context_actions = [self.zoom_fit_action, self.zoom_selection_action, None,
@@ -619,6 +644,7 @@ class MainWindow(QMainWindow):
         self.watcher.shutdown()
         self.loader.shutdown()
         self.search.shutdown()
+        self.reading_controller.shutdown()
         self.problems_dialog.close()
         super().closeEvent(event)
 

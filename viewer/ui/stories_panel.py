@@ -25,10 +25,11 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from viewer.core.colours import is_dark, story_colour
+from viewer.core.reading import Reading
 from viewer.core.search import fold
 from viewer.core.state import AppState
 from viewer.model import FileResult, Library, Story
@@ -49,7 +50,9 @@ COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
     ("Ev.", "Events", "events", 40),
     ("Art.", "Articles", "articles", 40),
     ("Pr.", "Problems", None, 36),
+    ("New", "Events new or updated since you last read the story", "new", 40),
 )
+NEW_COLUMN = len(COLUMNS) - 1
 
 
 class _Row:
@@ -100,9 +103,12 @@ class StoriesModel(QAbstractTableModel):
 
     reset_done = Signal()
 
-    def __init__(self, state: AppState) -> None:
+    def __init__(self, state: AppState, reading: Reading | None = None) -> None:
         super().__init__()
         self._state = state
+        self._reading = reading
+        if reading is not None:
+            reading.changed.connect(self._news_changed)
         self._stories: list[Story] = []  # the library's, changed row by row in a live update
         self._folder: Path | None = None
         self._rows: dict[str, _Row] = {}  # by file; made again when the file's result changed
@@ -218,6 +224,11 @@ class StoriesModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._stories) - 1, 0),
                                   [Qt.ItemDataRole.CheckStateRole])
 
+    def _news_changed(self) -> None:
+        if self._stories:  # the counts, and bold for a story with more articles
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._stories) - 1, NEW_COLUMN),
+                                  [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.FontRole])
+
     def file_at(self, row: int) -> str:
         """The file of the story in a row."""
         return self._stories[row].file
@@ -256,13 +267,25 @@ class StoriesModel(QAbstractTableModel):
         row = self._row(index.row())
         column = index.column()
         story = row.story
-        if role == Qt.ItemDataRole.DisplayRole:
+        if column == NEW_COLUMN:
+            news = self._reading.count(row.file) if self._reading is not None else 0
+            if role == Qt.ItemDataRole.DisplayRole:
+                return news or ""
+            if role == SORT_ROLE:
+                return news
+        elif role == Qt.ItemDataRole.DisplayRole:
             return (one_line(story.title), row.first_text, row.last_text, len(story.events),
                     story.article_count if story.article_count is not None else "", row.problems)[column]
-        if role == SORT_ROLE:
+        elif role == SORT_ROLE:
             return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
                     row.last.toordinal() if row.last else -1, len(story.events), story.article_count or 0,
                     row.problems)[column]
+        if role == Qt.ItemDataRole.FontRole and self._reading is not None:
+            story_news = self._reading.news(row.file)
+            if story_news is not None and story_news.articles_grew:  # more articles than when it was read
+                font = QFont()
+                font.setBold(True)
+                return font
         if role == FILTER_ROLE:
             return self.filter_text(index.row())
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
@@ -299,14 +322,17 @@ class StoriesPanel(QWidget):
 
     story_activated = Signal(str)
 
-    def __init__(self, state: AppState, parent: QWidget | None = None) -> None:
+    mark_read = Signal(str)
+    """A story's context menu: Mark as Read (its file)."""
+
+    def __init__(self, state: AppState, parent: QWidget | None = None, reading: Reading | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("storiesPanel")
         self.setAccessibleName("Stories panel")
         self.setAccessibleDescription("Every story of the folder: filter, show or hide, sort, go to one")
         self._state = state
         self._last_row = 0
-        self.model = StoriesModel(state)
+        self.model = StoriesModel(state, reading)
         self.proxy = _WordFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -407,6 +433,8 @@ class StoriesPanel(QWidget):
         if index.isValid():
             file = self.model.file_at(self.proxy.mapToSource(index).row())
             menu.addAction("Hide Others", lambda: self.hide_others(file))
+            menu.addSeparator()
+            menu.addAction("Mark as Read", lambda: self.mark_read.emit(file))
         menu.exec(self.table.viewport().mapToGlobal(position))
 
     def show_all(self) -> None:

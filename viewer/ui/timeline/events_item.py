@@ -82,6 +82,7 @@ CLUSTER_FILL_ALPHA = 235  # a cluster's circle: the background, nearly opaque
 MARK_OUTLINE_ALPHA = 220  # around a diamond: the background, so that touching marks stay apart
 # Where more events are in view than pixels: one colour for all stories, more opaque where more meet.
 COVERAGE_COLOUR = QColor("#4A6FA5")
+NEWS_COLOUR = QColor("#C2410C")  # new since last read: a burnt orange none of the story colours is close to
 FADED_COVERAGE_COLOUR = QColor("#9A9A9A")  # coverage of the events a search did not match
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 COVERAGE_LEVELS = 64  # coverage counts are capped here: 63 events on a pixel look like more
@@ -116,6 +117,8 @@ class EventsItem(pg.GraphicsObject):
         self._shown_bounds = QRectF()
         self._selected: int | None = None
         self._highlighted = np.zeros(0, dtype=np.int64)
+        self._news: np.ndarray | None = None  # new (1) / updated (2) marks (set_news)
+        self._news_outline = QColor("#FFFFFF")
         self._label_font = QFont()
         self._label_font.setPointSizeF(8.5)
         self._label_metrics = QFontMetricsF(self._label_font)
@@ -168,6 +171,7 @@ class EventsItem(pg.GraphicsObject):
         self._highlighted = np.zeros(0, dtype=np.int64)
         self._slots = np.full(len(layout.stories), -1, dtype=np.int16)
         self._matches = None
+        self._news = None
         self._lane_matched = None
         self._match_version += 1
         # Lane bands and titles are drawn across whatever part of time is in
@@ -253,6 +257,47 @@ class EventsItem(pg.GraphicsObject):
         if index != self._selected:
             self._selected = index
             self.update()
+
+    def set_news(self, news: np.ndarray | None) -> None:
+        """Mark the events new (1) or updated (2) since the reader last read their story.
+
+        Args:
+            news: an array over the current layout's event indices (as for
+                ``set_matches``): 0 for nothing to mark; None for no marks.
+                ``set_layout`` clears it.
+        """
+        self._news = None if news is None or not news.any() else news
+        self.update()
+
+    @property
+    def news(self) -> np.ndarray | None:
+        """The new/updated marks being drawn (see ``set_news``), or None."""
+        return self._news
+
+    def _paint_news(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
+                    sx: float, sy: float, dx: float, dy: float, row_px: float) -> None:
+        """A dot at the top right of each new event's mark (a ring for an updated one)."""
+        news = self._news
+        if news is None or not len(index):
+            return
+        marked = index[news[index] > 0]
+        if not len(marked):
+            return
+        radius = max(3.0, min(5.0, row_px * 0.18))
+        x = np.maximum(layout.x1[marked] * sx + dx, (layout.x0[marked] + layout.x1[marked]) / 2 * sx + dx + 4)
+        y = layout.row[marked] * sy + dy + row_px * 0.22
+        painter.save()
+        try:
+            for xi, yi, kind in zip(x.tolist(), y.tolist(), news[marked].tolist(), strict=True):
+                if kind == 1:
+                    painter.setPen(QPen(self._news_outline, 1.0))
+                    painter.setBrush(NEWS_COLOUR)
+                else:
+                    painter.setPen(QPen(NEWS_COLOUR, 2.0))
+                    painter.setBrush(self._news_outline)
+                painter.drawEllipse(QPointF(xi, yi), radius, radius)
+        finally:
+            painter.restore()
 
     def set_highlighted(self, indices: list[int]) -> None:
         """Ring the events citing the selected source."""
@@ -373,6 +418,7 @@ class EventsItem(pg.GraphicsObject):
             self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
         else:
             self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px, left * sx + dx, right * sx + dx)
+            self._paint_news(painter, layout, index, sx, sy, dx, dy, row_px)
         self._paint_marks_of_interest(painter, layout, sx, sy, dx, dy, row_px, left, right, top, bottom)
         if not len(layout.x0):
             self._paint_notice(painter, left * sx + dx, right * sx + dx, top * sy + dy, bottom * sy + dy,
