@@ -27,10 +27,9 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, TextIO
 
-from viewer.model.story import DateSpan, Event, Precision, Story
+from viewer.model.story import DateSpan, Day, Event, Precision, Story
 
 __all__ = ["TimelineDocument", "timeline_document", "write_timelinejs"]
 
@@ -46,7 +45,8 @@ class TimelineDocument:
     undated: int  # undated events left out
 
 
-def _date(day: date, precision: Precision) -> dict[str, Any]:
+def _date(day: Day, precision: Precision) -> dict[str, Any]:
+    # Astronomical years (0 is 1 BC, -43 is 44 BC), as JavaScript's Date and TimelineJS count them.
     if precision is Precision.DAY:
         return {"year": day.year, "month": day.month, "day": day.day}
     if precision is Precision.MONTH:

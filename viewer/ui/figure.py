@@ -47,6 +47,8 @@ from PySide6.QtGui import (
 from viewer.core.colours import readable_on, story_colour
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, choose_levels, label_spacing, tick_labels, tick_ordinals
 from viewer.model import Story
+from viewer.model.dates import year_text
+from viewer.model.story import day_from_ordinal
 from viewer.ui.text import TITLE_CHARS, capped, short_label, visible
 
 __all__ = ["Figure", "FigurePage", "FigureRequest", "day_text", "page_width", "pdf_writer", "save_figure"]
@@ -164,7 +166,6 @@ class Figure:
         self._date_metrics = QFontMetricsF(self._date_font)
         self._label_metrics = QFontMetricsF(self._label_font)
         self._axis_metrics = QFontMetricsF(self._axis_font)
-        self.explicit_range = first is not None or last is not None
         data_first, data_last = _data_range(stories)
         if first is None or last is None:
             span = max((data_last - data_first) if data_last >= data_first else 0, 30)
@@ -174,6 +175,7 @@ class Figure:
         self.first = max(MIN_ORDINAL, min(first, last))
         self.last = min(MAX_ORDINAL, max(first, last))
         self.event_count = 0
+        self._tick_cache: tuple[list[float], list[str]] | None = None
         self.lanes: list[_Lane] = []
         self.empty_lanes = 0  # stories with no dated event in the range (not drawn)
         self.left_out = 0  # stories not drawn because the image would grow too tall
@@ -458,11 +460,17 @@ class Figure:
         return self._running_head_height()
 
     def _ticks(self) -> tuple[list[float], list[str]]:
+        if self._tick_cache is None:  # the same on every page; measuring the labels of every level costs
+            self._tick_cache = self._compute_ticks()
+        return self._tick_cache
+
+    def _compute_ticks(self) -> tuple[list[float], list[str]]:
         width = self.right - self.left
         days_per_px = (self.last + 1 - self.first) / width
 
         def spacing(level: object) -> float:
-            return label_spacing(level, self._axis_metrics.horizontalAdvance, 24)  # type: ignore[arg-type]
+            return label_spacing(level, self._axis_metrics.horizontalAdvance, 24,  # type: ignore[arg-type]
+                                 self.first)
 
         level, _minor = choose_levels(days_per_px, spacing)
         ticks = tick_ordinals(level, self.first, self.last + 1)
@@ -632,9 +640,9 @@ def _data_range(stories: Sequence[Story]) -> tuple[int, int]:
 
 
 def day_text(ordinal: int) -> str:
-    """A day as a reader writes it: "Mar 3, 2026"."""
-    day = date.fromordinal(ordinal)
-    return f"{calendar.month_abbr[day.month]} {day.day}, {day.year}"
+    """A day as a reader writes it: "Mar 3, 2026", "Mar 15, 44 BC"."""
+    day = day_from_ordinal(ordinal)
+    return f"{calendar.month_abbr[day.month]} {day.day}, {year_text(day.year)}"
 
 
 def pdf_writer(out: Path, title: str) -> QPdfWriter:
@@ -673,6 +681,6 @@ def save_figure(request: FigureRequest, out: Path) -> tuple[bool, Figure]:
     figure = Figure(request.stories, request.title, request.first, request.last, max_height=MAX_IMAGE_HEIGHT)
     if suffix == ".svg":
         return figure.write_svg(out), figure
-    return figure.to_image().save(str(out), "PNG", PNG_QUALITY), figure
+    return figure.to_image().save(str(out), "PNG", PNG_QUALITY), figure  # type: ignore[call-overload]
 
 
