@@ -174,3 +174,9 @@ def test_hostile_text_renders_as_text_in_timelinejs(tmp_path, story_folder):
     assert rendered["slides"] == 1 + 7
     assert "<script>alert(1)</script>" in rendered["text"]  # shown, not run
     assert "Mid-2020" in rendered["text"] and "Sep 14–16, 2025" in rendered["text"]
+
+
+def test_dates_before_ad_1_use_astronomical_years():
+    doc = document({"rome.txt": "Rome\nTimeline\nMar 15, 44 BC – Caesar is killed [1]\n27 BC – Augustus [1]\n"})
+    assert [(s["display_date"], s["start_date"]) for s in doc.data["events"]] == [
+        ("Mar 15, 44 BC", {"year": -43, "month": 3, "day": 15}), ("27 BC", {"year": -26})]
