@@ -46,6 +46,7 @@ from viewer.ui.problems import ProblemsDialog
 from viewer.ui.publish import PublishActions
 from viewer.ui.recent import RecentFolders
 from viewer.ui.search import SearchController, SearchResultsPanel
+from viewer.ui.sources_panel import AllSourcesPanel
 from viewer.ui.stories_panel import StoriesPanel
 from viewer.ui.text import one_line
 from viewer.ui.timeline.view import TimelineWidget
@@ -202,6 +203,15 @@ class MainWindow(QMainWindow):
         # Below the stories: news is read beside the list it belongs to.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.whats_new_dock)
         self.resizeDocks([self.stories_dock, self.whats_new_dock], [640, 220], Qt.Orientation.Vertical)
+        self.all_sources = AllSourcesPanel(self.state)
+        self.all_sources.sources_ready.connect(self.detail.refresh)  # its "also cited by" needs them
+        self.all_sources.story_activated.connect(self.timeline.scroll_to_story)
+        self.sources_dock = QDockWidget("All Sources", self)
+        self.sources_dock.setObjectName("allSourcesDock")
+        self.sources_dock.setWidget(self.all_sources)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sources_dock)
+        self.tabifyDockWidget(self.search_dock, self.sources_dock)
+        self.sources_dock.hide()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -328,6 +338,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.search_dock.toggleViewAction())
         self.whats_new_dock.toggleViewAction().setText("What's &New")
         view_menu.addAction(self.whats_new_dock.toggleViewAction())
+        self.sources_dock.toggleViewAction().setText("All So&urces")
+        view_menu.addAction(self.sources_dock.toggleViewAction())
         self.mark_all_read_action = self._action("&Mark All as Read", self.reading_controller.mark_all_read, None,
                                                  "Nothing in this folder is new any more")
         view_menu.addAction(self.mark_all_read_action)
@@ -644,6 +656,7 @@ class MainWindow(QMainWindow):
         self.watcher.shutdown()
         self.loader.shutdown()
         self.search.shutdown()
+        self.all_sources.shutdown()
         self.reading_controller.shutdown()
         self.problems_dialog.close()
         super().closeEvent(event)

@@ -329,6 +329,7 @@ class TimelineWidget(QWidget):
         state.search_changed.connect(self._on_search_changed)
         state.event_changed.connect(self._on_event_changed)
         state.source_changed.connect(self._on_source_changed)
+        state.folder_source_changed.connect(self._on_source_changed)  # a source across stories: rings in every lane
 
     # --- colours -------------------------------------------------------------
 
