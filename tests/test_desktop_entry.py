@@ -19,8 +19,6 @@ from pathlib import Path
 import pytest
 from desktop_session import find_window, fresh_home, read_entry, stop, validate, wait_for, window_class, xvfb_display
 
-pytestmark = pytest.mark.e2e
-
 ROOT = Path(__file__).resolve().parent.parent
 DESKTOP = ROOT / "resources" / "timeline-viewer.desktop"
 
@@ -45,6 +43,7 @@ def test_the_entry_runs_the_installed_command_with_the_shipped_icon() -> None:
     assert icon.read_bytes() == (ROOT / "viewer" / "ui" / "icons" / "timeline-viewer.svg").read_bytes()
 
 
+@pytest.mark.e2e
 def test_the_window_class_is_the_entrys_startup_wm_class(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), f"the console script {script} is not installed: pip install -e ."
