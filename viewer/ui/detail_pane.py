@@ -12,19 +12,23 @@ too, so no story text can force a horizontal scroll bar or a wider pane.
 from __future__ import annotations
 
 import html
+from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtGui import QGuiApplication, QPalette, QTextOption
+from PySide6.QtGui import QGuiApplication, QPalette, QTextBlockFormat, QTextCharFormat, QTextCursor, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from viewer.core.colours import muted_text
 from viewer.core.reading import StoryNews, word_diff
-from viewer.core.state import AppState
-from viewer.model import Event, Story, describe_span
+from viewer.core.sources import FolderSources
+from viewer.core.state import AppState, EventRef
+from viewer.model import Event, Library, Story, describe_span
 from viewer.ui.citations import url_html
-from viewer.ui.text import TITLE_CHARS, capped
+from viewer.ui.text import TITLE_CHARS, capped, one_line
 
 _CITE_SCHEME = "cite"
+_ALSO_SCHEME = "also"  # also:<number>/<file>: this event's source <number>, in the other story <file>
+MAX_OTHER_STORIES = 5  # linked by headline; the rest are counted (All Sources lists them all)
 
 
 class _OfflineBrowser(QTextBrowser):
@@ -69,6 +73,7 @@ class EventDetailPane(_OfflineBrowser):
             news = self._news.get(story.file)
             self.setHtml(_page(event_news_html(news, ref.index, event) + event_html(story, event) if ref and news
                                else event_html(story, event)))
+        self.show_shared_sources()
 
     def clear_news(self) -> None:
         """Another folder: the news shown belonged to the last one."""
@@ -84,6 +89,42 @@ class EventDetailPane(_OfflineBrowser):
         if story is not None and story.file == file:
             self.refresh()
 
+    def show_shared_sources(self) -> None:
+        """Below an event: which of its sources other stories cite too, with links to them.
+
+        Only once the folder's sources are grouped (the All Sources panel has
+        a worker do it, then calls ``refresh``): the pane never waits for them.
+        """
+        story, event, library = self._state.story, self._state.selected_event(), self._state.library
+        sources = self._state.sources.built_for(library)
+        if story is None or event is None or library is None or sources is None:
+            return
+        text = shared_sources_html(sources, library, story, event)
+        if text:
+            cursor = QTextCursor(self.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())  # a block of its own, in no list
+            cursor.insertHtml(_page(text))
+
+    def _go_to_other_story(self, url: QUrl) -> None:
+        """An "also cited by" link: select the source across the folder, show that story's first citing event."""
+        number, _, file = bytes(url.toEncoded().data()).decode("ascii", "replace").partition(":")[2].partition("/")
+        story = self._state.story
+        sources = self._state.sources.built_for(self._state.library)
+        if story is None or sources is None or not number.isdigit():
+            return
+        shared = sources.shared(story.file, int(number))
+        file = unquote(file)
+        if shared is None or file not in shared.stories:
+            return
+        self._state.set_folder_source(shared.key)
+        refs = [index for f, index in shared.events if f == file]
+        if refs:
+            self._state.select_event(EventRef(file, refs[0]))
+        else:
+            self._state.select_event(None)
+            self._state.set_story(file)
+
     def changeEvent(self, event: QEvent) -> None:
         """Drawn again in the new palette's colours (light to dark or back): HTML keeps the colours it was set with."""
         super().changeEvent(event)
@@ -97,6 +138,8 @@ class EventDetailPane(_OfflineBrowser):
             except ValueError:
                 return
             self._state.select_source(number)
+        elif url.scheme() == _ALSO_SCHEME:
+            self._go_to_other_story(url)
 
 
 def _page(body: str) -> str:
@@ -205,3 +248,26 @@ def event_news_html(news: StoryNews, index: int, event: Event) -> str:
             if " ".join(date_before.split()) != " ".join(event.date_text.split()) else "")
     return (f"{badge}<p style='color:#555; margin-top:2px'>Changes to the wording you read "
             f"(<s>removed</s>, <u><b>added</b></u>): {''.join(runs)}{date}</p>")
+
+
+def shared_sources_html(sources: FolderSources, library: Library, story: Story, event: Event) -> str:
+    """Each source of ``event`` that other stories cite too: "also cited by 2 other stories", linked by headline."""
+    rows = []
+    for number in dict.fromkeys(event.citations):
+        others = sources.other_stories(story.file, number)
+        if not others:
+            continue
+        links = []
+        for file in others[:MAX_OTHER_STORIES]:
+            other = library.story(file)
+            title = other.title if other is not None else file
+            href = html.escape(f"{_ALSO_SCHEME}:{number}/{quote(file, safe='')}")
+            links.append(f"<a href='{href}'>{html.escape(one_line(title, 160))}</a>")
+        more = len(others) - MAX_OTHER_STORIES
+        rest = f" and {more} more (View → All Sources lists them)" if more > 0 else ""
+        count = f"{len(others)} other {'story' if len(others) == 1 else 'stories'}"
+        rows.append(f"<li>{_citation_link(number)} also cited by {count}: {' · '.join(links)}{rest}</li>")
+    if not rows:
+        return ""
+    return (f"<p style='margin-bottom:2px'><b>Shared with other stories</b></p>"
+            f"<ul style='margin-top:0'>{''.join(rows)}</ul>")
