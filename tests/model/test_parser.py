@@ -146,3 +146,83 @@ def test_numbered_source_lists_are_read_too():
 def test_subject_without_title_or_article(line, heading):
     story, _ = parse(f"T\n{line}\nTimeline\n")
     assert story.sections[0].heading == heading
+
+
+# --- Reading real-world timelines (issue 9) ------------------------------------------
+
+def _story(*events: str):
+    text = "A Story\nTimeline\n" + "\n".join(events) + "\n"
+    story, problems = parse_story(text, "s.txt")
+    assert story is not None
+    return story, problems
+
+
+def test_a_range_across_the_era_boundary_is_never_split_at_its_dash():
+    story, problems = _story(
+        "206 BC – 9 AD – The Western Han rule from Chang'an [1].",
+        "June 2019 (2019-06) – May 2020 (2020-05) – The review runs.",
+        "206 BCE – 220 CE: The Han dynasty.",
+    )
+    han, review, dynasty = story.events
+    assert (han.date_text, han.text) == ("206 BC – 9 AD", "The Western Han rule from Chang'an.")
+    assert (han.span.start.isoformat(), han.span.end.isoformat()) == ("-0205-01-01", "0009-12-31")
+    assert (review.date_text, review.text) == ("June 2019 (2019-06) – May 2020 (2020-05)", "The review runs.")
+    assert (dynasty.date_text, dynasty.text) == ("206 BCE – 220 CE", "The Han dynasty.")
+    assert problems == []
+
+
+def test_numeric_dates_follow_the_order_the_story_settles():
+    story, problems = _story("20/09/2017 – Filed.", "11/10/2017 – Heard.", "03/11/2017 – Decided.")
+    assert [e.span.start.isoformat() for e in story.events] == ["2017-09-20", "2017-10-11", "2017-11-03"]
+    assert problems == []  # 20/09/2017 settles it: no guess
+    story, problems = _story("09/20/2017 – Filed.", "11/10/2017 – Heard.")
+    assert story.events[1].span.start.isoformat() == "2017-11-10"
+    assert problems == []
+
+
+def test_an_ambiguous_numeric_date_nothing_settles_is_read_month_first_with_a_warning_on_its_line():
+    story, problems = _story("11/10/2017 – Heard.", "12/10/2017 – Decided.", "12/12/2017 – Same either way.")
+    assert [e.span.start.isoformat() for e in story.events] == ["2017-11-10", "2017-12-10", "2017-12-12"]
+    assert [p.line for p in problems] == [3, 4]
+    assert all(p.severity is Severity.WARNING and "month first" in p.message and "day first" in p.message
+               for p in problems)
+
+
+def test_a_year_less_date_never_takes_its_year_from_a_present_end():
+    story, problems = _story(
+        "Jan 2019 – present – The inquiry sits.",
+        "Mar 5 – A witness is heard.",
+        "Mar 10, 2019 – The first report.",
+    )
+    inferred = story.events[1]
+    assert inferred.year_inferred and inferred.span.start.isoformat() == "2019-03-05"
+    assert not story.events[0].year_inferred and not story.events[2].year_inferred
+    [warning] = problems
+    assert warning.line == 4 and "assumed 2019" in warning.message
+
+
+def test_a_year_less_date_keeps_the_story_in_order_with_its_written_neighbours():
+    story, _ = _story("Dec 30, 2019 – A.", "Dec 31 – B.", "Jan 1 – C.", "Jan 3, 2020 – D.")
+    assert [e.span.start.isoformat() for e in story.events] == ["2019-12-30", "2019-12-31", "2020-01-01",
+                                                                "2020-01-03"]
+    assert [e.year_inferred for e in story.events] == [False, True, True, False]
+    # Newest first: the same dates read the other way round.
+    story, _ = _story("Jan 3, 2020 – D.", "Jan 1 – C.", "Dec 31 – B.", "Dec 30, 2019 – A.")
+    assert [e.span.start.isoformat() for e in story.events] == ["2020-01-03", "2020-01-01", "2019-12-31",
+                                                                "2019-12-30"]
+
+
+def test_times_of_day_stay_in_the_date_as_written():
+    story, problems = _story("March 3, 2024, 4:15 PM EST – Polls close.", "2024-03-03T09:05Z – Polls open.")
+    close, open_ = story.events
+    assert close.date_text == "March 3, 2024, 4:15 PM EST" and close.text == "Polls close."
+    assert close.span.precision.value == "day" and close.span.time_of_day == 16 * 3600 + 15 * 60
+    assert open_.span.time_of_day == 9 * 3600 + 5 * 60 and open_.span.start == close.span.start
+    assert problems == []
+
+
+def test_a_date_earlier_than_the_supported_range_is_undated_with_a_clear_error():
+    story, problems = _story("200,000 BC – Homo sapiens in Africa.", "10,000 BC – Farming begins.")
+    assert story.events[0].span is None and story.events[1].span.start.year == -9999
+    [error] = problems
+    assert error.line == 3 and error.severity is Severity.ERROR and "earlier than 100,000 BC" in error.message

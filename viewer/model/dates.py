@@ -79,7 +79,7 @@ _WEEKDAY = re.compile(
     r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+",
     re.I,
 )
-_RANGE_SPLIT = re.compile(r"\s*[–—]\s*|\s+-\s+|(?<=[\w.])-(?=\w)|\s+(?:to|through|until|till|and)\s+")
+_RANGE_SPLIT = re.compile(r"\s*[–—→]\s*|\s+-\s+|(?<=[\w.])-(?=\w)|\s+(?:to|through|until|till|and)\s+")
 _PART_KEY = {
     "early": 0, "start of": 0, "beginning of": 0, "mid": 1, "middle": 1, "late": 2, "end of": 2,
 }
@@ -271,6 +271,8 @@ def _parse_uncached(text: str) -> Parsed:
     if not s or len(s) > 60:
         return None
     s = _WEEKDAY.sub("", _QUALIFIER.sub("", s))
+    if s.startswith("(") and s.endswith(")") and s.count("(") == 1:
+        s = s[1:-1].strip()  # "Tuesday (July 5)": the date after a weekday
     if ":" in s or "m" in s or "noon" in s or "midnight" in s:
         timed = _split_time(s)
         if timed is not None:
@@ -372,8 +374,9 @@ def _numeric(m: re.Match[str]) -> Parsed:
         # 11.10.2017 is written day first wherever dots are used.
         return NumericDate(a, b, y).read("day-first")
     date_of = NumericDate(a, b, y)
-    if not date_of.ambiguous:
-        return date_of.read(date_of.settles or "day-first")
+    if date_of.read("day-first") is None and date_of.read("month-first") is None:
+        return None  # 13/13/2017
+    # Even "20/09/2017" goes to the story: it is what settles the order of the others.
     return date_of
 
 
@@ -427,6 +430,7 @@ _HAS_ERA = re.compile(rf"(?:^|(?<=[\s\d–—-]))(?:{_BC}|{_AD})(?=$|[\s–—-]
 _ERA_AFTER = re.compile(rf"(?P<body>.*?(?:\d|\S\s))\s*(?P<era>{_BC}|{_AD})")
 _ERA_BEFORE = re.compile(rf"(?P<era>{_AD})\s*(?P<body>\d.*)")
 _ERA_YEAR = r"\d{1,3}(?:,\d{3})+|\d{1,6}"
+_ERA_INSIDE = re.compile(rf"(?P<head>.*?[a-z.,])\s+(?P<era>{_AD})\s*(?P<y>{_ERA_YEAR})")
 _ORDINAL_WORDS = {
     word: n for n, word in enumerate(
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
@@ -436,7 +440,7 @@ _ORDINAL = r"(?:\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_ORDINAL_WORDS, key=l
 _ERA_FORMS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(rf"(?:{_PART})?(?P<y>{_ERA_YEAR})")),
     ("decade", re.compile(rf"(?:{_PART})?(?P<y>\d{{2,5}}0)(?:\s?['’‘`]s|s)")),
-    ("century", re.compile(rf"(?:{_PART})?(?P<n>{_ORDINAL})[- ]century")),
+    ("century", re.compile(rf"(?:{_PART})?(?P<n>{_ORDINAL})[- ]centur(?:y|ies)")),
     ("millennium", re.compile(rf"(?:{_PART})?(?P<n>{_ORDINAL})[- ]millenn?ium")),
     ("month", re.compile(rf"(?P<M>{_MONTH}),? (?P<y>{_ERA_YEAR})")),
     ("day", re.compile(rf"(?P<M>{_MONTH}) (?P<d>{_DAY}),? (?P<y>{_ERA_YEAR})")),
@@ -464,14 +468,18 @@ def _parse_era(s: str) -> DateSpan | None:
             continue
         left_body, left_era, _ = _split_era(_QUALIFIER.sub("", left))
         right_body, right_era, _ = _split_era(_QUALIFIER.sub("", right))
+        if right in _PRESENT and left_era is not None:
+            # "3500 BC - Present": from the start to today.
+            first = _era_point(left_body, left_era)
+            return None if first is None else DateSpan(first.start, date.today(), first.precision)
         left_era = left_era or era
         right_era = right_era or era
         if left_era is None or right_era is None:
             continue
         if _BARE_ORDINAL.fullmatch(left_body):
-            unit = re.search(r"century|millenn?ium", right_body)
+            unit = re.search(r"centur(?:y|ies)|millenn?ium", right_body)
             if unit is not None:
-                left_body = f"{left_body} {unit.group()}"  # "3rd–2nd century BC"
+                left_body = f"{left_body} {unit.group()}"  # "3rd–2nd century BC", "8th to 6th centuries BC"
         first, last = _era_point(left_body, left_era), _era_point(right_body, right_era)
         if first is None or last is None or last.end < first.start:
             continue
@@ -487,6 +495,9 @@ def _split_era(s: str) -> tuple[str, str | None, bool]:
     m = _ERA_BEFORE.fullmatch(s)
     if m is not None:
         return m["body"].strip(), "ad", True
+    m = _ERA_INSIDE.fullmatch(s)
+    if m is not None:  # "25 December AD 800"
+        return f"{m['head'].strip()} {m['y']}", "ad", False
     return s, None, False
 
 
@@ -771,6 +782,8 @@ def _parse_range(s: str) -> DateSpan | YearlessDate | None:
 
 
 def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
+    # "21 September until Tuesday 12 October 2021": a weekday on either end says nothing more.
+    left, right = _WEEKDAY.sub("", left), _WEEKDAY.sub("", right)
     lp = _parse_point(left)
     if lp is None and _is_number(left) and len(left) <= 2:
         lp = _Cal(None, None, int(left))  # "14–16 September 2025": a bare day

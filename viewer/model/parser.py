@@ -193,7 +193,7 @@ class _StoryParser:
                 match = _FIRST_SEPARATOR.match(line)
                 window = line[match.end(): MAX_DATE_LENGTH + 4] if match is not None else ""
                 if match is not None and not (" –" in window or " —" in window or " -" in window
-                                              or "\t" in window):
+                                              or "\t" in window or ": " in window):
                     date_text = match.group(1)
                     span = parse_date(date_text)
                     if type(span) is DateSpan:
