@@ -10,7 +10,6 @@ context menu). Everything it changes goes through the application state.
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from viewer.core.reading import Reading
 from viewer.core.search import fold
 from viewer.core.state import AppState
 from viewer.model import FileResult, Library, Story
+from viewer.model.story import Day
 from viewer.ui.text import one_line, plain_tooltip
 
 __all__ = ["StoriesPanel"]
@@ -68,8 +68,8 @@ class _Row:
         dated = [e for e in story.events if e.span is not None]
         first = min(dated, key=lambda e: e.span.start, default=None)  # type: ignore[union-attr]
         last = max(dated, key=lambda e: e.span.end, default=None)  # type: ignore[union-attr]
-        self.first: date | None = first.span.start if first is not None and first.span else None
-        self.last: date | None = last.span.end if last is not None and last.span else None
+        self.first: Day | None = first.span.start if first is not None and first.span else None
+        self.last: Day | None = last.span.end if last is not None and last.span else None
         self.first_text = first.date_text if first is not None else ""
         self.last_text = last.date_text if last is not None else ""
         self.problems = problems
