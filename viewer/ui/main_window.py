@@ -210,7 +210,6 @@ class MainWindow(QMainWindow):
         self.sources_dock.setObjectName("allSourcesDock")
         self.sources_dock.setWidget(self.all_sources)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sources_dock)
-        self.tabifyDockWidget(self.search_dock, self.sources_dock)
         self.sources_dock.hide()
 
     def _build_status_bar(self) -> None:
