@@ -542,8 +542,12 @@ class EventsItem(pg.GraphicsObject):
             painter.setBrush(self._brush(story, int(layout.precision[i]), fade=not hit))
             if searching and hit:
                 painter.setPen(QPen(self._story_text_colour(story), 1.5))
+            assumed = layout.stories[story].events[int(layout.event[i])].year_inferred
+            if assumed:  # hollow, as its mark: the year was assumed from the neighbouring events
+                painter.setPen(QPen(self._story_colour(story) if hit else self._faded_colours[self._slot(story)], 2.0))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(px0[k], py[k] + (row_px - bar_h) / 2, width[k], bar_h), 2, 2)
-            if searching and hit:
+            if (searching and hit) or assumed:
                 painter.setPen(Qt.PenStyle.NoPen)
 
         # Narrow marks: single-linkage clusters per row where they would overlap.
