@@ -48,6 +48,8 @@ def session(qtbot, tmp_path: Path, open_folder):
         qtbot.waitExposed(win)
         with qtbot.waitSignal(win.watcher.following, timeout=10000):
             open_folder(win, folder)
+        # What was read there is compared on a worker thread after the folder is on screen.
+        qtbot.waitUntil(lambda: win.reading.folder == folder, timeout=10000)
         windows.append(win)
         return win
 

@@ -40,7 +40,7 @@ from psygnal import Signal
 
 from viewer.model import Library, Story
 
-__all__ = ["News", "ReadStore", "Reading", "Seen", "StoryNews", "compare", "word_diff"]
+__all__ = ["FirstLook", "News", "ReadStore", "Reading", "Seen", "StoryNews", "compare", "word_diff"]
 
 log = logging.getLogger(__name__)
 
@@ -200,8 +200,9 @@ class ReadStore:
             for file, (articles, events) in data["stories"].items():
                 if not (articles is None or isinstance(articles, int)) or not isinstance(file, str):
                     raise ValueError("wrong types")
-                pairs = tuple((d, t) for d, t in events)
-                if not all(isinstance(d, str) and isinstance(t, str) for d, t in pairs):
+                pairs = tuple(map(tuple, events))
+                if not all(len(pair) == 2 and isinstance(pair[0], str) and isinstance(pair[1], str)
+                           for pair in pairs):
                     raise ValueError("wrong types")
                 seen[file] = Seen(articles, pairs)
         except (KeyError, TypeError, ValueError) as error:
@@ -220,11 +221,21 @@ class ReadStore:
         path = self.path_for(folder)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
-            with gzip.open(temporary, "wb", compresslevel=6) as out:
+            with gzip.open(temporary, "wb") as out:
                 out.write(payload)
             os.replace(temporary, path)
         finally:
             temporary.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstLook:
+    """A folder's store compared with its library (``Reading.first_look``)."""
+
+    library: Library
+    seen: dict[str, Seen | Story]
+    news: dict[str, StoryNews]
+    problem: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,31 +271,43 @@ class Reading:
         self._seen: dict[str, Seen | Story] = {}
         self._news: dict[str, StoryNews] = {}
         self._noticed: dict[str, float] = {}
-        self._prepared: tuple[Library, dict[str, Seen | Story], dict[str, StoryNews], str | None] | None = None
         self.dirty = False
 
     # --- a library comes in ----------------------------------------------------
 
-    def prepare(self, library: Library) -> None:
-        """Read the folder's store and compare every story, off the GUI thread (the loader's worker).
+    def first_look(self, library: Library) -> FirstLook:
+        """Read the folder's store and compare every story with it: seconds at 10,000 stories.
 
-        ``set_library`` then takes the result if it is for that library.
+        Touches nothing of this object but the store, so it runs on a worker
+        thread; ``adopt`` then takes the result in on the GUI thread.
         """
-        if self._library is not None and library.folder == self._library.folder:
-            return  # a reload: the GUI thread compares the stories that changed
-        self._prepared = (library, *self._first_look(library))
-
-    def _first_look(self, library: Library) -> tuple[dict[str, Seen | Story], dict[str, StoryNews], str | None]:
         stored, problem = self._store.load(library.folder) if self._store is not None else (None, None)
         if stored is None:  # the first time here (or a damaged store): everything counts as read
-            return {story.file: story for story in library.stories}, {}, problem
+            return FirstLook(library, {story.file: story for story in library.stories}, {}, problem)
         seen: dict[str, Seen | Story] = dict(stored)
         news = {}
         for story in library.stories:
             found = self._news_of(stored.get(story.file), story)
             if found:
                 news[story.file] = found
-        return seen, news, None
+        return FirstLook(library, seen, news, None)
+
+    def adopt(self, look: FirstLook) -> None:
+        """Show the news of ``first_look`` (another folder was opened)."""
+        self._library = look.library
+        self._seen = look.seen
+        self._news = look.news
+        self._noticed = dict.fromkeys(look.news, self._clock())
+        self.dirty = True  # a first look is written down, so that the next one compares with it
+        if look.problem:
+            log.warning("%s: %s", look.library.folder, look.problem)
+            self.warning.emit(look.problem)
+        self.changed.emit()
+
+    @property
+    def folder(self) -> Path | None:
+        """The folder whose news this holds (None: none yet)."""
+        return self._library.folder if self._library is not None else None
 
     @staticmethod
     def _news_of(seen: Seen | Story | None, story: Story) -> StoryNews:
@@ -292,10 +315,13 @@ class Reading:
             return StoryNews(new=frozenset(range(len(story.events))))
         if seen is story:
             return StoryNews()
-        return compare(seen if isinstance(seen, Seen) else Seen.of(seen), story)
+        seen = seen if isinstance(seen, Seen) else Seen.of(seen)
+        if seen == Seen.of(story):  # nearly every story, when a folder opens: no need to match events
+            return StoryNews()
+        return compare(seen, story)
 
     def set_library(self, library: Library) -> None:
-        """Follow a new library: another folder, or a live update of this one."""
+        """Follow a new library: a live update of this folder, or (all at once, here) another folder."""
         old = self._library
         now = self._clock()
         if old is not None and library.folder == old.folder:
@@ -319,21 +345,7 @@ class Reading:
             if changed:
                 self.changed.emit()
             return
-        prepared = self._prepared
-        self._prepared = None
-        if prepared is not None and prepared[0] is library:
-            _, seen, news, problem = prepared
-        else:
-            seen, news, problem = self._first_look(library)
-        self._library = library
-        self._seen = seen
-        self._news = news
-        self._noticed = dict.fromkeys(news, now)
-        self.dirty = True  # a first look is written down, so that the next one compares with it
-        if problem:
-            log.warning("%s: %s", library.folder, problem)
-            self.warning.emit(problem)
-        self.changed.emit()
+        self.adopt(self.first_look(library))
 
     # --- what is new ------------------------------------------------------------
 

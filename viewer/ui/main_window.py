@@ -101,14 +101,8 @@ class MainWindow(QMainWindow):
         def lay_out(library: Library) -> None:  # on a worker thread, with the lanes the state would show
             self.layout_builder.build(self.state.lanes(library))
 
-        # What the reader has read; compared with a newly opened folder on the loader's thread too.
-        self.reading = Reading(read_store)
-
-        def prepare(library: Library) -> None:
-            lay_out(library)
-            self.reading.prepare(library)
-
-        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=prepare)
+        self.reading = Reading(read_store)  # what the reader has read (see ReadingController)
+        self.loader = FolderLoader(self, cache=cache, pool=pool, prepare=lay_out)
         self.watcher = FolderWatcher(self, prepare=lay_out)
         self.search = SearchController(self.state, self)
         self.watcher.updated.connect(self._on_folder_changed)

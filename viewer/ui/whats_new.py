@@ -17,7 +17,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
-from viewer.core.reading import Reading
+from viewer.core.reading import FirstLook, Reading
 from viewer.core.state import AppState, EventRef
 from viewer.ui.detail_pane import EventDetailPane
 from viewer.ui.tasks import BackgroundTasks
@@ -27,7 +27,7 @@ from viewer.ui.timeline.view import TimelineWidget
 __all__ = ["ReadingController", "WhatsNewPanel"]
 
 SEEN_AFTER_MS = 1500  # events on screen this long count as seen
-SAVE_AFTER_MS = 2000  # what was read is written this long after it last changed
+SAVE_AFTER_MS = 5000  # what was read is written this long after it last changed (the whole file: MBs at 10,000 stories)
 SHOWN_NEWS = 500  # rows of the list; more than this and the reader marks all read
 
 
@@ -62,12 +62,32 @@ class ReadingController(QObject):
         if library is None:
             return
         if library.folder != self._folder:
+            # Another folder: its store is read and compared on a worker thread (seconds at
+            # 10,000 stories), after the timeline has shown it; the marks come a moment later.
             self._folder = library.folder
             self._opened = None
             self._detail.clear_news()
-        self._reading.set_library(library)
+            self._timeline.events_item.set_news(None)
+            reading = self._reading
+            self._tasks.submit(lambda: reading.first_look(library), self._adopt, self._on_look_failed)
+            return
+        if self._reading.folder == library.folder:  # a live update (or the first look is still coming)
+            self._reading.set_library(library)
+            self._show_marks()
+            self._save_timer.start()
+
+    def _adopt(self, look: FirstLook) -> None:
+        library = self._state.library
+        if library is None or library.folder != look.library.folder:
+            return  # another folder was opened meanwhile
+        self._reading.adopt(look)
+        if library is not look.library:
+            self._reading.set_library(library)  # a live update came while the store was read
         self._show_marks()
         self._save_timer.start()
+
+    def _on_look_failed(self, error: BaseException) -> None:
+        raise error  # a bug (the store's own errors are warnings): the application's error dialog shows it
 
     def _on_opened(self) -> None:
         story = self._state.story
