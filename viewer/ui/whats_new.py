@@ -184,6 +184,7 @@ class WhatsNewPanel(QListWidget):
         self.setUniformItemSizes(True)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # rows are cut with "…"
         self._state = state
         self._reading = reading
         # Refreshed a turn of the event loop later: a click on a row reads its story, which

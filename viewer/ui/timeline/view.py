@@ -64,6 +64,7 @@ LEGEND_ENTRIES = (
     "<span style='color:{mark}'>▬</span> month, part of a year, year or range",
     "<span style='color:{vague}'>▬</span> decade or century (fainter = vaguer)",
     "<b>③</b> events too close to tell apart: click to zoom",
+    "<span style='color:#C2410C'>●</span> new, <span style='color:#C2410C'>○</span> updated since you last read",
     "<span style='color:{muted}'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>",
 )
 NOTHING_SELECTED = ("No event selected. Arrow keys go from event to event, Enter zooms to it, "
