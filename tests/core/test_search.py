@@ -112,3 +112,9 @@ def test_an_index_built_on_the_last_one_finds_what_a_fresh_index_finds():
         assert events(rebuilt.search(query)) == events(fresh.search(query)), query
     assert events(rebuilt.search("trade deal")) == [("trade.txt", None)]  # its headline; no event any more
     assert events(rebuilt.search("tariff")) == [("trade.txt", 0)]
+
+
+def test_letters_can_be_spelled_out():
+    index = SearchIndex(library_of({"de.txt": "Müller Trial\nTimeline\n2024 – Großer Prozess in Ærøskøbing [1]\n"}))
+    for query in ("mueller", "muller", "MÜLLER", "grosser", "aeroe"):
+        assert events(index.search(query)), query

@@ -3,7 +3,7 @@
 What a reader types is matched against what they can read: an event's text
 and its date as written; a story's headline, summary and its sources' titles
 and urls. Matching ignores case and accents ("orban" finds "Orbán", "MULLER"
-finds "Müller"), and every word of the query must begin a word of the same
+and "mueller" find "Müller"), and every word of the query must begin a word of the same
 event, or of the same story's own text, in any order ("gov" finds
 "government").
 """
@@ -37,6 +37,18 @@ def fold(text: str) -> str:
 
 
 _WORD = re.compile(r"\w+")
+# How letters without accents are often typed instead: "Müller" as "Mueller", "Ærø" as "Aeroe".
+_SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                              "æ": "ae", "Æ": "Ae", "ø": "oe", "Ø": "Oe", "œ": "oe", "Œ": "Oe", "þ": "th",
+                              "Þ": "Th", "ð": "d", "Ð": "D", "ł": "l", "Ł": "L"})
+
+
+def _words(text: str) -> set[str]:
+    """The words a reader may type for ``text``: folded, and with letters spelled out ("mueller")."""
+    words = set(_WORD.findall(fold(text)))
+    if not text.isascii():
+        words.update(_WORD.findall(fold(text.translate(_SPELLED_OUT))))
+    return words
 
 
 def query_words(query: str) -> list[str]:
@@ -195,7 +207,6 @@ class SearchIndex:
         known = previous._words if previous is not None else {}
         self._words: dict[str, tuple[Story, tuple[tuple[str, ...], ...]]] = {}
         item = 0
-        findall = _WORD.findall
         for si, story in enumerate(library.stories):
             found_before = known.get(story.file)
             if found_before is not None and found_before[0] is story:
@@ -204,7 +215,7 @@ class SearchIndex:
                 texts = [_story_text(story)]
                 texts.extend(f"{event.date_text} {event.text}" for event in story.events)
                 # Interned: the same word in 100,000 events is one string, kept once.
-                words_of_items = tuple(tuple(map(intern, set(findall(fold(text))))) for text in texts)
+                words_of_items = tuple(tuple(map(intern, _words(text))) for text in texts)
             self._words[story.file] = (story, words_of_items)
             for ei, words in enumerate(words_of_items):
                 item_story.append(si)
