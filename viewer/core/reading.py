@@ -379,13 +379,12 @@ class Reading:
         changed = False
         for file in files:
             story = library.story(file)
-            if story is None:
+            if story is None or file not in self._news:  # without news, what was seen is this story
                 continue
-            if self._seen.get(file) is not story:
-                self._seen[file] = story
-                self.dirty = True
-            if self._news.pop(file, None) is not None:
-                changed = True
+            self._seen[file] = story
+            self.dirty = True
+            del self._news[file]
+            changed = True
         if changed:
             self.changed.emit()
 
@@ -401,8 +400,8 @@ class Reading:
             return
         for file in files:
             story = library.story(file)
-            if story is not None and self._seen.get(file) is not story:
-                self._seen[file] = story
+            if story is not None and file in self._news and self._seen.get(file) is not story:
+                self._seen[file] = story  # (without news, what was seen is this story already)
                 self.dirty = True
 
     def snapshot(self) -> tuple[Path, dict[str, Seen | Story]] | None:
