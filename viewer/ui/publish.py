@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["PublishActions", "Scope"]
 
 LAST_FOLDER_KEY = "publish/lastFolder"
+PRINT_CONFIRM_STORIES = 300  # printing more asks first: the preview is painted on the GUI thread
 FIGURE_FILTERS = {".png": "PNG image (*.png)", ".svg": "SVG drawing (*.svg)", ".pdf": "PDF document (*.pdf)"}
 
 
@@ -237,6 +238,15 @@ class PublishActions(QObject):
         scope = self._ask_scope("Print", with_title=True)
         if scope is None:
             return
+        if len(scope.stories) > PRINT_CONFIRM_STORIES:
+            # Qt prints and previews on the GUI thread: say so before a long wait, not after.
+            answer = QMessageBox.question(
+                self._window, "Print",
+                f"Print {len(scope.stories):,} stories? That is a long document (about three stories a "
+                "page), and the window waits while the preview is prepared. A PDF (File → Export "
+                "Figure…) is written in the background.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(scope.title)
         from PySide6.QtGui import QPageLayout
