@@ -13,7 +13,11 @@ then times, without Qt:
   urls are remembered);
 - a live update: one story replaced, the table rebuilt from the other
   stories' remembered parts;
-- the lookups the detail pane makes for one event ("also cited by").
+- the lookups the detail pane makes for one event ("also cited by");
+- with ``--gui``: the same stories written to a folder and opened in the
+  real window (offscreen): the time from the library on screen to the All
+  Sources table filled (the build runs on a worker thread), and the longest
+  stall of the GUI thread meanwhile (a 5 ms timer's longest gap).
 """
 
 from __future__ import annotations
@@ -63,14 +67,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--articles", type=int, default=20_000, help="distinct articles in the pool")
+    parser.add_argument("--gui", action="store_true", help="also open the folder in the window")
     args = parser.parse_args()
     rng = random.Random(1)
     articles = [(rng.choice(SITES), f"world/{i:06d}-{sentence(rng, 4).lower().replace(' ', '-')}",
                  sentence(rng, 7)) for i in range(args.articles)]
     results = {}
+    texts = {}
     for i in range(args.files):
         name = f"part{i % 100:02d}/story{i:05d}.txt"
-        story, problems = parse_story(story_text(rng, articles), name)
+        texts[name] = story_text(rng, articles)
+        story, problems = parse_story(texts[name], name)
         results[name] = FileResult(name, story, tuple(problems))
     library = Library.from_results(Path("/bench"), results)
     sources = sum(len(s.sources) for s in library.stories)
@@ -115,6 +122,63 @@ def main() -> None:
                 table.other_stories(story.file, number)
     per_event = (time.perf_counter() - start) / (1000 * len(story.events)) * 1e6
     print(f"detail pane lookup (\"also cited by\") for one event: {per_event:.1f} µs")
+    if args.gui:
+        gui(texts)
+
+
+def gui(texts: dict[str, str]) -> None:
+    """Open the stories in the window; time the All Sources table and the GUI thread's longest stall."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from viewer.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "stories"
+        for name, text in texts.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text, encoding="utf-8")
+        window = MainWindow(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.resize(1600, 1000)
+        window.show()
+        window.sources_dock.show()
+        loop = QEventLoop()
+        window.loader.loaded.connect(loop.quit)
+        window.open_folder(folder)
+        loop.exec()
+        shown = time.perf_counter()
+        gaps: list[float] = []
+        last = [time.perf_counter()]
+
+        def tick() -> None:
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+        timer = QTimer(interval=5)
+        timer.timeout.connect(tick)
+        timer.start()
+        ready = QEventLoop()
+        window.all_sources.sources_ready.connect(ready.quit)
+        QTimer.singleShot(120_000, ready.quit)
+        if not window.all_sources.model.row_count():
+            ready.exec()
+        filled = time.perf_counter() - shown
+        timer.stop()
+        print(f"window: library on screen → All Sources filled ({window.all_sources.model.row_count()} rows) "
+              f"in {filled * 1000:.0f} ms; longest GUI stall meanwhile {max(gaps, default=0) * 1000:.0f} ms")
+        start = time.perf_counter()
+        window.all_sources.table.sortByColumn(0, window.all_sources.table.horizontalHeader().sortIndicatorOrder())
+        window.all_sources.table.viewport().repaint()
+        print(f"window: sort {window.all_sources.model.row_count()} rows by title and repaint: "
+              f"{(time.perf_counter() - start) * 1000:.0f} ms")
+        window.close()
+        del app
 
 
 if __name__ == "__main__":

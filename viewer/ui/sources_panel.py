@@ -40,16 +40,6 @@ __all__ = ["AllSourcesModel", "AllSourcesPanel"]
 STORIES, EVENTS = 2, 3
 
 
-def _sort_key(column: int) -> Any:
-    if column == 0:
-        return lambda s: fold(s.title or s.url or "")
-    if column == 1:
-        return lambda s: (url_host(s.url) or s.url or "\uffff").casefold() if s.url else "\uffff"
-    if column == STORIES:
-        return lambda s: len(s.stories)
-    return lambda s: len(s.events)
-
-
 class AllSourcesModel(FlatTableModel):
     """The folder's sources as rows: filtered by words, sorted by a column."""
 
@@ -60,6 +50,8 @@ class AllSourcesModel(FlatTableModel):
         self._all: list[SharedSource] = []
         self._rows: list[SharedSource] = []
         self._folded: dict[str, str] = {}  # key → folded title and address, for the filter
+        self._titles: dict[str, tuple[SharedSource, str]] = {}  # key → (source, its title as sorted)
+        self._hosts: dict[str, tuple[SharedSource, str]] = {}  # key → (source, its host as sorted)
         self._words: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] = (STORIES, Qt.SortOrder.DescendingOrder)
 
@@ -103,9 +95,34 @@ class AllSourcesModel(FlatTableModel):
 
     def _order(self) -> None:
         column, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
         # Ties by title, so that equal counts read alphabetically whichever way the column is sorted.
-        self._rows.sort(key=_sort_key(0))
-        self._rows.sort(key=_sort_key(column), reverse=order == Qt.SortOrder.DescendingOrder)
+        self._rows.sort(key=self._sort_title)
+        if column == 1:
+            self._rows.sort(key=self._sort_host, reverse=descending)
+        elif column == STORIES:
+            self._rows.sort(key=lambda s: len(s.stories), reverse=descending)
+        elif column == EVENTS:
+            self._rows.sort(key=lambda s: len(s.events), reverse=descending)
+        elif descending:
+            self._rows.reverse()
+
+    def _sort_title(self, source: SharedSource) -> str:
+        # Made once per source: a live update sorts every row again, and the sources it did not touch
+        # are the same objects.
+        known = self._titles.get(source.key)
+        if known is None or known[0] is not source:
+            known = self._titles[source.key] = (source, fold(source.title or source.url or ""))
+        return known[1]
+
+    def _sort_host(self, source: SharedSource) -> str:
+        known = self._hosts.get(source.key)
+        if known is None or known[0] is not source:
+            # The host of the key (lower case, without "www."): reuters.com and www.reuters.com sort together,
+            # and no QUrl is parsed per row (0.5 s for 20,000 rows).
+            host = source.key.partition("://")[2].partition("/")[0] if source.url else "\uffff"
+            known = self._hosts[source.key] = (source, host)
+        return known[1]
 
     def row_count(self) -> int:
         """One row per source shown."""
