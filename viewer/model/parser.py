@@ -412,13 +412,14 @@ class _StoryParser:
             following[i] = next_day
             if written[i] is not None:
                 next_day = written[i]
-        previous: Day | None = None
+        previous: Day | None = None  # the event before, its year written or assumed
+        last_written: Day | None = None
         for index in order:
             event = events[index]
             date_of = yearless.get(index)
             if date_of is None:
                 if written[index] is not None:
-                    previous = written[index]
+                    previous = last_written = written[index]
                 continue
             span, year, in_order = _year_between(date_of, previous, following[index])
             if span is None:
@@ -431,21 +432,11 @@ class _StoryParser:
             events[index] = event._replace(span=span, year_inferred=True)
             previous = span.start
             around = " and ".join(describe_span(DateSpan(day, day, span.precision)).rsplit(",", 1)[0]
-                                  for day in (written_before(order, index, written), following[index])
-                                  if day is not None)
+                                  for day in (last_written, following[index]) if day is not None)
             note = "" if in_order else " (the neighbouring events are not in order here)"
             self.problem(event.line, Severity.WARNING,
                          f"the date {event.date_text!r} has no year; assumed {year} from the neighbouring "
                          f"events ({around}){note}")
-
-
-def written_before(order: list[int], index: int, written: list[Day | None]) -> Day | None:
-    """The nearest event before ``index`` (in reading ``order``) whose year is written."""
-    position = order.index(index)
-    for i in reversed(order[:position]):
-        if written[i] is not None:
-            return written[i]
-    return None
 
 
 def _year_between(date_of: YearlessDate, after: Day | None, before: Day | None
