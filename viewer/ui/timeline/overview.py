@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 BINS = 400
 STRIP_HEIGHT = 78
+MIN_STRIP_HEIGHT = 50  # on a short window (see TimelineWidget.resizeEvent): its axis and a low histogram
 MIN_REGION_PX = 6.0  # the region is never drawn narrower than this
 EDGE_GRAB_PX = 5.0  # a press this close to an edge of the region resizes it
 REGION_ALPHA = 45  # the region's fill: the highlight colour, thinly

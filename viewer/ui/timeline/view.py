@@ -46,14 +46,14 @@ from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.ui.text import one_line, plain_tooltip, short_label
 from viewer.ui.timeline.axis import CalendarAxisItem
 from viewer.ui.timeline.events_item import EventsItem
-from viewer.ui.timeline.overview import OverviewStrip
+from viewer.ui.timeline.overview import MIN_STRIP_HEIGHT, STRIP_HEIGHT, OverviewStrip
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent, MouseDragEvent
     from PySide6.QtCore import QObject
-    from PySide6.QtGui import QFocusEvent, QPaintEvent
+    from PySide6.QtGui import QFocusEvent, QPaintEvent, QResizeEvent
     from PySide6.QtWidgets import QGraphicsSceneMouseEvent, QGraphicsSceneWheelEvent
 
 MIN_VISIBLE_DAYS = 4.0
@@ -65,11 +65,14 @@ LEGEND_ENTRIES = (
     "<span style='color:{vague}'>▬</span> decade or century (fainter = vaguer)",
     "<b>③</b> events too close to tell apart: click to zoom",
     "<span style='color:#C2410C'>●</span> new, <span style='color:#C2410C'>○</span> updated since you last read",
-    "<span style='color:{muted}'>wheel: zoom · drag: pan · double-click: fit · ←→↑↓ Enter Esc</span>",
+    "<span style='color:{muted}'>wheel: zoom · drag: pan · double‑click: fit · ←→↑↓ Enter Esc</span>",
 )
 NOTHING_SELECTED = ("No event selected. Arrow keys go from event to event, Enter zooms to it, "
                     "the Menu key opens the timeline's menu.")
 ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labels stay readable)
+# Nor more than fit this many pixels each (a small screen, a scale factor of 2):
+# the lanes' headlines are drawn from rows of 11 px, read well from this.
+MIN_FIT_ROW_PX = 20.0
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 MAX_UNDATED_LISTED = 500
 FOCUS_FRAME_PX = 2
@@ -293,9 +296,13 @@ class TimelineWidget(QWidget):
         self.legend.setBackgroundRole(QPalette.ColorRole.Base)
         self.legend.setForegroundRole(QPalette.ColorRole.Text)
         # Wrapped between its entries, and no minimum width: a long legend must
-        # neither widen the window nor be cut off in a narrow one.
+        # neither widen the window nor be cut off in a narrow one. It gets the
+        # height its lines need where the window has it; squeezed below that, it
+        # gives way down to one line rather than forcing a taller window.
         self.legend.setWordWrap(True)
-        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        margins = self.legend.contentsMargins()
+        self.legend.setMinimumHeight(self.legend.fontMetrics().lineSpacing() + margins.top() + margins.bottom())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -331,6 +338,11 @@ class TimelineWidget(QWidget):
         state.event_changed.connect(self._on_event_changed)
         state.source_changed.connect(self._on_source_changed)
         state.folder_source_changed.connect(self._on_source_changed)  # a source across stories: rings in every lane
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a short window (a small screen, a scale factor of 2) the overview strip gives the lanes room."""
+        super().resizeEvent(event)
+        self.overview.setFixedHeight(round(min(STRIP_HEIGHT, max(MIN_STRIP_HEIGHT, self.height() * 0.22))))
 
     # --- colours -------------------------------------------------------------
 
@@ -583,7 +595,9 @@ class TimelineWidget(QWidget):
         x_range = self._layout.x_range
         rows = max(self._layout.row_count, 1)
         if not all_rows:
-            rows = min(rows, ROWS_IN_VIEW)
+            height = self.view_box.height()
+            fit = int(height // MIN_FIT_ROW_PX) if height > 0 else ROWS_IN_VIEW
+            rows = min(rows, ROWS_IN_VIEW, max(fit, 3))
         if x_range is None:
             x0, x1 = 730000.0, 740000.0
         else:
