@@ -901,9 +901,13 @@ def year_text(year: int) -> str:
     return f"{bc:,} BC" if bc >= 10_000 else f"{bc} BC"
 
 
+# English, as the dates are read: calendar.month_abbr follows the locale, and costs a strftime each time.
+_MONTH_ABBR = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def _month_year(d: Day) -> str:
-    return f"{calendar.month_abbr[d.month]} {year_text(d.year)}"
+    return f"{_MONTH_ABBR[d.month]} {year_text(d.year)}"
 
 
 def _day_text(d: Day) -> str:
-    return f"{calendar.month_abbr[d.month]} {d.day}, {year_text(d.year)}"
+    return f"{_MONTH_ABBR[d.month]} {d.day}, {year_text(d.year)}"
