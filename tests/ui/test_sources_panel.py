@@ -138,3 +138,14 @@ def test_the_seeds_sources_are_listed_once_each(seeds_window, qtbot):
     urls = {source.url for story in library.stories for source in story.sources if source.url}
     assert seeds_window.all_sources.model.row_count() == len(urls)
     assert seeds_window.all_sources.status.text().endswith(", 0 cited by more than one story")
+
+
+def test_the_sources_are_grouped_only_once_someone_looks_at_them(window, open_folder, story_folder, qtbot):
+    """A large folder's grouping costs a worker seconds: not done until the panel is shown or an event selected."""
+    open_folder(window, story_folder({"hungary.txt": HUNGARY, "budget.txt": BUDGET}))
+    assert not window.sources_dock.isVisible()
+    qtbot.wait(200)  # long enough for a build of two stories, had one been started
+    assert window.state.sources.built_for(window.state.library) is None
+    with qtbot.waitSignal(window.all_sources.sources_ready, timeout=10000):
+        window.state.select_event(EventRef("hungary.txt", 1))
+    assert "also cited by 1 other story" in window.detail.toPlainText()

@@ -21,9 +21,11 @@ milliseconds.
 from __future__ import annotations
 
 import html
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from viewer.core.search import fold, query_words
@@ -201,6 +203,8 @@ class AllSourcesPanel(QWidget):
         self._state = state
         self._tasks = BackgroundTasks(self, name="sources")
         self._building: Library | None = None
+        self._shown_folder: Path | None = None  # the folder whose sources the table shows
+        self._shown: FolderSources | None = None  # and those sources
         self.model = AllSourcesModel(self)
         self.filter = QLineEdit()
         self.filter.setObjectName("allSourcesFilter")
@@ -245,9 +249,17 @@ class AllSourcesPanel(QWidget):
         layout.addWidget(self.status)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.activated.connect(self._on_activated)
-        self.model.modelReset.connect(self._show_selected)
+        # After a live update the row is selected again where it now is, and the table is not scrolled:
+        # only a new selection (from the detail pane's link, say) brings its row into view.
+        self.model.modelReset.connect(lambda: self._show_selected(scroll=False))
         state.library_changed.connect(self._follow_library)
+        state.event_changed.connect(self._follow_library)
         state.folder_source_changed.connect(self._show_selected)
+        self._follow_library()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown (View → All Sources): the table is filled if it is not yet."""
+        super().showEvent(event)
         self._follow_library()
 
     # --- the table follows the library ------------------------------------------------
@@ -257,13 +269,21 @@ class AllSourcesPanel(QWidget):
         library = self._state.library
         if library is None:
             self.model.set_sources(FolderSources({}, {}))
+            self._shown_folder = self._shown = None
             self._update_status(None)
             return
         built = self._state.sources.built_for(library)
         if built is not None:
-            self._show(library, built)
+            if built is not self._shown:  # an event selected, or the panel shown again: nothing new to show
+                self._show(library, built)
             return
         if self._building is library:
+            return
+        # Grouping a large folder's sources costs a worker seconds, so it is done only for a reader who
+        # looks at them: this panel shown, or an event selected (the detail pane says which of its
+        # sources other stories cite). Once done for a folder, a live update costs milliseconds.
+        wanted = self.isVisible() or self._state.event_ref is not None or self._state.folder_source is not None
+        if not wanted and self._shown_folder != library.folder:
             return
         self._building = library
         if not self.model.row_count():
@@ -278,6 +298,8 @@ class AllSourcesPanel(QWidget):
         if library is not self._state.library:
             return  # a newer library is on its way
         self.model.set_sources(built)
+        self._shown = built
+        self._shown_folder = library.folder
         self._update_status(built)
         self.sources_ready.emit()
 
@@ -308,8 +330,8 @@ class AllSourcesPanel(QWidget):
         if rows:
             self._state.set_folder_source(self.model.source_at(rows[0].row()).key)
 
-    def _show_selected(self) -> None:
-        """The row of the state's folder-wide source is selected (none when it has none)."""
+    def _show_selected(self, scroll: bool = True) -> None:
+        """The row of the state's folder-wide source is selected (none when it has none), and scrolled to."""
         row = self.model.row_of(self._state.folder_source)
         with QSignalBlocker(self.table.selectionModel()):
             if row is None:
@@ -317,7 +339,7 @@ class AllSourcesPanel(QWidget):
             else:
                 self.table.selectRow(row)
         self.table.viewport().update()
-        if row is not None:
+        if row is not None and scroll:
             self.table.scrollTo(self.model.index(row, 0))
 
     def _on_activated(self, index: QModelIndex) -> None:
