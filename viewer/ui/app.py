@@ -5,14 +5,24 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+import time
 import traceback
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QSettings, QStandardPaths, Qt, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QSettings,
+    QStandardPaths,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QApplication, QMessageBox, QSplashScreen
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from viewer import __version__
 
@@ -143,12 +153,14 @@ def initial_folder(settings: QSettings, requested: Path | None) -> Path | None:
     return bundled_seeds_folder()
 
 
-def show_starting_window(app: QApplication, folder: Path | None) -> QSplashScreen:
+def show_starting_window(app: QApplication, folder: Path | None) -> QWidget:
     """A window on screen at once, saying what is being opened, while the rest of the app is imported.
 
     The timeline is drawn with pyqtgraph and numpy, whose import takes a
     second or more on a slow machine: until then the user sees this, not
-    nothing. ``QSplashScreen.finish`` closes it when the main window shows.
+    nothing. The caller closes it once the main window is on screen. (Not a
+    ``QSplashScreen``: that one waits up to a second for the window system
+    whenever it is shown, even where it is shown at once.)
     """
     palette = app.palette()
     ratio = app.devicePixelRatio()
@@ -172,19 +184,34 @@ def show_starting_window(app: QApplication, folder: Path | None) -> QSplashScree
                          metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, 330))
     finally:
         painter.end()
-    splash = QSplashScreen(pixmap)
+    splash = QLabel()
+    splash.setWindowFlags(Qt.WindowType.SplashScreen | Qt.WindowType.FramelessWindowHint)
+    splash.setPixmap(pixmap)
+    splash.setWindowTitle(f"{APPLICATION} is starting")  # not the main window's title (nor the app's name)
     splash.setAccessibleName(f"{APPLICATION} is starting")
+    splash.adjustSize()
+    screen = app.primaryScreen()
+    if screen is not None:
+        splash.move(screen.availableGeometry().center() - splash.rect().center())
     splash.show()
-    app.processEvents()  # painted now: the imports that follow hold the event loop
+    wait_until_shown(app, splash)  # and painted: the imports that follow hold the event loop
     return splash
+
+
+def wait_until_shown(app: QApplication, window: QWidget, timeout: float = 0.5) -> None:
+    """Process events until the window system shows ``window`` (at most ``timeout`` seconds), and its paint."""
+    handle = window.windowHandle()
+    deadline = time.monotonic() + timeout
+    while handle is not None and not handle.isExposed() and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+    app.processEvents()
 
 
 def run_app(folder: Path | None) -> int:
     """Show the main window on ``folder`` and run the event loop.
 
-    A window shows before the timeline's modules are imported, and the main
-    window paints before the folder is read (reading holds the interpreter
-    for a while at 100,000 events).
+    A window shows before the timeline's modules are imported (see
+    ``show_starting_window``).
 
     Returns:
         The exit code of the event loop.
@@ -206,8 +233,8 @@ def run_app(folder: Path | None) -> int:
     window = MainWindow(settings, cache=ModelCache(model_cache_dir()), pool=ParsePool(),
                         read_store=ReadStore(model_cache_dir()))
     window.show()
-    splash.finish(window)
     if start is not None:
-        app.processEvents()  # the window painted before the folder is read
-        window.open_folder(start)
+        window.open_folder(start)  # read on a worker thread: the window paints meanwhile
+    wait_until_shown(app, window)
+    splash.close()
     return app.exec()
