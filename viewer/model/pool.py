@@ -20,15 +20,19 @@ thread; the pool is not tried again in this process.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from pathlib import Path
 
 __all__ = ["ParsePool", "available_cores", "worker_stopping"]
 
@@ -47,21 +51,24 @@ def available_cores() -> int:
     return os.cpu_count() or 1
 
 
-_stopping: Any = None  # in a worker: the pool's stop event (``_worker_started``)
+_stopping: str | None = None  # in a worker: the path of the pool's stop file (``_worker_started``)
 
 
 def worker_stopping() -> bool:
     """In a worker: whether the app is shutting the pool down (its job should end now)."""
-    return _stopping is not None and bool(_stopping.is_set())
+    return _stopping is not None and os.path.exists(_stopping)
 
 
-def _worker_started(stop: Any) -> None:
-    """Each worker's initializer: note the stop event, and leave with the app.
+def _worker_started(stop: str) -> None:
+    """Each worker's initializer: note the stop file, and leave with the app.
 
-    Quitting sets the event and a running job ends at its next check (a
+    Quitting creates the file and a running job ends at its next check (a
     tenth of a second): the workers are never terminated, because a worker
     killed while it writes its result leaves the executor's manager thread
     waiting for the rest of that message, and the app's exit waiting for it.
+    A path rather than a multiprocessing Event: a worker still starting when
+    the app quits would fail to rebuild the Event's semaphore, already gone,
+    and print a traceback to the terminal.
 
     A worker waits for jobs on a pipe whose writing end it holds itself, so
     it never sees the app go away: an app that is killed (or crashes) would
@@ -81,6 +88,11 @@ def _worker_started(stop: Any) -> None:
             os._exit(0)
 
         threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 class ParsePool:
@@ -104,7 +116,7 @@ class ParsePool:
         self._workers = workers if workers is not None else available_cores()
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
-        self._stop: Any = None  # a multiprocessing Event, shared with the workers
+        self._stop: str | None = None  # the stop file's path, given to the workers (_worker_started)
         self._lock = threading.Lock()
 
     @property
@@ -176,7 +188,7 @@ class ParsePool:
                 raise RuntimeError("the parse pool failed earlier")
             if self._executor is None:
                 context = multiprocessing.get_context("spawn")
-                self._stop = context.Event()
+                self._stop = os.path.join(tempfile.gettempdir(), f"timeline-viewer-stop-{uuid.uuid4().hex}")
                 self._executor = ProcessPoolExecutor(self._workers, mp_context=context,
                                                      initializer=_worker_started, initargs=(self._stop,))
             return self._executor
@@ -203,7 +215,11 @@ class ParsePool:
         if executor is None:
             return
         if stop is not None:
-            stop.set()
+            try:
+                Path(stop).touch()
+                atexit.register(_remove, stop)  # when the app ends (the workers end with it)
+            except OSError as exc:  # the jobs then run to their end (0.3 s at most), nothing worse
+                _log.warning("could not tell the parse workers to stop: %s", exc)
         executor.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> ParsePool:
