@@ -110,6 +110,10 @@ def test_both_schemes_keep_every_text_readable(qtbot, seeds_window, follower, sc
     table = win.stories_panel.table
     patches["stories table"] = (table.viewport(), table.visualRect(table.model().index(1, 1)))
     patches["event details"] = (win.detail.viewport(), QRect(0, 0, win.detail.viewport().width(), 60))
+    # A list's line that cannot be selected ("Nothing new…") is still read: not in a disabled grey.
+    news = win.whats_new
+    assert news.count() and news.isVisible()
+    patches["what's new"] = (news.viewport(), news.visualItemRect(news.item(0)))
     failures = {}
     for name, (widget, rect) in patches.items():
         ratio, text, background = text_contrast(pixels(widget, rect))

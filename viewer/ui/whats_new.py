@@ -203,7 +203,8 @@ class WhatsNewPanel(QListWidget):
         items = self._reading.whats_new()
         if library is None or not items:
             placeholder = QListWidgetItem("Nothing new since you last read these stories.")
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            # Not selectable, yet enabled: a disabled item's grey is too faint to read (under 4.5:1).
+            placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.addItem(placeholder)
             return
         for news in items[:SHOWN_NEWS]:
@@ -219,7 +220,7 @@ class WhatsNewPanel(QListWidget):
             self.addItem(item)
         if len(items) > SHOWN_NEWS:
             more = QListWidgetItem(f"… and {len(items) - SHOWN_NEWS:,} more (View → Mark All as Read)")
-            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            more.setFlags(Qt.ItemFlag.ItemIsEnabled)  # not selectable, readable (see above)
             self.addItem(more)
 
     def _go(self, item: QListWidgetItem) -> None:

@@ -472,7 +472,8 @@ class TimelineWidget(QWidget):
             self.undated_list.addItem(item)
         if len(undated) > MAX_UNDATED_LISTED:
             more = QListWidgetItem(f"… and {len(undated) - MAX_UNDATED_LISTED} more: see the problems table")
-            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            # Not selectable, yet enabled: a disabled item's grey is too faint to read (under 4.5:1).
+            more.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.undated_list.addItem(more)
         count = len(undated)
         self.undated_label.setText(f"<b>Undated events</b> ({count})")
