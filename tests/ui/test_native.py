@@ -110,6 +110,8 @@ def test_both_schemes_keep_every_text_readable(qtbot, seeds_window, follower, sc
     table = win.stories_panel.table
     patches["stories table"] = (table.viewport(), table.visualRect(table.model().index(1, 1)))
     patches["event details"] = (win.detail.viewport(), QRect(0, 0, win.detail.viewport().width(), 60))
+    # The empty search field's hint (placeholder text), inside its frame.
+    patches["search field hint"] = (win.search_field, win.search_field.rect().adjusted(8, 6, -40, -6))
     # A list's line that cannot be selected ("Nothing new…") is still read: not in a disabled grey.
     news = win.whats_new
     assert news.count() and news.isVisible()
