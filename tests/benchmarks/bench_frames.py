@@ -166,13 +166,17 @@ def measure(app, window) -> dict[str, Frames]:
     return out
 
 
-def peers(app, layout) -> dict[str, Frames]:
-    """The same frames for an empty plot and for a ScatterPlotItem of the same points (whole range)."""
+def peers(app, layout, size=None) -> dict[str, Frames]:
+    """The same frames for an empty plot and for a ScatterPlotItem of the same points (whole range).
+
+    ``size`` (a ``QSize``): the plot area's size, the timeline's by default in ``main``; else 1600 × 800.
+    """
+    width, height = (size.width(), size.height()) if size is not None else (1600, 800)
     import pyqtgraph as pg
 
     out = {}
     empty = pg.PlotWidget()
-    empty.resize(1600, 800)
+    empty.resize(width, height)
     empty.show()
     quiet(app)
     counter = PaintCounter(empty.viewport())
@@ -182,7 +186,7 @@ def peers(app, layout) -> dict[str, Frames]:
     empty.close()
 
     scatter_widget = pg.PlotWidget()
-    scatter_widget.resize(1600, 800)
+    scatter_widget.resize(width, height)
     scatter_widget.show()
     scatter = pg.ScatterPlotItem(x=(layout.x0 + layout.x1) / 2, y=layout.row.astype(float), size=6,
                                  pen=None, brush=pg.mkBrush(0, 114, 178, 200))
@@ -238,7 +242,7 @@ def main() -> None:
         for name, result in measure(app, window).items():
             report(f"{label}, {name}", result.summary())
         if not args.no_peers:
-            for name, result in peers(app, window.timeline.timeline_layout).items():
+            for name, result in peers(app, window.timeline.timeline_layout, plot).items():
                 report(name.replace("the same points", f"the same {label}"), result.summary())
         if args.million:
             big = million_layout(library.stories)

@@ -155,7 +155,7 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
     viewport = timeline.plot.viewport()
     n = f"{library.event_count:,}"
     ours = measure(app, window)
-    theirs = peers(app, timeline.timeline_layout)
+    theirs = peers(app, timeline.timeline_layout, viewport.size())
     for kind in ("pans", "zoom steps"):
         base = (f"empty plot median {statistics.median(theirs[f'empty pg.PlotWidget, {kind}'].ms):.1f} ms; "
                 f"ScatterPlotItem of the same points median "
