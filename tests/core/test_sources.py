@@ -17,6 +17,11 @@ from viewer.model import Library, Source
 REUTERS = "https://www.reuters.com/world/europe/budget-row-2024-03-03/"
 
 
+def grouped(library: Library) -> FolderSources:
+    """A library's sources grouped from scratch (a fresh index: nothing reused)."""
+    return SourceIndex().build(library)
+
+
 def story(title: str, sources: list[str], events: list[str]) -> str:
     """A story file: events as "DATE – text [n]" lines, sources as "[n] title — url" lines."""
     return "\n".join([title, "Timeline", *events, "Sources", *sources]) + "\n"
@@ -135,7 +140,7 @@ def test_any_text_in_the_url_gives_a_key_without_raising(text):
 # --- the folder's sources -------------------------------------------------------------------
 
 def test_one_url_written_two_ways_by_two_stories_is_one_source_with_both_stories_and_their_events():
-    sources = FolderSources.of(library_of({"hu.txt": HUNGARY, "budget.txt": BUDGET}))
+    sources = grouped(library_of({"hu.txt": HUNGARY, "budget.txt": BUDGET}))
     reuters = sources.shared("hu.txt", 1)
     assert reuters is not None and reuters is sources.shared("budget.txt", 2)
     assert reuters.stories == ("budget.txt", "hu.txt")  # library order
@@ -150,7 +155,7 @@ def test_one_url_written_two_ways_by_two_stories_is_one_source_with_both_stories
 
 def test_the_title_and_url_shown_are_the_most_common_ones():
     third = story("Third", [f"[1] Budget row (Reuters) — {REUTERS}"], ["2024 – Again [1]"])
-    sources = FolderSources.of(library_of({"a.txt": HUNGARY, "b.txt": BUDGET, "c.txt": third}))
+    sources = grouped(library_of({"a.txt": HUNGARY, "b.txt": BUDGET, "c.txt": third}))
     reuters = sources.shared("a.txt", 1)
     assert reuters.title == "Budget row (Reuters)"
     # Three spellings once each: the first story's (in library order) is shown.
@@ -158,7 +163,7 @@ def test_the_title_and_url_shown_are_the_most_common_ones():
 
 
 def test_sources_without_url_match_by_title_and_never_a_url_source_of_that_title():
-    sources = FolderSources.of(library_of({"hu.txt": HUNGARY, "p.txt": PRINT, "q.txt": PRINT_TOO}))
+    sources = grouped(library_of({"hu.txt": HUNGARY, "p.txt": PRINT, "q.txt": PRINT_TOO}))
     economist = sources.shared("p.txt", 1)
     assert economist.stories == ("p.txt", "q.txt")
     assert economist.events == (("p.txt", 0), ("q.txt", 0))
@@ -169,7 +174,7 @@ def test_sources_without_url_match_by_title_and_never_a_url_source_of_that_title
 def test_a_story_listing_one_source_under_two_numbers_counts_once():
     twice = story("Twice", [f"[1] Reuters — {REUTERS}", f"[2] Reuters again — {REUTERS}?utm_source=x"],
                   ["2024 – Both [1][2]", "2025 – One [2]"])
-    sources = FolderSources.of(library_of({"t.txt": twice, "hu.txt": HUNGARY}))
+    sources = grouped(library_of({"t.txt": twice, "hu.txt": HUNGARY}))
     reuters = sources.shared("t.txt", 2)
     assert reuters is sources.shared("t.txt", 1)
     assert reuters.stories == ("hu.txt", "t.txt")
@@ -209,7 +214,7 @@ def test_a_live_update_regroups_only_what_changed_and_gives_what_a_fresh_build_g
         results = {name: result if old_files.get(name) != files[name] else library.results[name]
                    for name, result in fresh.results.items()}
         library = Library.from_results(library.folder, results)
-        assert _shape(index.build(library)) == _shape(FolderSources.of(library))
+        assert _shape(index.build(library)) == _shape(grouped(library))
 
 
 # --- the state: a source selected across stories ---------------------------------------------

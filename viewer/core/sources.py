@@ -217,11 +217,6 @@ class FolderSources:
         self._by_key = by_key
         self._keys = keys
 
-    @classmethod
-    def of(cls, library: Library | None) -> FolderSources:
-        """The sources of a library, built from scratch."""
-        return SourceIndex().build(library)
-
     def __len__(self) -> int:
         return len(self._by_key)
 
