@@ -15,6 +15,7 @@ import sys
 from collections import Counter
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
 from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication, QImage
@@ -360,9 +361,16 @@ def test_the_selected_event_is_told_to_assistive_technology_and_copied(qtbot, se
 
 
 def drag(qtbot, view: QWidget, start: QPoint, end: QPoint, steps: int = 10) -> None:
-    """Press the left button at ``start``, move to ``end`` in steps, release."""
+    """Press the left button at ``start``, move to ``end`` in steps, release.
+
+    Steps come at a hand's pace: pyqtgraph drops a move that follows the last
+    one it took by less than its rate limit (10 ms), so steps sent at once
+    left only the first, and a drag whose first step was shorter than the
+    drag distance was taken for a click (the test then failed at random).
+    """
     qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
     for step in range(1, steps + 1):
+        qtbot.wait(1000 // max(1, pg.getConfigOption("mouseRateLimit")) + 5)
         qtbot.mouseMove(view, start + (end - start) * step / steps)
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=end)
 

@@ -169,6 +169,10 @@ class OverviewStrip(pg.PlotWidget):
         self.addItem(self.curve)
         # Not movable by pyqtgraph: OverviewViewBox moves it (see the module's docstring).
         self.region = pg.LinearRegionItem(movable=False)
+        # The strip's view box moves and resizes the region (OverviewViewBox): the region and its
+        # edge lines take no mouse button themselves.
+        for item in (self.region, *self.region.lines):
+            item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.region.setZValue(10)
         self.addItem(self.region)
         self.view_box.region = self.region
