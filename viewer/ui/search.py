@@ -123,14 +123,20 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._result: SearchResult | None = None
+        self.library: Library | None = None
+        """The library of the rows shown."""
+        self.layouts: dict[tuple[int, bool, int], QTextLayout] = {}
+        """The delegate's laid-out rows (by row, selected, characters), made again after a reset."""
         self._previews: dict[int, Preview] = {}
         self._listed = 0  # rows of matches and headings
         self._more = 0  # matches not listed
 
-    def set_result(self, result: SearchResult | None) -> None:
-        """Show ``result`` (None: no rows)."""
+    def set_result(self, result: SearchResult | None, library: Library | None = None) -> None:
+        """Show ``result`` (None: no rows), a search of ``library``."""
         self.beginResetModel()
         self._result = result
+        self.library = library
+        self.layouts.clear()
         self._previews = {}
         if result is None:
             self._listed = self._more = 0
@@ -189,14 +195,18 @@ class SearchResultsModel(QAbstractListModel):
 _TEXT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole)
 
 
-def _snippet_layout(preview: Preview, font: QFont, ink: QColor, link: QColor) -> QTextLayout:
+def _snippet_layout(preview: Preview, font: QFont, ink: QColor, link: QColor, limit: int) -> QTextLayout:
     """A match's row as one line of text: its date, then the snippet with the matched words marked.
 
     One ``QTextLayout`` shapes the row once; drawing its runs one by one
-    took twice as long, and a keystroke redraws every visible row.
+    took twice as long, and a keystroke redraws every visible row. Only the
+    first ``limit`` characters are laid out (what the row's width can show).
     """
     date = visible(preview.date) + "  "
-    parts = [visible(part) for part, _ in preview.snippet]
+    parts, room = [], limit - len(date)  # no more text than the row can show: shaping is the cost
+    for part, _ in preview.snippet:
+        parts.append(visible(part)[:max(room, 0)])
+        room -= len(parts[-1])
     date_format = QTextCharFormat()
     date_format.setForeground(link)
     ranges = [_format_range(0, len(date), date_format)]
@@ -259,8 +269,12 @@ class _ResultDelegate(QStyledItemDelegate):
                                                                              rect.width()))
                 return
             left, width = rect.left() + INDENT_PX, rect.width() - INDENT_PX
-            layout = _snippet_layout(shown, option.font, ink, palette.color(
-                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link))
+            limit = int(width / max(option.fontMetrics.averageCharWidth(), 1) * 1.6) + 8
+            key = (index.row(), selected, limit)
+            layout = self._model.layouts.get(key)
+            if layout is None:
+                layout = self._model.layouts[key] = _snippet_layout(shown, option.font, ink, palette.color(
+                    QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Link), limit)
             top = rect.top() + (rect.height() - layout.boundingRect().height()) / 2
             painter.setClipRect(QRect(left, rect.top(), width, rect.height()))
             layout.draw(painter, QPointF(left, top))
@@ -308,15 +322,22 @@ class SearchResultsPanel(QListView):
         self.clicked.connect(self._on_activated)
         self.activated.connect(self._on_activated)
         state.search_changed.connect(self.refresh)
-        state.query_changed.connect(lambda _query: self.refresh())
+        state.query_changed.connect(self._on_query_changed)
         self.refresh()
+
+    def _on_query_changed(self, query: str) -> None:
+        # While typing, the last matches stay listed until the new ones come (a few
+        # milliseconds): emptying the list at each key made it flash and paint twice.
+        if not query or self.results.rowCount() == 0:
+            self.refresh()
 
     def refresh(self) -> None:
         """Show the state's search result."""
         state = self._state
         result = state.search if state.query and state.library is not None else None
-        self.results.set_result(result)
-        self.viewport().update()
+        if result is None and state.query and self.results.rowCount() and self.results.library is state.library:
+            return  # the matches of the new query are on their way: keep the last ones till then
+        self.results.set_result(result, state.library)
 
     def placeholder(self) -> str:
         """What the empty list says (nothing typed, searching, or no match)."""
