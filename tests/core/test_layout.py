@@ -94,3 +94,16 @@ def test_patching_any_lanes_equals_building_afresh(lanes, data):
         for name in FIELDS:
             assert getattr(patched, name).tolist() == getattr(fresh, name).tolist(), name
         assert patched.undated == fresh.undated
+
+
+def test_bringing_the_latest_event_into_view_does_not_show_empty_years_after_it():
+    from viewer.core.layout import range_showing
+
+    library = library_of({"a.txt": "A\nTimeline\n" + "".join(f"{1950 + 5 * i} – Event {i} [1]\n" for i in range(15))
+                          + "Jan 5, 2026 – The latest [1]\n"})
+    layout = LayoutBuilder().build(list(library.stories))
+    latest = layout.index_of("a.txt", 15)
+    lo, hi = range_showing(layout, latest, (float(layout.x0.min()) - 40000, float(layout.x0.min()) - 20000), 1000)
+    assert lo < layout.x0[latest] and layout.x1[latest] < hi  # in view
+    assert hi - layout.x1[latest] < (hi - lo) * 0.1  # not centred with decades of nothing after it
+    assert hi <= float(layout.x1.max()) + (hi - lo) * 0.05 + 1e-6

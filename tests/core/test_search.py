@@ -118,3 +118,14 @@ def test_letters_can_be_spelled_out():
     index = SearchIndex(library_of({"de.txt": "Müller Trial\nTimeline\n2024 – Großer Prozess in Ærøskøbing [1]\n"}))
     for query in ("mueller", "muller", "MÜLLER", "grosser", "aeroe"):
         assert events(index.search(query)), query
+
+
+def test_find_next_goes_through_the_matching_events_and_only_then_the_stories():
+    result = index().search("budget")  # hu.txt: its summary and source title, and one event
+    hits = result.hits()
+    assert hits[0].event is None and any(h.event is not None for h in hits)
+    first = result.next_match(-1, 1)
+    assert result.hits_at(first)[0].event is not None
+    assert result.next_match(first, 1) == first  # the only matching event: Find Next stays there
+    only_stories = index().search("politico")  # a source title: the story's own text only
+    assert only_stories.next_match(-1, 1) == 0 and only_stories.hits_at(0)[0].event is None

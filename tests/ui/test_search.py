@@ -79,19 +79,16 @@ def test_results_escape_story_text(qtbot, window, open_folder, story_folder):
         "Markup <b>bold</b>", "2020  <img src=x> sputnik"]
 
 
-def test_enter_shows_the_first_match_and_find_next_moves_on(qtbot, seeded):
-    search(qtbot, seeded, "sputnik")
-    hits = seeded.state.search.hits()
-    event_hits = [h for h in hits if h.event is not None]
+def test_enter_shows_the_first_matching_event_and_find_next_moves_on(qtbot, seeded):
+    search(qtbot, seeded, "moon")
+    event_hits = [h for h in seeded.state.search.hits() if h.event is not None]
+    assert len(event_hits) >= 2 and seeded.state.search.hits()[0].event is None
+    # The story's summary matches too, but Enter goes to an event: its text is in the detail pane.
     qtbot.keyClick(seeded.search_field, Qt.Key.Key_Return)
-    first = hits[0]
-    if first.event is None:
-        assert seeded.state.story.file == first.file and seeded.state.event_ref is None
-    else:
-        assert seeded.state.event_ref == EventRef(first.file, first.event)
+    first, second = event_hits[:2]
+    assert seeded.state.event_ref == EventRef(first.file, first.event)
+    assert seeded.state.selected_event().text[:30] in seeded.detail.toPlainText()
     seeded.find_next_action.trigger()
-    second = hits[1]
-    assert second.event is not None
     assert seeded.state.event_ref == EventRef(second.file, second.event)
     # The list of results follows: the match Find Next went to is its current row.
     panel = seeded.search_results
@@ -103,8 +100,9 @@ def test_enter_shows_the_first_match_and_find_next_moves_on(qtbot, seeded):
     index = seeded.timeline.timeline_layout.index_of(second.file, second.event)
     assert seeded.timeline.timeline_layout.x1[index] > x0 and seeded.timeline.timeline_layout.x0[index] < x1
     seeded.find_previous_action.trigger()
-    assert seeded.state.event_ref == (EventRef(first.file, first.event) if first.event is not None else None)
-    assert event_hits
+    assert seeded.state.event_ref == EventRef(first.file, first.event)
+    seeded.find_previous_action.trigger()  # round to the last
+    assert seeded.state.event_ref == EventRef(event_hits[-1].file, event_hits[-1].event)
 
 
 def test_accents_do_not_matter(qtbot, window, open_folder, story_folder):
@@ -122,6 +120,7 @@ def test_escape_clears_the_search_and_returns_to_the_timeline(qtbot, seeded):
     assert seeded.state.search is None
     assert seeded.search_status.text() == ""
     assert seeded.timeline.plot.hasFocus()
+    assert not seeded.search_dock.isVisible()  # the search opened it; the timeline gets its width back
 
 
 def test_only_stories_with_matches(qtbot, seeded):

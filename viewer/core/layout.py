@@ -389,6 +389,23 @@ def range_showing(layout: TimelineLayout, index: int, current: tuple[float, floa
     inside = end > x0 and start < x1  # a bar longer than the view is in view if part of it is
     if inside and needed >= width:
         return current
-    if needed >= width:
-        return (centre - width / 2, centre + width / 2)
-    return (centre - needed / 2, centre + needed / 2)
+    span = min(needed, width)
+    return _within_data(layout, centre - span / 2, centre + span / 2, start, end)
+
+
+def _within_data(layout: TimelineLayout, lo: float, hi: float, start: float, end: float) -> tuple[float, float]:
+    """``(lo, hi)`` shifted, as far as the event ``start``–``end`` stays well in it, not to show empty time.
+
+    Centred on the latest event, a wide view would otherwise be half years
+    in which nothing happened (and an exported "current view" with it).
+    """
+    span = hi - lo
+    margin = span * 0.05
+    first, last = float(np.min(layout.x0)), float(np.max(layout.x1))
+    if hi > last + margin:  # empty time after the last event: back, the event staying a margin inside
+        shift = min(hi - (last + margin), max(0.0, hi - margin - end))
+        lo, hi = lo - shift, hi - shift
+    if lo < first - margin:  # empty time before the first event: on, likewise
+        shift = min((first - margin) - lo, max(0.0, start - lo - margin))
+        lo, hi = lo + shift, hi + shift
+    return lo, hi

@@ -96,8 +96,10 @@ class SearchResult:
             events = index.item_event[items]
             keep = events >= 0
             self._event_keys = (story[keep].astype(np.int64), events[keep].astype(np.int64))
+            self._event_positions = np.flatnonzero(keep)
         else:
             self._event_keys = (np.zeros(0, np.int64), np.zeros(0, np.int64))
+            self._event_positions = np.zeros(0, dtype=np.int64)
         self.rows = self._listing(story, starts)
         """The rows of a list of results: each story with a match is a heading row (``-1 - story
         index``) followed by its matches (their positions in ``items``). Built here, on the worker
@@ -158,6 +160,22 @@ class SearchResult:
         if value >= 0 or self._index is None:
             return None
         return self._index.library.stories[-1 - value]
+
+    def next_match(self, current: int, step: int) -> int:
+        """Where Find Next (``step`` 1) or Find Previous (-1) goes from the ``current``-th match (-1: none yet).
+
+        To the next match in an event: Enter after typing a word shows an
+        event, not the summary of a story whose headline has the word. Only
+        when no event matches does it go through the stories' own matches.
+        """
+        stops = self._event_positions if len(self._event_positions) else np.arange(len(self.items))
+        if not len(stops):
+            return -1
+        if current < 0:
+            return int(stops[0] if step > 0 else stops[-1])
+        if step > 0:
+            return int(stops[int(np.searchsorted(stops, current, side="right")) % len(stops)])
+        return int(stops[(int(np.searchsorted(stops, current, side="left")) - 1) % len(stops)])
 
     def row_of(self, position: int) -> int:
         """The row of ``rows`` that shows the ``position``-th match."""

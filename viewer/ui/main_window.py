@@ -178,6 +178,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
         self.search_dock.hide()
         self._match = -1  # the match Find Next went to last (-1: none yet)
+        self._search_opened_dock = False  # the results dock was opened by a search (closed with it)
         self.stories_panel = StoriesPanel(self.state, reading=self.reading)
         self.stories_panel.mark_read.connect(self.reading_controller.mark_story_read)
         self.state.sort_keys["new"] = lambda story: self.reading.count(story.file)
@@ -483,7 +484,12 @@ class MainWindow(QMainWindow):
         """Edit → Find: to the search field, its text selected, the results shown."""
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
-        self.search_dock.show()
+        self._show_search_dock()
+
+    def _show_search_dock(self) -> None:
+        if not self.search_dock.isVisible():
+            self.search_dock.show()
+            self._search_opened_dock = True
 
     def focus_timeline(self) -> None:
         """Back to the timeline (View → Go to Timeline, or Esc in the search field)."""
@@ -494,8 +500,11 @@ class MainWindow(QMainWindow):
         result = self.state.search
         if not self.state.query:
             self.search_status.setText("")
+            if self._search_opened_dock:  # the search opened it: the timeline gets its width back
+                self._search_opened_dock = False
+                self.search_dock.hide()
             return
-        self.search_dock.show()
+        self._show_search_dock()
         if result is None:
             self.search_status.setText("Searching…")
             return
@@ -508,7 +517,7 @@ class MainWindow(QMainWindow):
         result = self.state.search
         if result is None or not len(result):
             return
-        self._match = (self._match + step) % len(result) if self._match >= 0 else (0 if step > 0 else len(result) - 1)
+        self._match = result.next_match(self._match, step)
         [hit] = result.hits_at(self._match)
         self.search_results.show_row(result.row_of(self._match))
         self.go_to_hit(hit)
@@ -527,6 +536,9 @@ class MainWindow(QMainWindow):
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress \
                 and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
             self.search_field.clear()
+            if self._search_opened_dock:  # opened by Find, nothing searched: closed again
+                self._search_opened_dock = False
+                self.search_dock.hide()
             self.focus_timeline()
             return True
         return super().eventFilter(watched, event)
