@@ -123,3 +123,16 @@ def test_what_was_read_is_remembered_when_the_app_starts_again(qtbot, folder, se
     third = session(folder)
     assert new_count(third, "talks.txt") == ""
     assert "Nothing new" in listed(third)[0]
+
+
+def test_the_summary_of_a_changed_story_lists_what_was_reworded_and_removed(qtbot, folder, session):
+    win = session(folder)
+    win.state.set_story("strike.txt")
+    rewrite(folder / "talks.txt", TALKS.replace("for the north", "for the whole country")
+            .replace("Jan 3, 2024 – Envoys meet in Geneva [1]\n", ""))
+    qtbot.waitUntil(lambda: new_count(win, "talks.txt") == 1, timeout=5000)
+    win.state.set_story("talks.txt")  # its summary
+    text = win.detail.toPlainText()
+    assert "1 updated, 1 removed" in text
+    assert "Reworded since you last read" in text and "north" in text and "whole country" in text
+    assert "Removed since you last read" in text and "Envoys meet in Geneva" in text

@@ -218,16 +218,35 @@ def news_html(story: Story, news: StoryNews | None) -> str:
         counts.append(f"{len(news.new)} new event{'s' if len(news.new) != 1 else ''}")
     if news.updated:
         counts.append(f"{len(news.updated)} updated")
+    if news.removed:
+        counts.append(f"{len(news.removed)} removed")
     if news.articles_grew and story.article_count is not None:
         counts.append(f"articles {news.articles_before} → {story.article_count}")
     parts = [f"<p><span style='{NEWS_BADGE}'>&nbsp;Since you last read&nbsp;</span> "
              f"{html.escape(', '.join(counts) or 'events removed')}</p>"]
+    if news.updated:
+        items = "".join(f"<li>{_reworded_html(story.events[i], *news.updated[i])}</li>"
+                        for i in sorted(news.updated) if i < len(story.events))
+        parts.append(f"<p style='margin-bottom:2px'><b>Reworded since you last read</b> "
+                     f"(<s>removed</s>, <u><b>added</b></u>)</p><ul style='margin-top:0'>{items}</ul>")
     if news.removed:
         items = "".join(f"<li><s>{html.escape(capped(d, TITLE_CHARS))} – {html.escape(capped(t))}</s></li>"
                         for d, t in news.removed)
         parts.append(f"<p style='margin-bottom:2px'><b>Removed since you last read</b></p>"
                      f"<ul style='margin-top:0'>{items}</ul>")
     return "".join(parts)
+
+
+def _reworded_html(event: Event, date_before: str, text_before: str) -> str:
+    """An event's new wording beside the one the reader saw: a word diff, escaped."""
+    runs = []
+    for change, words in word_diff(capped(text_before), capped(event.text)):
+        escaped = html.escape(words)
+        runs.append(escaped if change == "=" else f"<s>{escaped}</s>" if change == "-" else f"<u><b>{escaped}</b></u>")
+    date = html.escape(capped(event.date_text, TITLE_CHARS))
+    if " ".join(date_before.split()) != " ".join(event.date_text.split()):
+        date = f"<s>{html.escape(capped(date_before, TITLE_CHARS))}</s> <u><b>{date}</b></u>"
+    return f"{date} – {''.join(runs)}"
 
 
 def event_news_html(news: StoryNews, index: int, event: Event) -> str:

@@ -45,12 +45,12 @@ FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 # (None: not an order of the lanes), and its width (None: the rest of the panel).
 COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
     ("Headline", "Headline", "headline", None),
-    ("First", "The earliest event, as written", "first", 84),
-    ("Last", "The latest event, as written", "last", 84),
-    ("Ev.", "Events", "events", 40),
-    ("Art.", "Articles", "articles", 40),
-    ("Pr.", "Problems", None, 36),
-    ("New", "Events new or updated since you last read the story", "new", 40),
+    ("First", "The earliest event, as written", "first", 76),
+    ("Last", "The latest event, as written", "last", 76),
+    ("Ev.", "Events", "events", 36),
+    ("Art.", "Articles", "articles", 36),
+    ("Pr.", "Problems", None, 32),
+    ("New", "Events new or updated since you last read the story", "new", 38),
 )
 NEW_COLUMN = len(COLUMNS) - 1
 
