@@ -45,7 +45,7 @@ STORIES, EVENTS = 2, 3
 class AllSourcesModel(FlatTableModel):
     """The folder's sources as rows: filtered by words, sorted by a column."""
 
-    COLUMNS = ("Title", "URL", "Stories", "Events")
+    COLUMNS = ("Title", "Site", "Stories", "Events")  # the host shown; the full address in the tooltip
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
