@@ -221,7 +221,7 @@ class ReadStore:
         path = self.path_for(folder)
         temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
         try:
-            with gzip.open(temporary, "wb") as out:
+            with gzip.open(temporary, "wb", compresslevel=5) as out:  # 9 took 3 s at 10,000 stories
                 out.write(payload)
             os.replace(temporary, path)
         finally:
