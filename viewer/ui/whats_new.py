@@ -134,12 +134,14 @@ class ReadingController(QObject):
             return
         (x0, x1), (y0, y1) = self._timeline.view_box.viewRange()
         on_screen = (layout.x1 >= x0) & (layout.x0 <= x1) & (layout.row + 1 > y0) & (layout.row < y1)
-        lanes = np.unique(layout.story[on_screen])
+        lanes = np.flatnonzero(np.bincount(layout.story[on_screen], minlength=len(layout.stories)))
         self._reading.saw(layout.stories[int(lane)].file for lane in lanes)
         self._save_timer.start()
 
     def _save_later(self) -> None:
         store = self._reading.store
+        if store is None:  # nowhere to keep it (a window without a store)
+            return
         snapshot = self._reading.snapshot()
         if store is not None and snapshot is not None:
             self._tasks.submit(lambda: store.save(*snapshot), lambda _: None, self._on_save_failed)
