@@ -136,3 +136,13 @@ def test_the_summary_of_a_changed_story_lists_what_was_reworded_and_removed(qtbo
     assert "1 updated, 1 removed" in text
     assert "Reworded since you last read" in text and "north" in text and "whole country" in text
     assert "Removed since you last read" in text and "Envoys meet in Geneva" in text
+
+
+def test_lanes_sorted_by_news_follow_when_a_story_gets_news(qtbot, folder, session):
+    win = session(folder)
+    win.state.set_story("strike.txt")
+    win.stories_panel.table.sortByColumn(NEW_COLUMN, Qt.SortOrder.DescendingOrder)
+    assert [s.file for s in win.timeline.timeline_layout.stories] == ["strike.txt", "talks.txt"]  # no news: by file
+    rewrite(folder / "talks.txt", TALKS + "Mar 1, 2024 – Talks collapse over aid corridors [3]\n")
+    qtbot.waitUntil(lambda: new_count(win, "talks.txt") == 1, timeout=5000)
+    assert [s.file for s in win.timeline.timeline_layout.stories] == ["talks.txt", "strike.txt"]

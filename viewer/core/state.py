@@ -333,6 +333,14 @@ class AppState:
             self._sort = key
             self.sort_changed.emit(key)
 
+    def order_changed(self, name: str) -> None:
+        """The values of the order ``name`` (one of ``sort_keys``) changed: lanes sorted by it are sorted again.
+
+        The number of new events of a story, say, changes without the story changing.
+        """
+        if self._sort.lstrip("-") == name:
+            self.sort_changed.emit(self._sort)
+
 
 def _first_day(story: Story) -> int:
     days = [e.span.start.toordinal() for e in story.events if e.span is not None]

@@ -107,6 +107,7 @@ class ReadingController(QObject):
         story = self._state.story
         if story is not None and story.file == self._opened and self._reading.news(story.file):
             self._read(story.file)  # it changed while the reader has it open
+        self._state.order_changed("new")  # lanes sorted by their number of new events follow
         self._show_marks()
         self._seen_timer.start()
 
