@@ -81,6 +81,8 @@ def _worker_started(stop: str) -> None:
     # means and stops the pool; a worker interrupted while writing its result would
     # print a traceback and leave the executor waiting for the rest of the message.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held while it started (_interrupts_held): ignored from now on
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     parent = multiprocessing.parent_process()
     if parent is not None:
         def watch() -> None:
@@ -88,6 +90,25 @@ def _worker_started(stop: str) -> None:
             os._exit(0)
 
         threading.Thread(target=watch, name="leave-with-parent", daemon=True).start()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl+C (SIGINT) in this thread while it submits jobs, which is when workers are started.
+
+    A worker inherits the mask of the thread that starts it, so a Ctrl+C that
+    reaches the process group while a worker is still starting up (before its
+    initializer ignores it) waits instead of killing it: a killed worker
+    breaks the pool and the executor prints a traceback as the app exits.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _remove(path: str) -> None:
@@ -143,8 +164,9 @@ class ParsePool:
         failed: list[int] = []
         try:
             executor = self._start()
-            for index, chunk in enumerate(chunks):
-                futures[executor.submit(job, root, chunk)] = index
+            with _interrupts_held():
+                for index, chunk in enumerate(chunks):
+                    futures[executor.submit(job, root, chunk)] = index
         except (OSError, RuntimeError, BrokenProcessPool) as exc:
             self._fail(exc)
             failed = [i for i in range(len(chunks)) if i not in futures.values()]
@@ -177,8 +199,9 @@ class ParsePool:
         if not self.usable:
             return
         try:
-            for _ in range(self._workers):
-                self._start().submit(job, "", [])
+            with _interrupts_held():
+                for _ in range(self._workers):
+                    self._start().submit(job, "", [])
         except (OSError, RuntimeError, BrokenProcessPool) as exc:
             self._fail(exc)
 

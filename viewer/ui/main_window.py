@@ -188,7 +188,7 @@ class MainWindow(QMainWindow):
         self.stories_dock.setWidget(self.stories_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.stories_dock)
         # Wide enough for a headline and the dates beside it (a saved layout overrides this).
-        self.resizeDocks([self.stories_dock, self.search_dock], [520, 360], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.stories_dock, self.search_dock], [440, 360], Qt.Orientation.Horizontal)
         self.state.hidden_changed.connect(self._remember_lanes)
         self.state.sort_changed.connect(self._remember_lanes)
         self.whats_new = WhatsNewPanel(self.state, self.reading)
