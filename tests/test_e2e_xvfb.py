@@ -18,17 +18,16 @@ from __future__ import annotations
 
 import os
 import re
-import select
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from desktop_session import wait_for, xvfb_display
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -36,7 +35,6 @@ pytestmark = pytest.mark.e2e
 
 WINDOW_TITLE = f"{SEEDS.name} — Timeline Viewer"
 POLL = 0.1  # seconds between two polls
-XVFB_TIMEOUT = 10.0
 WINDOW_TIMEOUT = 20.0
 PAINT_TIMEOUT = 10.0
 EXIT_TIMEOUT = 10.0
@@ -67,65 +65,6 @@ def _require_tool(name: str, package: str | None = None) -> str:
             pytest.fail(message + " and CI=true, so this test must run", pytrace=False)
         pytest.skip(message)
     return path
-
-
-def _wait_for(what: str, timeout: float, probe: Callable[[], object],
-              alive: Callable[[], str | None] = lambda: None) -> object:
-    """Poll ``probe`` until it returns something truthy; fail after ``timeout``.
-
-    ``alive`` returns a reason to stop early (the app died), or None.
-    """
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result:
-            return result
-        reason = alive()
-        if reason:
-            pytest.fail(f"while waiting for {what}: {reason}", pytrace=False)
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}", pytrace=False)
-        time.sleep(POLL)
-
-
-@contextmanager
-def _xvfb(tmp_path: Path, xvfb: str) -> Iterator[str]:
-    """A fresh Xvfb server; yields its DISPLAY (``:N``), stops it afterwards."""
-    read_fd, write_fd = os.pipe()
-    log = (tmp_path / "xvfb.log").open("wb")
-    # -displayfd: Xvfb picks a free display number itself and writes it to
-    # the pipe once it accepts connections, so there is no race on :N.
-    # -noreset: by default the server resets when its last client leaves; an
-    # xdotool poll that ends while the app is still starting would then make
-    # the app's connection fail ("could not connect to display").
-    proc = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_fd), "-screen", "0", "1600x1000x24", "-nolisten", "tcp",
-         "-noreset"],
-        pass_fds=(write_fd,), stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-    )
-    os.close(write_fd)
-    try:
-        number = b""
-        deadline = time.monotonic() + XVFB_TIMEOUT
-        while not number.endswith(b"\n"):
-            remaining = deadline - time.monotonic()
-            ready, _, _ = select.select([read_fd], [], [], max(0.0, min(POLL, remaining)))
-            if ready:
-                chunk = os.read(read_fd, 64)
-                if not chunk:
-                    break
-                number += chunk
-            elif proc.poll() is not None or remaining <= 0:
-                break
-        if not number.strip().isdigit():
-            log.flush()
-            pytest.fail(f"Xvfb did not start: {(tmp_path / 'xvfb.log').read_text(errors='replace')}",
-                        pytrace=False)
-        yield f":{number.strip().decode()}"
-    finally:
-        os.close(read_fd)
-        _stop(proc)
-        log.close()
 
 
 def _child_env(tmp_path: Path, display: str) -> dict[str, str]:
@@ -191,14 +130,13 @@ def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
 
 
 def test_installed_app_in_a_real_window(tmp_path: Path) -> None:
-    xvfb = _require_tool("Xvfb")
     xdotool = _require_tool("xdotool")
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), (
         f"the console script {script} is not installed: pip install -e . in this environment")
     folder = tmp_path / SEEDS.name  # the same name, so the same window title
     shutil.copytree(SEEDS, folder)
-    with _xvfb(tmp_path, xvfb) as display:
+    with xvfb_display(tmp_path) as display:
         _run_app_on_display(tmp_path, display, script, xdotool, folder)
 
 
@@ -218,7 +156,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
             return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
 
         # 2. The window, titled once the folder has loaded.
-        wid = _wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
+        wid = wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
                         lambda: _find_window(xdotool, env), died)
         width, height = _geometry(xdotool, env, wid)
         assert width >= 400 and height >= 300, f"window is only {width}x{height}"
@@ -244,7 +182,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
             return stats if stats[0] > 50 and stats[1] < 0.9 else None
 
         try:
-            colours, dominant, size = _wait_for("a painted window", PAINT_TIMEOUT, take_screenshot, died)
+            colours, dominant, size = wait_for("a painted window", PAINT_TIMEOUT, take_screenshot, died)
         finally:
             print(f"\nscreenshot: {shot}")
         assert size == (width, height)
@@ -257,7 +195,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         # The pointer leaves the window first: a hover tooltip would change it too.
         moved = _xdotool(xdotool, env, "mousemove", "--sync", "1599", "999")
         assert moved.returncode == 0, moved.stderr
-        assert _wait_for("a settled window", PAINT_TIMEOUT, take_screenshot, died)
+        assert wait_for("a settled window", PAINT_TIMEOUT, take_screenshot, died)
         before = _pixels(shot)
         (folder / "zz_live.txt").write_text(
             "A Story Added While The App Runs\nTimeline\n"
@@ -271,7 +209,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
             return now.shape == before.shape and int((now != before).sum()) > 200
 
         try:
-            _wait_for("the window to show the added story", PAINT_TIMEOUT, changed, died)
+            wait_for("the window to show the added story", PAINT_TIMEOUT, changed, died)
         finally:
             print(f"after the edit: {after_shot}")
 
@@ -313,7 +251,6 @@ QUIT_LIMIT = 2.0  # seconds from Ctrl+Q to the process gone (issue 10)
 @pytest.mark.parametrize("when", ["while loading", "just loaded", "killed while loading"])
 def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None:
     """Ctrl+Q during a large load, or right after it (cache being written, folder being watched)."""
-    xvfb = _require_tool("Xvfb")
     xdotool = _require_tool("xdotool")
     script = Path(sys.executable).parent / "timeline-viewer"
     folder = tmp_path / "large"
@@ -324,7 +261,7 @@ def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None
             f"Story {i}\nTimeline\n" + "".join(f"{1900 + (i + k) % 120} – Event {k} of {i} [1]\n" for k in range(8)),
             encoding="utf-8")
     title = f"{folder.name} — Timeline Viewer" if when == "just loaded" else "Timeline Viewer"
-    with _xvfb(tmp_path, xvfb) as display:
+    with xvfb_display(tmp_path) as display:
         env = {**_child_env(tmp_path, display), "PYTHONFAULTHANDLER": "1"}
         stderr_path = tmp_path / "app.stderr"
         with stderr_path.open("wb") as err:
@@ -336,7 +273,7 @@ def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None
                 ids = result.stdout.split()
                 return ids[0] if result.returncode == 0 and ids else None
 
-            wid = _wait_for(f"a window named {title!r}", 60.0, found,
+            wid = wait_for(f"a window named {title!r}", 60.0, found,
                             lambda: None if app.poll() is None else f"the app exited with {app.returncode}")
             if when == "while loading":
                 time.sleep(0.5)  # into the load, which takes several seconds here
@@ -348,7 +285,7 @@ def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None
                                           text=True).stdout.split()
                 app.kill()
                 app.wait(10)
-                _wait_for("the killed app's child processes to end", QUIT_LIMIT,
+                wait_for("the killed app's child processes to end", QUIT_LIMIT,
                           lambda: not [pid for pid in children if _running(pid)])
                 return
             pressed = _xdotool(xdotool, env, "windowfocus", "--sync", wid, "key", "--clearmodifiers", "ctrl+q")
@@ -370,7 +307,7 @@ def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None
             assert elapsed <= QUIT_LIMIT, f"Ctrl+Q {when} took {elapsed:.2f} s to end the app"
             # No worker process outlives the app (multiprocessing's resource tracker leaves
             # when it sees the app's end, a moment after it).
-            _wait_for("the app's child processes to end", QUIT_LIMIT,
+            wait_for("the app's child processes to end", QUIT_LIMIT,
                       lambda: not [pid for pid in children if _running(pid)])
         finally:
             if app.poll() is None:
@@ -511,7 +448,6 @@ def _found_words(text: str, words: tuple[str, ...] = EVENT_WORDS) -> list[str]:
 
 def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) -> None:
     """Ctrl+F, type a word, Enter: the detail pane (lower left) shows the matching event's text."""
-    xvfb = _require_tool("Xvfb")
     xdotool = _require_tool("xdotool")
     tesseract = _require_tool("tesseract", "tesseract-ocr")
     script = Path(sys.executable).parent / "timeline-viewer"
@@ -537,7 +473,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
 
     folder = tmp_path / SEEDS.name  # the same name, so the same window title
     shutil.copytree(SEEDS, folder)
-    with _xvfb(tmp_path, xvfb) as display:
+    with xvfb_display(tmp_path) as display:
         env = _child_env(tmp_path, display)
         stderr_path = tmp_path / "app.stderr"
 
@@ -552,7 +488,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
                 code = app.poll()
                 return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
 
-            wid = _wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
+            wid = wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
                             lambda: _find_window(xdotool, env), died)
             width, height = _geometry(xdotool, env, wid)
             grab = tmp_path / "grab_window.py"
@@ -584,7 +520,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
                 return re.search(r"\b1 match\b", status["text"]) is not None
 
             try:
-                _wait_for(f"the status bar to count the match of {QUERY!r}", OCR_TIMEOUT, counted, died)
+                wait_for(f"the status bar to count the match of {QUERY!r}", OCR_TIMEOUT, counted, died)
             finally:
                 print(f"\nstatus bar: {status['text'].strip()!r} ({status_crop})")
 
@@ -599,7 +535,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
                 previous["pixels"] = now
                 return alike
 
-            _wait_for("a settled window before Enter", PAINT_TIMEOUT, settled, died)
+            wait_for("a settled window before Enter", PAINT_TIMEOUT, settled, died)
             before = previous["pixels"]
 
             # Enter: the first match selected. The detail pane is the framed text
@@ -626,7 +562,7 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
                 return bool(_found_words(seen["text"]))
 
             try:
-                _wait_for(f"the detail pane to show the event matching {QUERY!r}", OCR_TIMEOUT,
+                wait_for(f"the detail pane to show the event matching {QUERY!r}", OCR_TIMEOUT,
                           detail_shows_the_event, died)
             finally:
                 print(f"detail pane {seen['box']} after Enter ({after_crop}):\n{seen['text'].strip()}")
