@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from desktop_session import wait_for, xvfb_display
+from desktop_session import require_tool, stop, wait_for, xvfb_display
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -53,18 +53,23 @@ print(pixmap.width(), pixmap.height())
 """
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
+def _start_app(script: Path, folder: Path, env: dict[str, str], tmp_path: Path
+               ) -> tuple[subprocess.Popen[bytes], Callable[[], str], Callable[[], str | None]]:
+    """Start the installed app on ``folder``: the process, its stderr so far, and why it died (None: alive)."""
+    stderr_path = tmp_path / "app.stderr"
 
+    def stderr_text() -> str:
+        return stderr_path.read_text(encoding="utf-8", errors="replace")
 
-def _require_tool(name: str, package: str | None = None) -> str:
-    path = shutil.which(name)
-    if path is None:
-        message = f"{name} is not installed (apt-get install {package or name.lower()}; see .ci/run)"
-        if _in_ci():
-            pytest.fail(message + " and CI=true, so this test must run", pytrace=False)
-        pytest.skip(message)
-    return path
+    with (tmp_path / "app.stdout").open("wb") as out, stderr_path.open("wb") as err:
+        app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path,
+                               stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+
+    def died() -> str | None:
+        code = app.poll()
+        return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
+
+    return app, stderr_text, died
 
 
 def _child_env(tmp_path: Path, display: str) -> dict[str, str]:
@@ -130,7 +135,7 @@ def _colour_stats(png: Path) -> tuple[int, float, tuple[int, int]]:
 
 
 def test_installed_app_in_a_real_window(tmp_path: Path) -> None:
-    xdotool = _require_tool("xdotool")
+    xdotool = require_tool("xdotool", "xdotool")
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), (
         f"the console script {script} is not installed: pip install -e . in this environment")
@@ -142,18 +147,8 @@ def test_installed_app_in_a_real_window(tmp_path: Path) -> None:
 
 def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str, folder: Path) -> None:
     env = _child_env(tmp_path, display)
-    stdout_path, stderr_path = tmp_path / "app.stdout", tmp_path / "app.stderr"
-
-    def stderr_text() -> str:
-        return stderr_path.read_text(encoding="utf-8", errors="replace")
-
-    with stdout_path.open("wb") as out, stderr_path.open("wb") as err:
-        app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path,
-                               stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+    app, stderr_text, died = _start_app(script, folder, env, tmp_path)
     try:
-        def died() -> str | None:
-            code = app.poll()
-            return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
 
         # 2. The window, titled once the folder has loaded.
         wid = wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
@@ -218,7 +213,7 @@ def _run_app_on_display(tmp_path: Path, display: str, script: Path, xdotool: str
         _quit_cleanly(xdotool, env, wid, app, stderr_text)
     finally:
         if app.poll() is None:
-            _stop(app)
+            stop(app)
 
 
 def _quit_cleanly(xdotool: str, env: dict[str, str], wid: str, app: subprocess.Popen,
@@ -235,23 +230,13 @@ def _quit_cleanly(xdotool: str, env: dict[str, str], wid: str, app: subprocess.P
     assert "Traceback" not in stderr_text(), stderr_text()
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    """Terminate a child process, and kill it if it does not go within 5 s."""
-    proc.terminate()
-    try:
-        proc.wait(5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
-
-
 QUIT_LIMIT = 2.0  # seconds from Ctrl+Q to the process gone (issue 10)
 
 
 @pytest.mark.parametrize("when", ["while loading", "just loaded", "killed while loading"])
 def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None:
     """Ctrl+Q during a large load, or right after it (cache being written, folder being watched)."""
-    xdotool = _require_tool("xdotool")
+    xdotool = require_tool("xdotool", "xdotool")
     script = Path(sys.executable).parent / "timeline-viewer"
     folder = tmp_path / "large"
     for i in range(6000):  # enough for the worker processes, and a load of seconds
@@ -311,7 +296,7 @@ def test_quit_ends_the_app_within_two_seconds(tmp_path: Path, when: str) -> None
                       lambda: not [pid for pid in children if _running(pid)])
         finally:
             if app.poll() is None:
-                _stop(app)
+                stop(app)
 
 
 def _running(pid: str) -> bool:
@@ -448,8 +433,8 @@ def _found_words(text: str, words: tuple[str, ...] = EVENT_WORDS) -> list[str]:
 
 def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) -> None:
     """Ctrl+F, type a word, Enter: the detail pane (lower left) shows the matching event's text."""
-    xdotool = _require_tool("xdotool")
-    tesseract = _require_tool("tesseract", "tesseract-ocr")
+    xdotool = require_tool("xdotool", "xdotool")
+    tesseract = require_tool("tesseract", "tesseract-ocr")
     script = Path(sys.executable).parent / "timeline-viewer"
     assert script.is_file(), (
         f"the console script {script} is not installed: pip install -e . in this environment")
@@ -475,18 +460,8 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
     shutil.copytree(SEEDS, folder)
     with xvfb_display(tmp_path) as display:
         env = _child_env(tmp_path, display)
-        stderr_path = tmp_path / "app.stderr"
-
-        def stderr_text() -> str:
-            return stderr_path.read_text(encoding="utf-8", errors="replace")
-
-        with stderr_path.open("wb") as err:
-            app = subprocess.Popen([str(script), str(folder)], env=env, cwd=tmp_path,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
+        app, stderr_text, died = _start_app(script, folder, env, tmp_path)
         try:
-            def died() -> str | None:
-                code = app.poll()
-                return None if code is None else f"the app exited with {code}; stderr:\n{stderr_text()}"
 
             wid = wait_for(f"a window named {WINDOW_TITLE!r}", WINDOW_TIMEOUT,
                             lambda: _find_window(xdotool, env), died)
@@ -585,4 +560,4 @@ def test_find_and_enter_show_the_first_match_in_the_detail_pane(tmp_path: Path) 
             _quit_cleanly(xdotool, env, wid, app, stderr_text)
         finally:
             if app.poll() is None:
-                _stop(app)
+                stop(app)
