@@ -258,15 +258,8 @@ def event_news_html(news: StoryNews, index: int, event: Event) -> str:
     badge = f"<p style='margin-bottom:2px'><span style='{NEWS_BADGE}'>&nbsp;{label}&nbsp;</span></p>"
     if kind == "new":
         return badge
-    date_before, text_before = news.updated[index]
-    runs = []
-    for change, words in word_diff(capped(text_before), capped(event.text)):
-        escaped = html.escape(words)
-        runs.append(escaped if change == "=" else f"<s>{escaped}</s>" if change == "-" else f"<u><b>{escaped}</b></u>")
-    date = (f"<br>Date was: {html.escape(capped(date_before, TITLE_CHARS))}"
-            if " ".join(date_before.split()) != " ".join(event.date_text.split()) else "")
-    return (f"{badge}<p style='color:#555; margin-top:2px'>Changes to the wording you read "
-            f"(<s>removed</s>, <u><b>added</b></u>): {''.join(runs)}{date}</p>")
+    return (f"{badge}<p style='color:#555; margin-top:2px'>Changes to what you read "
+            f"(<s>removed</s>, <u><b>added</b></u>): {_reworded_html(event, *news.updated[index])}</p>")
 
 
 def shared_sources_html(sources: FolderSources, library: Library, story: Story, event: Event) -> str:

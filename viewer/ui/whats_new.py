@@ -11,6 +11,7 @@ window closes. The timeline's new/updated marks and the list follow
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,8 @@ from viewer.ui.text import plain_tooltip, short_label
 from viewer.ui.timeline.view import TimelineWidget
 
 __all__ = ["ReadingController", "WhatsNewPanel"]
+
+_log = logging.getLogger(__name__)
 
 SEEN_AFTER_MS = 1500  # events on screen this long count as seen
 SAVE_AFTER_MS = 5000  # what was read is written this long after it last changed (the whole file: MBs at 10,000 stories)
@@ -144,14 +147,12 @@ class ReadingController(QObject):
         if store is None:  # nowhere to keep it (a window without a store)
             return
         snapshot = self._reading.snapshot()
-        if store is not None and snapshot is not None:
+        if snapshot is not None:
             self._tasks.submit(lambda: store.save(*snapshot), lambda _: None, self._on_save_failed)
 
     def _on_save_failed(self, error: BaseException) -> None:
         # Not worth a dialog: the marks are right for this session; the next one may show too much as new.
-        import logging
-
-        logging.getLogger(__name__).warning("could not write what was read: %s", error)
+        _log.warning("could not write what was read: %s", error)
 
     def mark_story_read(self, file: str) -> None:
         """A story's context menu: Mark as Read."""
