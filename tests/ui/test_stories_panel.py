@@ -68,6 +68,16 @@ def test_unchecking_hides_the_lane_and_show_all_brings_it_back(seeded):
     assert lanes(seeded) == [title]
 
 
+def test_hiding_the_first_lane_leaves_no_empty_band_above_the_others(seeded):
+    view = seeded.timeline
+    first = lanes(seeded)[0]
+    seeded.state.set_story_hidden(seeded.state.lanes()[0].file, True)
+    assert first not in lanes(seeded)
+    _, (top, bottom) = view.view_box.viewRange()
+    assert -0.5 <= top <= 0  # the first lane shown starts at the top of the view
+    assert bottom <= view.timeline_layout.row_count + 0.5  # and the rows are not pushed down
+
+
 def test_clicking_a_row_selects_the_story_and_scrolls_to_its_lane(qtbot, window, open_folder, story_folder):
     files = {f"s{i:02d}.txt": story_text(f"Story {i:02d}", ["2001", "2002"]) for i in range(40)}
     open_folder(window, story_folder(files))

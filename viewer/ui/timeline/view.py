@@ -395,7 +395,13 @@ class TimelineWidget(QWidget):
         self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
         self._fill_undated()
         if keep_view:
-            self.view_box.setRange(xRange=old_range[0], yRange=old_range[1], padding=0)
+            # Fewer or other lanes: the same rows in view (fewer if fewer are left), moved up if
+            # the last lane would end above the bottom, so that no empty band opens above the first.
+            y0, y1 = old_range[1]
+            rows = max(self._layout.row_count, 1) + 0.4
+            height = min(y1 - y0, rows)
+            top = max(-0.2, min(y0, rows - 0.2 - height))
+            self.view_box.setRange(xRange=old_range[0], yRange=(top, top + height), padding=0)
         else:
             self.zoom_to_fit()
         self.overview.set_layout(self._layout)  # after the zoom: an empty strip spans the view
