@@ -93,6 +93,20 @@ def test_selecting_the_shared_source_rings_its_events_in_both_lanes(shared, qtbo
     assert not panel.table.selectionModel().selectedRows()
 
 
+def test_the_events_citing_the_shared_source_are_listed_with_their_stories(shared, qtbot):
+    with qtbot.waitSignal(shared.state.folder_source_changed):
+        shared.all_sources.table.selectRow(0)
+    pane = shared.citations
+    listed = [pane.citing_list.item(i).text() for i in range(pane.citing_list.count())]
+    assert pane.citing_label.text() == "Events citing “Budget row <i>(Reuters)</i>” in 2 stories: 3"
+    assert len(listed) == 3
+    assert listed[0].startswith("Mar 3, 2024 – Talks stall again") and "in: EU Budget Talks <b>" in listed[0]
+    assert any("Talks on the budget stall" in text and "in: Orbán Meets" in text for text in listed)
+    with qtbot.waitSignal(shared.state.event_changed):
+        pane.citing_list.itemClicked.emit(pane.citing_list.item(2))
+    assert shared.state.event_ref == EventRef("hungary.txt", 2)
+
+
 def test_enter_on_a_row_brings_its_first_citing_event_into_view(shared, qtbot):
     panel = shared.all_sources
     panel.table.setFocus()

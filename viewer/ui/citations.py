@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from viewer.core.state import AppState, EventRef
-from viewer.model import Story
+from viewer.model import Library, Story
 from viewer.ui.table_model import FlatTableModel
 from viewer.ui.text import ElidedLabel, capped, isolated, one_line, plain_tooltip, short_label, visible
 
@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QFocusEvent
 
 SAFE_SCHEMES = ("http", "https")
+# A source cited across the folder: the first events listed (all are ringed on the timeline);
+# a list widget of thousands of rows takes seconds to fill.
+MAX_CITING_LISTED = 500
 
 
 def web_url(url: str | None) -> QUrl | None:
@@ -251,6 +254,7 @@ class CitationsPanel(QWidget):
         self.citing_list.itemClicked.connect(self._on_citing_clicked)
         state.story_changed.connect(self._on_story_changed)
         state.source_changed.connect(self._on_source_changed)
+        state.folder_source_changed.connect(self._on_source_changed)
         state.library_changed.connect(self._on_story_changed)
         self._on_story_changed()
 
@@ -273,18 +277,44 @@ class CitationsPanel(QWidget):
 
     def _fill_citing(self, number: int | None) -> None:
         self.citing_list.clear()
-        story = self._state.story
+        story, library = self._state.story, self._state.library
+        if self._state.folder_source is not None and library is not None:
+            self._fill_folder_citing(library)
+            return
         if story is None or number is None:
             self.citing_label.setText("Select a source to see the events that cite it.")
             return
         refs = self._state.highlighted_events()
         self.citing_label.setText(f"Events citing [{number}]: {len(refs)}")
         for ref in refs:
-            event = story.events[ref.index]
-            item = QListWidgetItem(f"{one_line(event.date_text) or '(no date)'} – {short_label(event.text)}")
-            item.setToolTip(plain_tooltip(event.text))
-            item.setData(Qt.ItemDataRole.UserRole, ref.index)
-            self.citing_list.addItem(item)
+            self._add_citing(story, ref.index, with_story=False)
+
+    def _fill_folder_citing(self, library: Library) -> None:
+        """A source selected in All Sources: the events citing it in every story, each with its story."""
+        shared = self._state.folder_sources().get(self._state.folder_source or "")
+        refs = self._state.highlighted_events()
+        stories = len(shared.stories) if shared is not None else 0
+        name = one_line((shared.title or shared.url or "") if shared is not None else "")
+        self.citing_label.setText(f"Events citing “{name}” in {stories} {'story' if stories == 1 else 'stories'}: "
+                                  f"{len(refs)}")
+        for ref in refs[:MAX_CITING_LISTED]:
+            story = library.story(ref.file)
+            if story is not None and ref.index < len(story.events):
+                self._add_citing(story, ref.index, with_story=True)
+        if len(refs) > MAX_CITING_LISTED:
+            more = QListWidgetItem(f"… and {len(refs) - MAX_CITING_LISTED:,} more (ringed on the timeline)")
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.citing_list.addItem(more)
+
+    def _add_citing(self, story: Story, index: int, with_story: bool) -> None:
+        event = story.events[index]
+        text = f"{one_line(event.date_text) or '(no date)'} – {short_label(event.text)}"
+        if with_story:
+            text += f"\n    in: {short_label(story.title)}"
+        item = QListWidgetItem(text)
+        item.setToolTip(plain_tooltip(event.text))
+        item.setData(Qt.ItemDataRole.UserRole, (story.file, index))
+        self.citing_list.addItem(item)
 
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -302,6 +332,6 @@ class CitationsPanel(QWidget):
             QDesktopServices.openUrl(url)
 
     def _on_citing_clicked(self, item: QListWidgetItem) -> None:
-        story = self._state.story
-        if story is not None:
-            self._state.select_event(EventRef(story.file, item.data(Qt.ItemDataRole.UserRole)))
+        found = item.data(Qt.ItemDataRole.UserRole)
+        if found is not None:
+            self._state.select_event(EventRef(*found))
