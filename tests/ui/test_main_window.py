@@ -36,6 +36,15 @@ def test_opening_a_folder_shows_its_stories_everywhere(seeds_window):
     assert win.summary_button.text() == f"4 stories · {library.event_count} events · 0 problems"
 
 
+def test_on_a_wide_window_the_lanes_start_right_under_the_legend(qtbot, seeds_window):
+    seeds_window.resize(1920, 1080)
+    legend, plot = seeds_window.timeline.legend, seeds_window.timeline.plot
+    qtbot.waitUntil(lambda: legend.width() > 1200)
+    needed = legend.heightForWidth(legend.width())
+    assert legend.height() <= needed + 2  # no blank band of legend above the lanes
+    assert plot.mapTo(seeds_window.timeline, plot.rect().topLeft()).y() <= needed + 2
+
+
 def test_clicking_an_event_on_the_plot_shows_its_text(qtbot, seeds_window):
     win = seeds_window
     layout = win.timeline.timeline_layout

@@ -307,7 +307,7 @@ class TimelineWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.legend)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.splitter, 1)  # the room left goes to the lanes, not to blank legend lines
 
         self._apply_palette()
         # Copy Event Text: the Edit menu and the context menu share it (see context_actions).
