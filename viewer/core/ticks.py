@@ -8,7 +8,12 @@ reach year 1, so the arithmetic is done here on ``date.toordinal()`` days,
 continued below 1 for dates before the common era (``AncientDate``: 0 is
 31 December 1 BC). Years before AD 1 read as a reader writes them, "206 BC",
 and their ticks fall on round BC years (100 BC, not "101 BC" for astronomical
-year -100).
+year -100). Zoomed out to centuries, ticks name the century that starts at
+them, as a reader writes it: "2nd century BC", "1st century BC", "1st
+century", "21st century" (AD years carry no era on this axis, and neither do
+their centuries). The centuries are the ones the date grammar reads: BC ones
+as counted (the 1st century BC is 100-1 BC), AD ones as commonly used (the
+20th century is 1900-1999, the 1st starts in AD 1).
 Labels always say when: the first label in view reads in full ("Mar 3,
 2026", "Mar 2026") and so does every tick where the year changes, so a
 reader zoomed in to days still sees the year. How far apart ticks must be
@@ -43,21 +48,27 @@ _SAMPLE_DAY = 28
 
 @dataclass(frozen=True)
 class TickLevel:
-    """One kind of tick: every ``step`` years, months or days."""
+    """One kind of tick: every ``step`` centuries, years, months or days."""
 
-    unit: str  # "year", "month" or "day"
+    unit: str  # "century", "year", "month" or "day"
     step: int
 
     @property
     def approx_days(self) -> float:
         """Rough length of one step in days, to compare with pixels per day."""
-        return {"year": DAYS_PER_YEAR, "month": DAYS_PER_YEAR / 12, "day": 1.0}[self.unit] * self.step
+        return _UNIT_DAYS[self.unit] * self.step
 
 
+_UNIT_DAYS = {"century": 100 * DAYS_PER_YEAR, "year": DAYS_PER_YEAR, "month": DAYS_PER_YEAR / 12, "day": 1.0}
+
+
+# No 50-year level: its labels ("150 BC") are half as wide as a century's
+# ("2nd century BC"), so it would fit at every zoom where centuries do and the
+# axis would never name a century.
 LEVELS = [
     TickLevel("year", 10000), TickLevel("year", 5000), TickLevel("year", 2000),
-    TickLevel("year", 1000), TickLevel("year", 500), TickLevel("year", 200), TickLevel("year", 100),
-    TickLevel("year", 50), TickLevel("year", 20), TickLevel("year", 10), TickLevel("year", 5),
+    TickLevel("year", 1000), TickLevel("year", 500), TickLevel("year", 200), TickLevel("century", 1),
+    TickLevel("year", 20), TickLevel("year", 10), TickLevel("year", 5),
     TickLevel("year", 2), TickLevel("year", 1), TickLevel("month", 6), TickLevel("month", 3),
     TickLevel("month", 1), TickLevel("day", 14), TickLevel("day", 7), TickLevel("day", 2),
     TickLevel("day", 1),
@@ -103,6 +114,8 @@ def tick_ordinals(level: TickLevel, first: float, last: float, limit: int = 2000
     ticks: list[float] = []
     if level.unit == "year":
         ticks = _year_ticks(level.step, d0.year, d1.year, limit)
+    elif level.unit == "century":
+        ticks = _century_ticks(d0.year, d1.year, limit)
     elif level.unit == "month":
         index = d0.year * 12 + (d0.month - 1)
         if d0.day != 1:
@@ -149,6 +162,20 @@ def _year_ticks(step: int, first_year: int, last_year: int, limit: int) -> list[
     return ticks
 
 
+def _century_ticks(first_year: int, last_year: int, limit: int) -> list[float]:
+    """1 January of the first year of each century from ``first_year`` to ``last_year`` (astronomical).
+
+    BC centuries start at 100 BC, 200 BC, ... (astronomical -99, -199); AD
+    ones at AD 1, then 100, 200, ..., where the date grammar starts them.
+    """
+    ticks = _year_ticks(100, first_year, min(last_year, 0), limit)
+    if first_year <= 1 <= last_year and len(ticks) < limit:
+        ticks.append(float(date(1, 1, 1).toordinal()))
+    if last_year >= 100:
+        ticks += _year_ticks(100, max(first_year, 100), last_year, limit - len(ticks))
+    return ticks
+
+
 def major_ticks(first: float, last: float, size_px: float,
                 min_spacing_px: Spacing = MIN_LABEL_SPACING_PX) -> list[float]:
     """The labelled ticks for a view of ``[first, last]`` over ``size_px`` pixels (for grid lines)."""
@@ -170,6 +197,32 @@ def year_label(year: int) -> str:
     return f"{bc:,} BC" if bc >= 10_000 else f"{bc} BC"
 
 
+def century_number(year: int) -> tuple[int, bool]:
+    """The century an astronomical year falls in, and whether it is BC: (1, True) for 100-1 BC.
+
+    As the date grammar reads centuries: BC ones as counted (100-1 BC is the
+    1st century BC), AD ones as commonly used (1900-1999 is the 20th).
+    """
+    if year <= 0:
+        return (1 - year - 1) // 100 + 1, True
+    return year // 100 + 1, False
+
+
+def _ordinal_suffix(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
+def century_label(year: int) -> str:
+    """The century of an astronomical year as a reader writes it: "21st century", "1st century BC"."""
+    return _century_text(*century_number(year))
+
+
+def _century_text(n: int, bc: bool) -> str:
+    return f"{n:,}{_ordinal_suffix(n)} century{' BC' if bc else ''}"
+
+
 def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
     """The label of one tick: as much of the date as the level shows.
 
@@ -184,6 +237,8 @@ def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
         d = day_from_ordinal(int(round(ordinal)))  # noqa: RUF046 - NumPy 1's round() gives a float
     except (ValueError, OverflowError):
         return ""
+    if level.unit == "century":
+        return century_label(d.year)
     if level.unit == "year":
         return year_label(d.year)
     if level.unit == "month":
@@ -255,8 +310,22 @@ def widest_labels(level: TickLevel, earliest: float | None = None) -> list[str]:
     if earliest is not None and earliest < 1:
         bc = 1 - day_from_ordinal(max(MIN_ORDINAL, math.floor(earliest))).year
         years.append(1 - min(int("8" * max(4, len(str(bc)))), 1 - FIRST_YEAR))
+    if level.unit == "century":
+        # The widest century of as many digits as the years above, with each ordinal suffix.
+        return [_century_text(n, year <= 0) for year in years for n in _sample_centuries(year)]
     return [tick_label(make_day(year, month, _SAMPLE_DAY).toordinal(), level, full=True)
             for year in years for month in range(1, 13)]
+
+
+def _sample_centuries(year: int) -> list[int]:
+    """Centuries whose labels are as long as those near the sample ``year``: "88th", "81st", "82nd", "83rd".
+
+    The sample years are all eights ("2888", "8888 BC"), as long as any
+    year the view shows; their centuries have as many figures as the
+    centuries shown, and each ordinal suffix is measured.
+    """
+    figures = len(str(century_number(year)[0]))
+    return [int("8" * (figures - 1) + last) for last in "8123"] if figures > 1 else [8, 1, 2, 3]
 
 
 def label_spacing(level: TickLevel, text_width: Callable[[str], float], gap_px: float,
