@@ -75,8 +75,10 @@ _HALF = re.compile(rf"(?:h(?P<h>[12])|(?P<hn>first|second) half(?: of)?),? (?P<y
 _QUALIFIER = re.compile(
     r"^(?:c\.(?!\s?e\b)|ca\.|circa|around|about|approx\.|approximately|~|in|on|the|by)\s*", re.I
 )
+_WEEKDAY_NAME = r"(?:mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?"
+# "Monday, ", "Tue 4", and a run of days before the dates: "Monday–Wednesday, March 3–5, 2025".
 _WEEKDAY = re.compile(
-    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?\s+",
+    rf"^(?:{_WEEKDAY_NAME}\s*(?:[–—-]|\sto\s)\s*)?{_WEEKDAY_NAME},?\s+",
     re.I,
 )
 _RANGE_SPLIT = re.compile(r"\s*[–—→]\s*|\s+-\s+|(?<=[\w.])-(?=\w)|\s+(?:to|through|until|till|and)\s+")
@@ -121,12 +123,18 @@ class NumericDate:
     ``11/10/2017`` could be either, and only the story's other dates can
     tell. The parser decides the order once per story (``settles``) and reads
     every such date of the story the same way.
+
+    A range (``11/10/2017 – 12/10/2017``) holds its end's three numbers in
+    ``end``; both ends are read in the one order, and a reading whose end
+    comes before its start is no reading (so ``12/10/2017 – 11/12/2017``
+    can only be day first).
     """
 
     first: int
     second: int
     year: int
     time_of_day: int | None = None
+    end: tuple[int, int, int] | None = None
 
     @property
     def settles(self) -> str | None:
@@ -140,17 +148,28 @@ class NumericDate:
 
     @property
     def ambiguous(self) -> bool:
-        """True when the two readings are two different days."""
-        return self.first != self.second and self.settles is None
+        """True when the two readings are two different spans."""
+        return self.settles is None and self.read("day-first") != self.read("month-first")
 
     def read(self, order: str) -> DateSpan | None:
-        """The day this date is in ``order`` (``"day-first"`` or ``"month-first"``), None if no such day."""
-        day, month = (self.first, self.second) if order == "day-first" else (self.second, self.first)
-        try:
-            one = make_day(self.year, month, day)
-        except ValueError:
+        """The day (or days) this date is in ``order`` (``"day-first"`` or ``"month-first"``), None if none."""
+        start = _numeric_day(self.first, self.second, self.year, order)
+        if start is None:
             return None
-        return DateSpan(one, one, Precision.DAY, self.time_of_day)
+        if self.end is None:
+            return DateSpan(start, start, Precision.DAY, self.time_of_day)
+        end = _numeric_day(*self.end, order)
+        if end is None or end < start:
+            return None
+        return DateSpan(start, end, Precision.DAY)
+
+
+def _numeric_day(first: int, second: int, year: int, order: str) -> Day | None:
+    day, month = (first, second) if order == "day-first" else (second, first)
+    try:
+        return make_day(year, month, day)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +290,8 @@ def _parse_uncached(text: str) -> Parsed:
     if not s or len(s) > 60:
         return None
     s = _WEEKDAY.sub("", _QUALIFIER.sub("", s))
+    if s.startswith("the "):
+        s = s[4:]  # "Monday the 3rd of March 2025"
     if s.startswith("(") and s.endswith(")") and s.count("(") == 1:
         s = s[1:-1].strip()  # "Tuesday (July 5)": the date after a weekday
     if ":" in s or "m" in s or "noon" in s or "midnight" in s:
@@ -285,6 +306,9 @@ def _parse_text(s: str) -> Parsed:
     if _HAS_ERA.search(s):
         return _parse_era(s)  # an era the grammar cannot place is not handed to dateutil
     numeric = _NUMERIC.fullmatch(s)
+    if numeric is not None:
+        return _numeric(numeric)
+    numeric = _NUMERIC_RANGE.fullmatch(s)
     if numeric is not None:
         return _numeric(numeric)
     point: DateSpan | YearlessDate | _Cal | None = _parse_point(s)
@@ -356,7 +380,7 @@ def _with_time(result: Parsed, seconds: int) -> Parsed:
         if result.day is not None and (result.month, result.day) == (result.end_month, result.end_day):
             return YearlessDate(result.month, result.day, result.end_month, result.end_day, seconds)
         return None
-    if isinstance(result, NumericDate):
+    if isinstance(result, NumericDate) and result.end is None:
         return NumericDate(result.first, result.second, result.year, seconds)
     return None
 
@@ -364,18 +388,27 @@ def _with_time(result: Parsed, seconds: int) -> Parsed:
 # --- Numeric dates: 11/10/2017 ------------------------------------------------------
 
 _NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})")
+# "11/10/2017 – 12/10/2017", "11/10/2017-12/10/2017", "18/03/2017 to 02/06/2017": both ends written alike.
+_NUMERIC_RANGE = re.compile(
+    r"(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})"
+    rf"(?:\s*[–—→]\s*|\s+-\s+|-|\s+(?:to|through|until|till)\s+)(?:{_WEEKDAY_NAME},?\s+)?"
+    r"(?P<c>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?P=sep)(?P<y2>\d{4})"
+)
 
 
 def _numeric(m: re.Match[str]) -> Parsed:
     a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
-    if not MIN_YEAR <= y <= MAX_YEAR or y < 1:
+    end: tuple[int, int, int] | None = None
+    if m.re is _NUMERIC_RANGE:
+        end = (int(m["c"]), int(m["d"]), int(m["y2"]))
+    if not all(MIN_YEAR <= year <= MAX_YEAR and year >= 1 for year in (y, end[2] if end else y)):
         return None
+    date_of = NumericDate(a, b, y, end=end)
     if m["sep"] == ".":
         # 11.10.2017 is written day first wherever dots are used.
-        return NumericDate(a, b, y).read("day-first")
-    date_of = NumericDate(a, b, y)
+        return date_of.read("day-first")
     if date_of.read("day-first") is None and date_of.read("month-first") is None:
-        return None  # 13/13/2017
+        return None  # 13/13/2017, or a range that ends before it starts whichever way it is read
     # Even "20/09/2017" goes to the story: it is what settles the order of the others.
     return date_of
 
@@ -785,8 +818,8 @@ def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
     # "21 September until Tuesday 12 October 2021": a weekday on either end says nothing more.
     left, right = _WEEKDAY.sub("", left), _WEEKDAY.sub("", right)
     lp = _parse_point(left)
-    if lp is None and _is_number(left) and len(left) <= 2:
-        lp = _Cal(None, None, int(left))  # "14–16 September 2025": a bare day
+    if lp is None and _BARE_DAY.fullmatch(left):
+        lp = _Cal(None, None, int(_strip_ordinal(left)))  # "14–16 September 2025", "24th to 26th September"
     if lp is None:
         return None
     rp = _parse_point(right)
@@ -794,13 +827,13 @@ def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
         # "Sep 14–16, 2025": the right end borrows the left end's month.
         bare = right.split(",")[0].strip()
         rest = right[len(bare):].lstrip(", ")
-        if _is_number(bare) and len(bare) <= 2:
-            rp = _Cal(None, lp.m, int(bare))
+        if _BARE_DAY.fullmatch(bare):
+            rp = _Cal(None, lp.m, int(_strip_ordinal(bare)))
             if rest:
                 tail = _parse_point(rest)
                 if not isinstance(tail, _Cal) or tail.y is None or tail.m is not None:
                     return None
-                rp = _Cal(tail.y, lp.m, int(bare))
+                rp = _Cal(tail.y, lp.m, int(_strip_ordinal(bare)))
     if rp is None and isinstance(lp, _Cal) and lp.y is not None and _is_number(right) and len(right) == 2:
         # "2019–21": the century comes from the left end; "1999–01" rolls over.
         year = lp.y // 100 * 100 + int(right)
@@ -832,6 +865,9 @@ def _combine_range(left: str, right: str) -> DateSpan | YearlessDate | None:
     if (left_cal.y is None) != (rp.y is None):
         return None
     return _cal_to_result(left_cal, rp)
+
+
+_BARE_DAY = re.compile(_DAY)
 
 
 def _cal_to_span(c: _Cal) -> DateSpan | None:
