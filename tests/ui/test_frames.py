@@ -71,10 +71,49 @@ def test_each_pan_and_zoom_step_paints_once(qtbot, timeline, dense):
     assert paints == [1] * 12
 
 
+def coverage(layout, sx, sy, left, right, top, bottom, width):
+    """The coverage counts as the timeline makes them for a view (``width`` columns from ``left``)."""
+    from viewer.ui.timeline.events_item import _CoverageRows
+
+    return _CoverageRows(layout, sy, top, bottom).counts(sx, left, right, width)
+
+
+def coverage_by_hand(layout, sx, sy, left, right, top, bottom, width):
+    """The same, one event at a time: each covers the middle half of its row, from its start's column to its end's."""
+    height = max(1, int(np.ceil((bottom - top) * sy)))
+    counts = np.zeros((height, width), dtype=np.int64)
+    for i in layout.visible_indices(left, right, top, bottom).tolist():
+        c0 = min(max(int((layout.x0[i] - left) * sx), 0), width - 1)
+        c1 = max(min(max(int((layout.x1[i] - left) * sx) + 1, 1), width), c0 + 1)
+        row_top = (layout.row[i] - top) * sy
+        r0, r1 = int(row_top + sy * 0.25), int(np.ceil(row_top + sy * 0.75))
+        if sy < 2:  # a pixel row at least
+            r0, r1 = min(max(r0, 0), height - 1), min(max(r1, 1), height)
+        counts[max(r0, 0):max(r1, 0), c0:c1] += 1
+    return np.minimum(counts, 63)
+
+
+@pytest.mark.parametrize("tall", [False, True], ids=["thin rows", "tall rows"])
+def test_coverage_counts_each_event_where_it_is_drawn(tall):
+    """The dense view's image: every event in view counted on every pixel it covers, no other."""
+    from viewer.core.layout import LayoutBuilder
+
+    layout = LayoutBuilder().build(library_of(many_events(3000)))
+    first, last = layout.x_range
+    width, height = 700, 200
+    left, right = first + (last - first) * 0.2, first + (last - first) * 0.7
+    sx = width / (right - left)
+    sy = 3.0 if tall else height / layout.row_count * 0.7
+    top = 4.3
+    bottom = top + height / sy
+    made = coverage(layout, sx, sy, left, right, top, bottom, width)
+    assert made.any()
+    assert np.array_equal(made, coverage_by_hand(layout, sx, sy, left, right, top, bottom, width))
+
+
 def test_coverage_made_in_pieces_matches_coverage_made_at_once():
     """A drag makes the coverage columns that come into view on their own: they must join up seamlessly."""
     from viewer.core.layout import LayoutBuilder
-    from viewer.ui.timeline.events_item import _coverage_counts
 
     layout = LayoutBuilder().build(library_of(many_events(6000)))
     first, last = layout.x_range
@@ -83,11 +122,8 @@ def test_coverage_made_in_pieces_matches_coverage_made_at_once():
     top = -0.2
     for sy in (height / layout.row_count, 3.0):  # thin rows (per pixel row) and tall ones (per row)
         bottom = top + height / sy
-        index = layout.visible_indices(first, last, top, bottom)
-        whole = _coverage_counts(layout, index, sx, sy, first, top, width, height)
+        whole = coverage(layout, sx, sy, first, last, top, bottom, width)
         assert whole.any()
         for a, b in ((0, 256), (256, 270), (270, 900)):
-            x0 = first + a / sx
-            part = _coverage_counts(layout, layout.visible_indices(x0, first + b / sx, top, bottom),
-                                    sx, sy, x0, top, b - a, height)
+            part = coverage(layout, sx, sy, first + a / sx, first + b / sx, top, bottom, b - a)
             assert np.array_equal(part, whole[:, a:b])

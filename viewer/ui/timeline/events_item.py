@@ -26,6 +26,7 @@ by hand), so markers and text keep their size while zooming.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -86,6 +87,7 @@ NEWS_COLOUR = QColor("#C2410C")  # new since last read: a burnt orange none of t
 FADED_COVERAGE_COLOUR = QColor("#9A9A9A")  # coverage of the events a search did not match
 DENSE_LIMIT = 6000  # more visible events than this: draw pixel coverage
 COVERAGE_LEVELS = 64  # coverage counts are capped here: 63 events on a pixel look like more
+COVERAGE_BAND_LINES = 8  # lines of the coverage image counted at once (see _CoverageRows.counts)
 COVERAGE_CHUNK_PX = 256  # a pan makes this many coverage columns ahead of the view's edge
 MARK_PX = 11.0  # diamond size
 NARROW_PX = 12.0  # bars narrower than this are marks: they cluster with their neighbours
@@ -143,6 +145,7 @@ class EventsItem(pg.GraphicsObject):
         self._match_version = 0  # part of the coverage image's key
         self._notice = ""
         self._coverage: _CoverageRuns | None = None  # the coverage columns made at the last scale
+        self._coverage_rows: _CoverageRows | None = None  # the events' lines at the last vertical scale
         # Selected or highlighted events drawn inside a cluster: (x, y, radius) of the cluster.
         self._in_cluster: dict[int, tuple[float, float, float]] = {}
         self._grid_ticks: GridTicks = major_ticks
@@ -164,6 +167,7 @@ class EventsItem(pg.GraphicsObject):
         self.prepareGeometryChange()
         self._layout = layout
         self._coverage = None
+        self._coverage_rows = None
         self._labels.clear()
         self._elided.clear()
         self._titles.clear()
@@ -716,6 +720,9 @@ class EventsItem(pg.GraphicsObject):
         height = max(1, math.ceil((bottom - top) * sy))
         if height > 8192:
             return
+        rows = self._coverage_rows
+        if rows is None or rows.key != (id(layout), sy, top, bottom):
+            rows = self._coverage_rows = _CoverageRows(layout, sy, top, bottom)
         key = (id(layout), self._match_version, sx, sy, top, bottom)
         runs = self._coverage
         if runs is None or runs.key != key:
@@ -732,8 +739,7 @@ class EventsItem(pg.GraphicsObject):
             elif made and a == first and b < last:
                 a -= COVERAGE_CHUNK_PX
             x0, x1 = runs.origin + a / sx, runs.origin + b / sx
-            keep = layout.visible_indices(x0, x1, top, bottom)
-            pixels = _coverage_pixels(layout, keep, sx, sy, x0, top, b - a, height, self._matches,
+            pixels = _coverage_pixels(rows, sx, x0, x1, b - a, self._matches,
                                       (self._coverage_lut, self._faded_coverage_lut))
             runs.add(a, pixels)
         runs.forget_outside(first - 2 * (last - first), last + 2 * (last - first))
@@ -914,76 +920,132 @@ class _CoverageRuns:
         self.runs = [run for run in self.runs if run[0] < last and run[0] + run[1].shape[1] > first]
 
 
-def _coverage_pixels(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float, cx0: float, top: float,
-                     width: int, height: int, matches: np.ndarray | None,
-                     luts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """The premultiplied ARGB pixels (``height`` × ``width``) of the coverage of the events ``index``."""
+def _coverage_pixels(rows: _CoverageRows, sx: float, left: float, right: float, width: int,
+                     matches: np.ndarray | None, luts: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """The premultiplied ARGB pixels of the coverage of the events of ``rows`` in ``[left, right]``.
+
+    ``width`` columns from ``left`` at ``sx`` pixels a day. With a search mask
+    (``matches``) the matched events in the first colour over the others in
+    the faded one.
+    """
     lut, faded_lut = luts
     if matches is None:
-        return lut.take(_coverage_counts(layout, index, sx, sy, cx0, top, width, height))
-    hit = matches[index]
-    pixels = faded_lut.take(_coverage_counts(layout, index[~hit], sx, sy, cx0, top, width, height))
-    found = _coverage_counts(layout, index[hit], sx, sy, cx0, top, width, height)
+        return lut.take(rows.counts(sx, left, right, width))
+    hit = matches[rows.events]
+    pixels = faded_lut.take(rows.counts(sx, left, right, width, ~hit))
+    found = rows.counts(sx, left, right, width, hit)
     return np.where(found > 0, lut.take(found), pixels)
 
 
-def _coverage_counts(layout: TimelineLayout, index: np.ndarray, sx: float, sy: float, cx0: float, top: float,
-                     width: int, height: int) -> np.ndarray:
-    """How many of the events ``index`` cover each pixel of a ``width`` × ``height`` image (capped).
+class _CoverageRows:
+    """The events of the rows in view, grouped by the lines of the coverage image they are counted on.
 
-    An event covers the middle half of its row's height. Rows at least two
-    pixels tall never share a pixel row, and all events of a row cover the
-    same pixel rows: the coverage is counted once per row along x (a
-    difference array) and copied down that row's pixel rows. Thinner rows
-    are counted per pixel row directly. Counting is ``np.bincount`` and
-    ``np.cumsum`` over the image, nothing per event in Python.
+    A line is a pixel row where rows are under two pixels tall (an event covers
+    the middle half of its row's height, so it is counted on the pixel rows
+    that reaches); where rows are taller, no two share a pixel row and a line
+    is a row, counted once and copied down its pixel rows. Which lines an event
+    is counted on depends only on the vertical scale and position, which pans
+    and zoom steps keep: that is worked out here once for all of them, so that
+    a frame does only the arithmetic along time.
+
+    The events are kept grouped in bands of ``COVERAGE_BAND_LINES`` lines, each
+    counted on its own (see ``counts``).
     """
-    c0 = ((layout.x0[index] - cx0) * sx).astype(np.int64)
-    np.clip(c0, 0, width - 1, out=c0)
-    c1 = ((layout.x1[index] - cx0) * sx).astype(np.int64) + 1
-    np.clip(c1, 1, width, out=c1)
-    np.maximum(c1, c0 + 1, out=c1)
-    stride = width + 1
-    limit = COVERAGE_LEVELS - 1
-    if sy >= 2:
-        rows, line_of = np.unique(layout.row[index], return_inverse=True)
-        cells = len(rows) * stride
-        diff = np.bincount(line_of * stride + c0, minlength=cells)
-        diff -= np.bincount(line_of * stride + c1, minlength=cells)
-        lines = np.zeros((len(rows) + 1, width), dtype=np.int32)  # the last one empty: pixel rows between rows
-        np.cumsum(diff.reshape(len(rows), stride)[:, :width], axis=1, out=lines[:-1])
-        np.minimum(lines, limit, out=lines)
-        row_top = (rows - top) * sy
-        r0 = np.clip((row_top + sy * 0.25).astype(np.int64), 0, height)
-        r1 = np.clip(np.ceil(row_top + sy * 0.75).astype(np.int64), 0, height)
-        line_at = np.full(height, len(rows), dtype=np.int64)  # each pixel row's line
-        for k in np.flatnonzero(r1 > r0).tolist():
-            line_at[r0[k]: r1[k]] = k
-        return lines[line_at]
-    row_top = (layout.row[index] - top) * sy
-    r0 = (row_top + sy * 0.25).astype(np.int64)
-    np.clip(r0, 0, height - 1, out=r0)
-    r1 = np.ceil(row_top + sy * 0.75).astype(np.int64)
-    np.clip(r1, 1, height, out=r1)
-    # Rows of under two pixels reach into a second (or third) pixel row now
-    # and then: those events are counted there too.
-    reach = r1 - r0
-    pixel_rows, starts, ends = [r0], [c0], [c1]
-    for extra in range(1, int(reach.max(initial=1))):
-        more = np.flatnonzero(reach > extra)
-        pixel_rows.append(r0[more] + extra)
-        starts.append(c0[more])
-        ends.append(c1[more])
-    cell = np.concatenate(pixel_rows) * stride
-    cells = height * stride
-    diff = np.bincount(cell + np.concatenate(starts), minlength=cells)
-    diff -= np.bincount(cell + np.concatenate(ends), minlength=cells)
-    # In place and across rows: each pixel row's differences sum to zero (every
-    # end falls inside its row's extra column at the latest).
-    np.cumsum(diff, out=diff)
-    coverage = diff.reshape(height, stride)[:, :width]
-    np.minimum(coverage, limit, out=coverage)
-    return coverage
+
+    def __init__(self, layout: TimelineLayout, sy: float, top: float, bottom: float) -> None:
+        self.key = (id(layout), sy, top, bottom)
+        height = max(1, math.ceil((bottom - top) * sy))
+        row = layout.row
+        events = np.flatnonzero((row >= top - 1) & (row <= bottom + 1))  # as visible_indices keeps them
+        self.line_at: np.ndarray | None = None  # each pixel row's line, where lines are rows
+        if sy >= 2:
+            rows = row[events]
+            first = int(rows.min(initial=0))
+            self.lines = int(rows.max(initial=0)) - first + 1
+            line = (rows - first).astype(np.intp)
+            row_top = (np.arange(first, first + self.lines) - top) * sy
+            r0 = np.clip((row_top + sy * 0.25).astype(np.int64), 0, height)
+            r1 = np.clip(np.ceil(row_top + sy * 0.75).astype(np.int64), 0, height)
+            self.line_at = np.full(height, self.lines, dtype=np.intp)  # past the last line: between rows
+            for k in np.flatnonzero(r1 > r0).tolist():
+                self.line_at[r0[k]: r1[k]] = k
+        else:
+            self.lines = height
+            row_top = (row[events] - top) * sy
+            r0 = (row_top + sy * 0.25).astype(np.intp)
+            np.clip(r0, 0, height - 1, out=r0)
+            r1 = np.ceil(row_top + sy * 0.75).astype(np.intp)
+            np.clip(r1, 1, height, out=r1)
+            # Rows of under two pixels reach into a second (or third) pixel row now
+            # and then: those events are counted there too.
+            reach = r1 - r0
+            repeated, lines = [events], [r0]
+            for extra in range(1, int(reach.max(initial=1))):
+                more = np.flatnonzero(reach > extra)
+                repeated.append(events[more])
+                lines.append(r0[more] + extra)
+            events, line = np.concatenate(repeated), np.concatenate(lines)
+        band = line // COVERAGE_BAND_LINES
+        bands = -(-self.lines // COVERAGE_BAND_LINES)
+        # A stable sort of small integers is a radix sort: linear in the events.
+        order = np.argsort(band.astype(np.uint8 if bands <= 256 else np.uint16), kind="stable")
+        self.events = events[order]  # into the layout's arrays; an event more than once if on several lines
+        self.x0 = layout.x0[self.events]
+        self.x1 = layout.x1[self.events]
+        self.band_line = (line - band * COVERAGE_BAND_LINES)[order]  # the line within its band
+        # Where each band starts in the arrays above, and where the last ends.
+        self.band_edges = np.searchsorted(band[order], np.arange(bands + 1))
+
+    def counts(self, sx: float, left: float, right: float, width: int,
+               only: np.ndarray | None = None) -> np.ndarray:
+        """How many events cover each pixel of the image (capped at ``COVERAGE_LEVELS - 1``), as uint8.
+
+        Args:
+            sx: pixels per day.
+            left: the day at the left edge of the first of the ``width`` columns.
+            right: the last day in view: events that end before ``left`` or
+                start after ``right`` are not counted (as ``visible_indices``).
+            width: columns.
+            only: a mask over ``self.events``: count only these.
+
+        An event covers the columns from the one its start falls in to the one
+        its end falls in. Counted as difference arrays (``np.bincount`` of the
+        starts less that of the ends, then ``np.cumsum``) a band of lines at a
+        time: the int64 arrays of a whole image are megabytes, which the
+        allocator took fresh from the system and gave back every frame
+        (thousands of page faults, half of a zoom step at 100,000 events); a
+        band's stay in the memory it keeps.
+        """
+        keep = (self.x1 >= left) & (self.x0 <= right)
+        if only is not None:
+            keep &= only
+        kept = np.concatenate(([0], np.cumsum(keep)))[self.band_edges].tolist()
+        c0 = ((self.x0[keep] - left) * sx).astype(np.intp)
+        np.clip(c0, 0, width - 1, out=c0)
+        c1 = ((self.x1[keep] - left) * sx).astype(np.intp) + 1
+        np.clip(c1, 1, width, out=c1)
+        np.maximum(c1, c0 + 1, out=c1)
+        stride = width + 1  # a column past the last: each line's differences sum to zero within it
+        cell = self.band_line[keep] * stride
+        c0 += cell
+        c1 += cell
+        limit = COVERAGE_LEVELS - 1
+        lines = self.lines
+        out = np.zeros((lines + 1, width), dtype=np.uint8)  # the last line empty (see line_at)
+        for band, (lo, hi) in enumerate(itertools.pairwise(kept)):
+            if lo == hi:
+                continue
+            first = band * COVERAGE_BAND_LINES
+            n = min(COVERAGE_BAND_LINES, lines - first)
+            cells = n * stride
+            diff = np.bincount(c0[lo:hi], minlength=cells)
+            diff -= np.bincount(c1[lo:hi], minlength=cells)
+            np.cumsum(diff, out=diff)
+            np.minimum(diff, limit, out=diff)
+            out[first:first + n] = diff.reshape(n, stride)[:, :width]
+        if self.line_at is not None:
+            return out[self.line_at]
+        return out[:-1]
 
 
 def _coverage_lut(colour: QColor, strength: float = 1.0) -> np.ndarray:
