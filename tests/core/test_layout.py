@@ -107,3 +107,19 @@ def test_bringing_the_latest_event_into_view_does_not_show_empty_years_after_it(
     assert lo < layout.x0[latest] and layout.x1[latest] < hi  # in view
     assert hi - layout.x1[latest] < (hi - lo) * 0.1  # not centred with decades of nothing after it
     assert hi <= float(layout.x1.max()) + (hi - lo) * 0.05 + 1e-6
+
+
+def test_a_bar_longer_than_the_view_is_shown_whole_when_chosen():
+    from viewer.core.layout import range_showing
+
+    library = library_of({"a.txt": "A\nTimeline\n1910s – A decade [1]\nMar 5, 1914 – A day [1]\n"})
+    layout = LayoutBuilder().build(list(library.stories))
+    decade = layout.index_of("a.txt", 0)
+    start, end = float(layout.x0[decade]), float(layout.x1[decade])
+    year = (start + 1500, start + 1865)  # a year's view inside the decade: the bar fills it
+    lo, hi = range_showing(layout, decade, year, 1000)
+    assert lo < start and end < hi  # both ends on screen
+    assert hi - lo < (end - start) * 1.25  # and no more than a margin around it
+    # A bar that fits, half out of the view, is brought wholly in without zooming.
+    lo, hi = range_showing(layout, decade, (start - 8000, start + 1000), 1000)
+    assert lo <= start and end <= hi and hi - lo == 9000

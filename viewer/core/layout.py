@@ -364,10 +364,12 @@ def range_showing(layout: TimelineLayout, index: int, current: tuple[float, floa
                   width_px: float) -> tuple[float, float]:
     """The time range to show so that event ``index`` is in view and drawn on its own.
 
-    The range keeps its width if the event is in it and far enough from its
-    neighbours in its row; otherwise it is centred on the event and narrowed
-    just enough that the nearest other mark of its row is ``CLUSTER_GAP_PX``
-    away (a bar wider than that never clusters).
+    The range keeps its width if the event is wholly in it and far enough
+    from its neighbours in its row; otherwise it is centred on the event and
+    narrowed just enough that the nearest other mark of its row is
+    ``CLUSTER_GAP_PX`` away (a bar wider than that never clusters), or widened
+    to the whole of a bar longer than the view: a reader who picks "the
+    1910s" sees where it begins and ends, not a bar filling the lane.
 
     Returns:
         ``current`` itself when nothing needs to move.
@@ -386,10 +388,12 @@ def range_showing(layout: TimelineLayout, index: int, current: tuple[float, floa
             needed = min(width, nearest * width_px / CLUSTER_GAP_PX)
         # Events on the same day cannot be told apart at any zoom: a day in view is enough.
         needed = max(needed, 3.0)
-    inside = end > x0 and start < x1  # a bar longer than the view is in view if part of it is
+    inside = start >= x0 and end <= x1
     if inside and needed >= width:
         return current
     span = min(needed, width)
+    if end - start > span:  # longer than the view: all of it, a margin on each side
+        span = (end - start) * 1.1
     return _within_data(layout, centre - span / 2, centre + span / 2, start, end)
 
 
