@@ -127,3 +127,32 @@ def test_coverage_made_in_pieces_matches_coverage_made_at_once():
         for a, b in ((0, 256), (256, 270), (270, 900)):
             part = coverage(layout, sx, sy, first + a / sx, first + b / sx, top, bottom, b - a)
             assert np.array_equal(part, whole[:, a:b])
+
+
+def test_overview_strip_draws_the_new_density_after_a_change(qtbot, timeline):
+    """The strip's curve is drawn from a cache between frames: a new folder or a new width draws it again."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    selection, widget = timeline
+    files = {f"s{i}.txt": f"Story {i}\nTimeline\nMar 3, {1900 + 3 * i} – Something happened\n" for i in range(34)}
+    strip = widget.overview
+
+    def density_drawn_at(year: int) -> bool:
+        """Whether the strip has something other than its background above the axis at ``year``."""
+        widget.view_box.setXRange(date(1900, 1, 1).toordinal(), date(1910, 1, 1).toordinal(), padding=0)
+        quiet()  # the region (in its own colour) away from the year
+        image = strip.grab().toImage()
+        scene = strip.getViewBox().mapViewToScene(QPointF(date(year, 7, 1).toordinal(), 0))
+        x = round(strip.mapFromScene(scene).x())
+        background = QColor(widget.colours.background)
+        axis_top = round(strip.getAxis("bottom").sceneBoundingRect().top())
+        return any(image.pixelColor(x + dx, y) != background for dx in (-1, 0, 1) for y in range(axis_top))
+
+    selection.set_library(library_of(files))
+    assert not density_drawn_at(1950)
+    many = {f"t{i}.txt": f"Then {i}\nTimeline\nMar 3, 1950 – Something else\n" for i in range(200)}
+    selection.set_library(library_of({**files, **many}))
+    assert density_drawn_at(1950)
+    widget.resize(widget.width() * 2 // 3, widget.height())
+    assert density_drawn_at(1950)

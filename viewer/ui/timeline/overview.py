@@ -23,7 +23,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QContextMenuEvent, QPalette
-from PySide6.QtWidgets import QSizePolicy
+from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 
 from viewer.core.colours import timeline_colours
 from viewer.core.layout import TimelineLayout
@@ -166,6 +166,10 @@ class OverviewStrip(pg.PlotWidget):
         self.setMenuEnabled(False)
         self.getAxis("bottom").setStyle(tickTextOffset=2)
         self.curve = pg.PlotCurveItem(x=[0.0, 1.0], y=[0.0], stepMode="center", fillLevel=0)
+        # Drawn once into a pixmap, until the data or the strip's size changes: every pan or zoom
+        # of the timeline moves the region over it, and filling the curve's path took a
+        # millisecond of each of those frames.
+        self.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.addItem(self.curve)
         # Not movable by pyqtgraph: OverviewViewBox moves it (see the module's docstring).
         self.region = pg.LinearRegionItem(movable=False)
