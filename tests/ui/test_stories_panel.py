@@ -66,6 +66,11 @@ def test_unchecking_hides_the_lane_and_show_all_brings_it_back(seeded):
     file = panel.model.file_at(panel.proxy.mapToSource(first).row())
     panel.hide_others(file)
     assert lanes(seeded) == [title]
+    _, (y0, y1) = seeded.timeline.view_box.viewRange()
+    assert y1 - y0 < 5  # the one lane fills the view
+    panel.show_all()
+    _, (y0, y1) = seeded.timeline.view_box.viewRange()
+    assert y1 - y0 >= seeded.timeline.timeline_layout.row_count  # every lane back at its height, not stretched
 
 
 def test_hiding_the_first_lane_leaves_no_empty_band_above_the_others(seeded):

@@ -395,12 +395,13 @@ class TimelineWidget(QWidget):
         self.view_box.setLimits(yMin=-1, yMax=max(self._layout.row_count, 1) + 1)
         self._fill_undated()
         if keep_view:
-            # Fewer or other lanes: the same rows in view (fewer if fewer are left), moved up if
-            # the last lane would end above the bottom, so that no empty band opens above the first.
-            y0, y1 = old_range[1]
-            rows = max(self._layout.row_count, 1) + 0.4
-            height = min(y1 - y0, rows)
-            top = max(-0.2, min(y0, rows - 0.2 - height))
+            # Other lanes: as many rows in view as zoom to fit shows (after Hide Others, one lane
+            # fills the view; after Show All the lanes get their height back), the top kept, moved
+            # up if the last lane would end above the bottom: no empty band above the first lane.
+            y0, _ = old_range[1]
+            rows = max(self._layout.row_count, 1)
+            height = self._rows_to_fit(rows) + 0.4
+            top = max(-0.2, min(y0, rows + 0.2 - height))
             self.view_box.setRange(xRange=old_range[0], yRange=(top, top + height), padding=0)
         else:
             self.zoom_to_fit()
@@ -602,9 +603,7 @@ class TimelineWidget(QWidget):
         x_range = self._layout.x_range
         rows = max(self._layout.row_count, 1)
         if not all_rows:
-            height = self.view_box.height()
-            fit = int(height // MIN_FIT_ROW_PX) if height > 0 else ROWS_IN_VIEW
-            rows = min(rows, ROWS_IN_VIEW, max(fit, 3))
+            rows = self._rows_to_fit(rows)
         if x_range is None:
             x0, x1 = 730000.0, 740000.0
         else:
@@ -612,6 +611,12 @@ class TimelineWidget(QWidget):
         span = max(x1 - x0, 30.0)
         self.view_box.setRange(xRange=(x0 - span * 0.03, x1 + span * 0.12),
                                yRange=(-0.2, rows + 0.2), padding=0)
+
+    def _rows_to_fit(self, rows: int) -> int:
+        """How many of ``rows`` the view shows at once: all if they fit, never so many that labels shrink."""
+        height = self.view_box.height()
+        fit = int(height // MIN_FIT_ROW_PX) if height > 0 else ROWS_IN_VIEW
+        return min(rows, ROWS_IN_VIEW, max(fit, 3))
 
     def zoom(self, factor: float) -> None:
         """Zoom time about the centre of the view: factor < 1 zooms in."""
