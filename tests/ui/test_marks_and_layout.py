@@ -194,7 +194,7 @@ def test_a_300_character_headline_widens_nothing(qtbot, window, open_folder, sto
         select()
         QApplication.processEvents()
         assert (window.width(), window.detail.width(), window.citations.width(), window.timeline.width()) == sizes
-        for pane in (window, window.detail, window.citations, window.timeline, window.centralWidget()):
+        for pane in (window, window.detail, window.citations, window.timeline, window.main_splitter):
             assert pane.minimumSizeHint().width() <= MAX_MIN_WIDTH, pane.objectName()
             assert pane.minimumWidth() <= MAX_MIN_WIDTH, pane.objectName()
         # The detail pane wraps it: no horizontal scrolling.

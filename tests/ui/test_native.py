@@ -166,8 +166,9 @@ def test_a_scheme_change_while_running_recolours_the_timeline_and_back(qtbot, se
     assert min(backgrounds()) > 200
 
 
-# The app on a 1920×1080 screen at a scale factor of 2 (960×540 logical pixels),
-# and on a 1280×720 one at 1: what a reader sees of the window and its legend.
+# The app started on a small screen, the samples open and an event with eight
+# sources selected: what a reader sees of the window, its legend, the event's
+# text and the sources table. Printed as JSON; the window's picture saved.
 SMALL_SCREEN_PROBE = """
 import json, sys, tempfile
 from pathlib import Path
@@ -175,7 +176,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 app = QApplication([])
+from viewer.core.state import EventRef
 from viewer.ui.main_window import MainWindow
+from viewer.ui.text import ElidedLabel
 settings = QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat)
 window = MainWindow(settings)
 window.show()
@@ -190,35 +193,55 @@ for _ in range(3000):  # a minute at most
     QTest.qWait(20)
 else:
     sys.exit("the samples did not load within a minute")
+story = max(window.state.library.stories, key=lambda s: len(s.sources))
+index = next(i for i, event in enumerate(story.events) if event.citations)
+window.state.select_event(EventRef(story.file, index))
 QTest.qWait(200)
 legend = window.timeline.legend
 available, frame = window.screen().availableGeometry(), window.frameGeometry()
+# Labels cut without a sign of it (an ElidedLabel ends in "…" and shows the whole text as its tooltip).
 cut = [label.text() for label in window.findChildren(QLabel)
-       if label.isVisible() and label.text() and not label.wordWrap()
-       and label.sizeHint().width() > label.width() + 1 and label.objectName() != "citationsTitle"]
+       if label.isVisible() and label.text() and not label.wordWrap() and not isinstance(label, ElidedLabel)
+       and label.sizeHint().width() > label.width() + 1]
+table = window.citations.table
+rows = [table.visualRect(table.model().index(row, 1)) for row in range(table.model().rowCount())]
+detail = window.detail
+start = detail.document().find(story.events[index].text[:40])
+central = window.centralWidget()
+window.grab().save(sys.argv[2])
 print(json.dumps({
     "ratio": window.devicePixelRatioF(),
     "available": [available.x(), available.y(), available.width(), available.height()],
     "frame": [frame.x(), frame.y(), frame.width(), frame.height()],
+    "panes_scroll": central.verticalScrollBar().maximum() + central.horizontalScrollBar().maximum(),
     # Wrapped, it needs its height for its width; on one line, its width.
     "legend_fits": legend.heightForWidth(legend.width()) <= legend.height() if legend.wordWrap()
                    else legend.sizeHint().width() <= legend.width(),
     "legend_visible": legend.isVisible() and not legend.visibleRegion().isEmpty(),
     "cut_labels": cut,
+    "sources": len(rows),
+    "sources_shown": sum(table.viewport().rect().contains(rect) for rect in rows),
+    "event_text_shown": not start.isNull() and detail.viewport().rect().contains(detail.cursorRect(start)),
+    "event_text_chars_per_line": detail.viewport().width() // detail.fontMetrics().averageCharWidth(),
 }))
 window.close()
 """
 
 
-@pytest.mark.parametrize(("scale", "screen"), [("2", (1920, 1080)), ("1", (1280, 720))])
-def test_the_first_window_fits_a_small_screen_with_its_legend_in_full(tmp_path, scale, screen):
+@pytest.mark.parametrize(("scale", "screen", "sources"), [
+    ("1", (1280, 720), 5),  # a small laptop
+    ("2", (1920, 1080), 3),  # 960×540 logical pixels
+    ("2", (1280, 720), 1),  # 640×360
+    ("3", (1920, 1080), 1),  # 640×360
+])
+def test_the_first_window_fits_a_small_screen_and_shows_what_matters(tmp_path, scale, screen, sources):
     config = tmp_path / "screen.json"
     config.write_text(json.dumps({"screens": [{"name": "probe", "x": 0, "y": 0, "width": screen[0],
                                                "height": screen[1], "logicalDpi": 96, "logicalBaseDpi": 96,
                                                "dpr": 1}]}))
     env = {**os.environ, "QT_SCALE_FACTOR": scale, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
-    run = subprocess.run([sys.executable, "-c", SMALL_SCREEN_PROBE, str(SEEDS)], capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=240, check=False)
+    run = subprocess.run([sys.executable, "-c", SMALL_SCREEN_PROBE, str(SEEDS), str(tmp_path / "window.png")],
+                         capture_output=True, text=True, env=env, cwd=ROOT, timeout=240, check=False)
     assert run.returncode == 0, run.stderr[-2000:]
     probe = json.loads(run.stdout.strip().splitlines()[-1])
     assert probe["ratio"] == float(scale)
@@ -226,9 +249,18 @@ def test_the_first_window_fits_a_small_screen_with_its_legend_in_full(tmp_path, 
     fx, fy, fw, fh = probe["frame"]
     assert aw == screen[0] / float(scale) and ah == screen[1] / float(scale)
     assert ax <= fx and ay <= fy and fx + fw <= ax + aw and fy + fh <= ay + ah, probe
+    assert probe["panes_scroll"] == 0, probe  # the panes fit the window as it opens: no scroll bar
     assert probe["legend_visible"]
-    assert probe["legend_fits"], probe  # every line of it shown
     assert probe["cut_labels"] == []
+    assert probe["sources"] >= 5
+    assert probe["sources_shown"] >= sources, probe  # whole rows
+    if aw >= 960:
+        assert probe["legend_fits"], probe  # every line of it shown
+        assert probe["event_text_shown"], probe  # the selected event's text, without scrolling to it
+        assert probe["event_text_chars_per_line"] >= 40, probe
+    # At 640×360 the legend needs five lines at the timeline's width and gets
+    # fewer, and the event's text begins below the detail pane's fold (under
+    # its story and date): the panes are at their least heights there.
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support grabbing")  # a popup menu, offscreen
@@ -279,10 +311,11 @@ def test_no_pyqtgraph_buttons_or_menus_only_ours(qtbot, seeds_window):
     assert seen[2] == ours
 
 
-# Containers that only lay out their children, grips worked by the mouse alone
+# Containers that only lay out their children (the area that scrolls the panes
+# on a screen too small for them among them), grips worked by the mouse alone
 # (a screen reader passes them by), and the tab bar of docks sharing a place,
 # whose tabs are named by the docks' titles: they need no name of their own.
-LAYOUT_ONLY = {"QWidget", "QSplitter", "QSplitterHandle", "QSizeGrip", "QStackedWidget", "QTabBar"}
+LAYOUT_ONLY = {"QWidget", "QSplitter", "QSplitterHandle", "QSizeGrip", "QStackedWidget", "QTabBar", "QScrollArea"}
 
 
 def accessible_tree(interface, path: tuple[str, ...] = ()):

@@ -23,7 +23,6 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QSplitter,
@@ -39,12 +38,17 @@ from viewer.ui.text import ElidedLabel, capped, isolated, one_line, plain_toolti
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
-    from PySide6.QtGui import QFocusEvent
+    from PySide6.QtGui import QFocusEvent, QResizeEvent
 
 SAFE_SCHEMES = ("http", "https")
 # A source cited across the folder: the first events listed (all are ringed on the timeline);
 # a list widget of thousands of rows takes seconds to fill.
 MAX_CITING_LISTED = 500
+# Where the panel has room: this many sources in the table, and events citing one below it.
+SOURCE_ROWS = 5
+CITING_ROWS = 2
+SITE_CHARS = 18  # the Site column's width where there is room: most hosts ("en.wikipedia.org")
+MIN_COLUMN = 30  # the least width of a column (a number, or "…")
 
 
 def web_url(url: str | None) -> QUrl | None:
@@ -175,16 +179,25 @@ class SourcesModel(FlatTableModel):
 
 
 class SourcesTable(QTableView):
-    """The sources table: receiving the keyboard focus makes no row current.
+    """The sources table: receiving the keyboard focus makes no row current; the title has the room.
 
     A ``QTableView`` tabbed into makes its first row current (unselected);
     here the focus alone picks nothing, and the first arrow key selects the
-    first row. Tab leaves the table rather than walking its cells.
+    first row. Tab leaves the table rather than walking its cells. The Site
+    column is as wide as a host where the table has room and a quarter of
+    it where it has not, so that titles stay readable in a narrow panel.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTabKeyNavigation(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The Site column: a host's width where there is room; in a narrow table the title keeps the most."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            host = self.fontMetrics().averageCharWidth() * SITE_CHARS
+            self.horizontalHeader().resizeSection(2, max(MIN_COLUMN, min(host, self.viewport().width() // 4)))
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         """Take the focus; keep no current row unless there was one (or a click makes one)."""
@@ -212,40 +225,57 @@ class CitationsPanel(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.hide()
+        # Rows of one text line, as in the other tables (the style's default is
+        # half as high again): more sources in the same height.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(MIN_COLUMN)
+        # Squeezed (a small screen), the columns are cut at the right rather than a
+        # scroll bar taking the height of the one row left to read.
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         # "Sources of: <headline>" on one line, cut with "…" to the panel's
         # width (whole in its tooltip): a long headline must not widen the panel.
         self.title = ElidedLabel()
         self.title.setObjectName("citationsTitle")
-        self.citing_label = QLabel("Select a source to see the events that cite it.")
-        self.citing_label.setTextFormat(Qt.TextFormat.PlainText)
+        # One line, cut with "…" in a narrow panel (whole in its tooltip): wrapped, it took
+        # the list's room on a small screen and was cut off at the bottom instead.
+        self.citing_label = ElidedLabel("Select a source to see the events that cite it.")
         self.citing_list = QListWidget()
         self.citing_list.setObjectName("citingEvents")
         self.citing_list.setAccessibleName("Events citing the source")
         self.citing_list.setAccessibleDescription("The events that cite the selected source; click one to select it")
         self.citing_list.setWordWrap(True)
 
-        bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(self.citing_label)
-        bottom_layout.addWidget(self.citing_list)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        self.splitter = splitter
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(splitter)
+        citing_box = QWidget()
+        self._citing_layout = QVBoxLayout(citing_box)
+        self._citing_layout.setContentsMargins(0, 0, 0, 0)
+        self._citing_layout.setSpacing(0)
+        self._citing_layout.addWidget(self.citing_label)
+        self._citing_layout.addWidget(self.citing_list)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(citing_box)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addWidget(self.title)
+        self._layout.addWidget(self.splitter)
+        # Where there is room, SOURCE_ROWS sources and CITING_ROWS events citing one, in
+        # that proportion when there is more or less. Squeezed (a small screen), the table
+        # keeps a row and the list a line, and each scrolls.
+        self.table.setMinimumHeight(self.table_height(1))
+        self.citing_list.setMinimumHeight(self._list_height(1))
+        self.splitter.setSizes([self.table_height(SOURCE_ROWS), self.citing_height(CITING_ROWS)])
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
 
         # A row the user selects (click, arrow keys, Space) selects its source;
         # a row made current without being selected (the focus coming in) does not.
@@ -257,6 +287,25 @@ class CitationsPanel(QWidget):
         state.folder_source_changed.connect(self._on_source_changed)
         state.library_changed.connect(self._on_story_changed)
         self._on_story_changed()
+
+    def table_height(self, rows: int) -> int:
+        """The sources table's height that shows ``rows`` rows under its header."""
+        return (self.table.horizontalHeader().sizeHint().height()
+                + rows * self.table.verticalHeader().defaultSectionSize() + 2 * self.table.frameWidth())
+
+    def _list_height(self, rows: int) -> int:
+        """The citing list's height that shows ``rows`` one-line rows."""
+        return rows * (self.citing_list.fontMetrics().height() + 4) + 2 * self.citing_list.frameWidth()
+
+    def citing_height(self, rows: int) -> int:
+        """The height below the table that shows its label (one line) and ``rows`` events citing a source."""
+        return (self.citing_label.fontMetrics().height() + self._citing_layout.spacing()
+                + self._list_height(rows))
+
+    def height_for(self, source_rows: int, citing_rows: int) -> int:
+        """The panel's height that shows its title, ``source_rows`` sources and ``citing_rows`` citing events."""
+        return (self.title.sizeHint().height() + self._layout.spacing() + self.table_height(source_rows)
+                + self.splitter.handleWidth() + self.citing_height(citing_rows))
 
     def _on_story_changed(self) -> None:
         story = self._state.story

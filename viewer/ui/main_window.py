@@ -16,16 +16,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPalette,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QFrame,
     QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QToolButton,
     QWidget,
@@ -38,7 +49,7 @@ from viewer.core.reading import Reading, ReadStore
 from viewer.core.search import Hit
 from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Problem
-from viewer.ui.citations import CitationsPanel
+from viewer.ui.citations import CITING_ROWS, SOURCE_ROWS, CitationsPanel
 from viewer.ui.detail_pane import EventDetailPane
 from viewer.ui.live_reload import POLL_MS, FolderWatcher
 from viewer.ui.loading import FolderLoader
@@ -59,6 +70,8 @@ if TYPE_CHECKING:
     from viewer.model.pool import ParsePool
 
 APP_TITLE = "Timeline Viewer"
+SHORT_WINDOW = 480
+"""A first window less high than this (logical pixels) has What's New as a tab beside the stories."""
 
 FORMAT_HELP = """
 <h3>Story files</h3>
@@ -129,7 +142,16 @@ class MainWindow(QMainWindow):
         self.main_splitter.setStretchFactor(0, 3)
         self.main_splitter.setStretchFactor(1, 2)
         self.main_splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(self.main_splitter)
+        # Where the window is smaller than the panes' least sizes (a scale factor of 3
+        # on a laptop's screen), they scroll as one instead of holding the window
+        # larger than the screen; any larger, this shows no scroll bar and no frame.
+        self.central_area = QScrollArea()
+        self.central_area.setObjectName("centralArea")
+        self.central_area.setWidget(self.main_splitter)
+        self.central_area.setWidgetResizable(True)
+        self.central_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.central_area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCentralWidget(self.central_area)
 
         self.reading_controller = ReadingController(self.state, self.reading, self.detail, self.timeline, self)
         self.problems_dialog = ProblemsDialog(self)
@@ -147,7 +169,8 @@ class MainWindow(QMainWindow):
         self.state.search_changed.connect(self._on_search_changed)
         self.setWindowTitle(APP_TITLE)
         self.resize(_first_size(self, 1400, 900))
-        self._restore_state()
+        # Without a saved layout, the docks and panes are fitted to the window when it is first shown.
+        self._panes_to_fit = not self._restore_state()
 
     # --- construction --------------------------------------------------------
 
@@ -187,8 +210,6 @@ class MainWindow(QMainWindow):
         self.stories_dock.setObjectName("storiesDock")
         self.stories_dock.setWidget(self.stories_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.stories_dock)
-        # Wide enough for a headline and the dates beside it (a saved layout overrides this).
-        self.resizeDocks([self.stories_dock, self.search_dock], [440, 360], Qt.Orientation.Horizontal)
         self.state.hidden_changed.connect(self._remember_lanes)
         self.state.sort_changed.connect(self._remember_lanes)
         self.whats_new = WhatsNewPanel(self.state, self.reading)
@@ -197,7 +218,6 @@ class MainWindow(QMainWindow):
         self.whats_new_dock.setWidget(self.whats_new)
         # Below the stories: news is read beside the list it belongs to.
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.whats_new_dock)
-        self.resizeDocks([self.stories_dock, self.whats_new_dock], [640, 220], Qt.Orientation.Vertical)
         self.all_sources = AllSourcesPanel(self.state)
         self.all_sources.sources_ready.connect(self.detail.refresh)  # its "also cited by" needs them
         self.all_sources.story_activated.connect(self.timeline.scroll_to_story)
@@ -634,18 +654,19 @@ class MainWindow(QMainWindow):
 
     # --- state ---------------------------------------------------------------
 
-    def _restore_state(self) -> None:
+    def _restore_state(self) -> bool:
+        """The window, docks and splitters as they were left; whether there was a saved layout."""
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        restored = isinstance(state, QByteArray) and self.restoreState(state)
         for key, splitter in (("window/mainSplitter", self.main_splitter),
                               ("window/bottomSplitter", self.bottom_splitter)):
             value = self.settings.value(key)
             if isinstance(value, QByteArray):
                 splitter.restoreState(value)
+        return restored
 
     def save_state(self) -> None:
         """Remember size, position and splitters for the next start."""
@@ -654,6 +675,43 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/mainSplitter", self.main_splitter.saveState())
         self.settings.setValue("window/bottomSplitter", self.bottom_splitter.saveState())
         self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Shown the first time without a saved layout: the docks and panes fitted to the window."""
+        super().showEvent(event)
+        if self._panes_to_fit:
+            self._panes_to_fit = False
+            self._fit_panes()
+
+    def _fit_panes(self) -> None:
+        """The docks and panes of a first window, fitted to its size (a saved layout replaces them).
+
+        The stories dock is 440 pixels wide, or a third of a narrower window's
+        width (a laptop, a scale factor of 2 or 3), and on a short window What's
+        New shares its place as a tab. Below the timeline, the
+        event's text and its sources get what shows five sources, at least a
+        third of the height and at most two fifths.
+        """
+        # Wide enough for a headline and the dates beside it; narrower on a narrow screen.
+        dock = min(440, round(self.width() * 0.36))
+        self.resizeDocks([self.stories_dock, self.search_dock], [dock, min(360, dock)], Qt.Orientation.Horizontal)
+        if self.height() < SHORT_WINDOW:
+            self.tabifyDockWidget(self.stories_dock, self.whats_new_dock)
+            self.stories_dock.raise_()
+        else:
+            # News below the stories, read beside the list it belongs to.
+            self.resizeDocks([self.stories_dock, self.whats_new_dock], [640, 220], Qt.Orientation.Vertical)
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the central area gets what the docks leave
+        area = self.central_area.size()
+        height = area.height() - self.main_splitter.handleWidth()
+        wanted = self.citations.height_for(SOURCE_ROWS, CITING_ROWS)
+        bottom = max(height // 3, min(wanted, height * 2 // 5))
+        self.main_splitter.setSizes([height - bottom, bottom])
+        # The event's text, and beside it the sources: three fifths and two.
+        width = area.width() - self.bottom_splitter.handleWidth()
+        self.bottom_splitter.setSizes([width * 3 // 5, width - width * 3 // 5])
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the window state; stop a load in progress."""
