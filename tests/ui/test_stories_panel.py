@@ -48,6 +48,19 @@ def test_sorting_the_panel_orders_the_lanes(seeded):
     assert lanes(seeded) == sorted(lanes(seeded), key=str.casefold)
 
 
+def test_rows_with_equal_values_come_in_the_lanes_order_whatever_was_sorted_before(
+        window, open_folder, story_folder):
+    # Equal first dates and event counts; headlines in another order than the files.
+    names = {"a.txt": "Zeta", "b.txt": "Alpha", "c.txt": "Mid", "d.txt": "Beta"}
+    open_folder(window, story_folder({f: story_text(t, ["2001", "2005"]) for f, t in names.items()}))
+    table = window.stories_panel.table
+    for column, order in [(0, Qt.SortOrder.AscendingOrder), (1, Qt.SortOrder.AscendingOrder),
+                          (0, Qt.SortOrder.DescendingOrder), (3, Qt.SortOrder.DescendingOrder),
+                          (2, Qt.SortOrder.DescendingOrder)]:
+        table.sortByColumn(column, order)
+        assert rows(window) == lanes(window), (column, order)
+
+
 def test_the_filter_narrows_the_rows_not_the_lanes(qtbot, seeded):
     qtbot.keyClicks(seeded.stories_panel.filter, "sputnik")
     assert len(rows(seeded)) == 1 and "Sputnik" in rows(seeded)[0]

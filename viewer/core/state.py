@@ -302,7 +302,9 @@ class AppState:
         key, descending = sort_key(self._sort)
         key = self.sort_keys.get(self._sort.lstrip("-"), key)
         if key is not None:
-            stories.sort(key=key, reverse=descending)  # stable: equal ones stay in file order
+            # Equal ones by file, reversed with the rest: one total order, which the
+            # stories panel's sort keys give too (see ``viewer.ui.stories_panel``).
+            stories.sort(key=lambda story: (key(story), story.file), reverse=descending)
         return stories
 
     @property

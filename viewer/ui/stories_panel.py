@@ -75,6 +75,18 @@ class _Row:
         self.problems = problems
 
 
+def _sort_text(value: str | int, file: str) -> str:
+    """A row's sort key as one string: its value, then its file.
+
+    The lanes are sorted by (value, file) (``AppState.lanes``); the proxy's
+    own sort is stable on whatever order the last sort left, so that equal
+    rows, without the file in the key, came in another order than the lanes.
+    """
+    if isinstance(value, int):  # fixed width, never negative: text order is number order
+        return f"{value + 10**15:020d}\x00{file}"
+    return f"{value}\x00{file}"
+
+
 class _WordFilter(QSortFilterProxyModel):
     """Rows whose headline or file contains every word of the filter, in any order, case and accents aside.
 
@@ -284,14 +296,14 @@ class StoriesModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return news or ""
             if role == SORT_ROLE:
-                return news
+                return _sort_text(news, row.file)
         elif role == Qt.ItemDataRole.DisplayRole:
             return (one_line(story.title), row.first_text, row.last_text, len(story.events),
                     story.article_count if story.article_count is not None else "", row.problems)[column]
         elif role == SORT_ROLE:
-            return (story.title.casefold(), row.first.toordinal() if row.first else 10**7,
-                    row.last.toordinal() if row.last else -1, len(story.events), story.article_count or 0,
-                    row.problems)[column]
+            return _sort_text((story.title.casefold(), row.first.toordinal() if row.first else 10**7,
+                               row.last.toordinal() if row.last else -1, len(story.events),
+                               story.article_count or 0, row.problems)[column], row.file)
         if role == Qt.ItemDataRole.FontRole and self._reading is not None:
             story_news = self._reading.news(row.file)
             if story_news is not None and story_news.articles_grew:  # more articles than when it was read
