@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, story_text
 from viewer.core.state import EventRef
 from viewer.model import load_folder
 
@@ -340,3 +340,12 @@ def test_right_arrow_without_a_selection_picks_an_event_in_view(qtbot, seeds_win
     qtbot.keyClick(timeline.plot, Qt.Key.Key_Right)
     event = win.state.selected_event()
     assert event is not None and event.span.end.year >= 1990 and event.span.start.year <= 2010
+
+
+def test_the_detail_pane_shows_a_450_character_headline_whole(window, open_folder, story_folder):
+    headline = " ".join(f"Word{i:03d}" for i in range(56))  # 447 characters
+    open_folder(window, story_folder({"long.txt": story_text(headline, ["Jan 3, 2020"])}))
+    window.state.set_story("long.txt")
+    assert headline in window.detail.toPlainText().replace("\n", " ")
+    window.state.select_event(EventRef("long.txt", 0))
+    assert headline in window.detail.toPlainText().replace("\n", " ")
