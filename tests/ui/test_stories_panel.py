@@ -67,6 +67,21 @@ def test_the_filter_narrows_the_rows_not_the_lanes(qtbot, seeded):
     assert len(lanes(seeded)) == len(seeded.state.library.stories)
 
 
+def test_the_highlighted_row_is_always_the_story_on_show(qtbot, seeded):
+    panel = seeded.stories_panel
+    seeded.state.set_story("pandemic.txt")
+
+    def highlighted() -> list[str]:
+        selected = panel.table.selectionModel().selectedRows()
+        return [panel.model.file_at(panel.proxy.mapToSource(i).row()) for i in selected]
+
+    assert highlighted() == ["pandemic.txt"]
+    qtbot.keyClicks(panel.filter, "sputnik")  # filters the story on show out: no other row takes its place
+    assert highlighted() == []
+    panel.filter.clear()
+    assert highlighted() == ["pandemic.txt"]
+
+
 def test_unchecking_hides_the_lane_and_show_all_brings_it_back(seeded):
     panel = seeded.stories_panel
     first = panel.proxy.index(0, 0)

@@ -363,10 +363,10 @@ class StoriesPanel(QWidget):
         self.filter = QLineEdit()
         self.filter.setObjectName("storiesFilter")
         self.filter.setAccessibleName("Filter stories")
-        self.filter.setAccessibleDescription("Shows only the stories whose headline has these words")
-        self.filter.setPlaceholderText("Filter stories by headline…")
+        self.filter.setAccessibleDescription("Shows only the stories whose headline or file name has these words")
+        self.filter.setPlaceholderText("Filter stories by headline or file…")
         self.filter.setClearButtonEnabled(True)
-        self.filter.textChanged.connect(self.proxy.set_words)
+        self.filter.textChanged.connect(self._on_filter)
         self.table = QTableView()
         self.table.setObjectName("storiesTable")
         self.table.setAccessibleName("Stories")
@@ -439,16 +439,23 @@ class StoriesPanel(QWidget):
         self._state.set_story(file)
         self.story_activated.emit(file)
 
+    def _on_filter(self, text: str) -> None:
+        self.proxy.set_words(text)
+        # The view moves its selection to a neighbour when the selected row is filtered
+        # out: the highlighted row must stay the story on show, or none.
+        self._show_current()
+
     def _show_current(self) -> None:
+        """Highlight the row of the story on show (none if it has no row in view)."""
         story = self._state.story
         row = self.model.row_of(story.file, self._last_row) if story is not None else None
         self._last_row = row or 0
-        if row is None:
-            return
-        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else QModelIndex()
         if index.isValid():  # selecting a row selects nothing else: clicks do
             self.table.selectRow(index.row())
             self.table.scrollTo(index)
+        else:
+            self.table.clearSelection()
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.table.indexAt(position)
@@ -460,6 +467,7 @@ class StoriesPanel(QWidget):
             menu.addSeparator()
             menu.addAction("Mark as Read", lambda: self.mark_read.emit(file))
         menu.exec(self.table.viewport().mapToGlobal(position))
+        self._show_current()  # the right-click highlighted its row without selecting the story
 
     def show_all(self) -> None:
         """Show every story's lane."""
