@@ -349,3 +349,19 @@ def test_the_detail_pane_shows_a_450_character_headline_whole(window, open_folde
     assert headline in window.detail.toPlainText().replace("\n", " ")
     window.state.select_event(EventRef("long.txt", 0))
     assert headline in window.detail.toPlainText().replace("\n", " ")
+
+
+def test_a_problem_chosen_in_the_table_brings_its_story_and_undated_event_into_view(window, open_folder,
+                                                                                    story_folder):
+    files = {f"s{i:02d}.txt": story_text(f"Story {i:02d}", ["2001", "2002"]) for i in range(40)}
+    files["s35.txt"] = story_text("Story 35", ["2001", "Sometime soon", "2002"])
+    open_folder(window, story_folder(files))
+    problem = next(p for p in window.state.library.problems if p.file == "s35.txt")
+    window.problems_dialog.problem_activated.emit(problem)
+    assert window.state.event_ref == EventRef("s35.txt", 1)
+    listed = window.timeline.undated_list.selectedItems()
+    assert [item.data(Qt.ItemDataRole.UserRole) for item in listed] == [("s35.txt", 1)]
+    layout = window.timeline.timeline_layout
+    lane = layout.story_index["s35.txt"]
+    _, (y0, y1) = window.timeline.view_box.viewRange()
+    assert y0 <= layout.lane_row[lane] and layout.lane_row[lane] + layout.lane_rows[lane] <= y1

@@ -607,6 +607,7 @@ class MainWindow(QMainWindow):
                 return
         self.state.select_event(None)
         self.state.set_story(story.file)
+        self.timeline.scroll_to_story(story.file)
 
     # --- export and help -----------------------------------------------------
 

@@ -491,6 +491,8 @@ class TimelineWidget(QWidget):
         index = self._show_selection()
         if index is not None:
             self._ensure_visible(index)
+        else:
+            self._show_undated(self._state.event_ref)
         text = self.selected_event_text()
         self.copy_event_action.setEnabled(text is not None)
         # A screen reader hears the change (setAccessibleDescription sends QAccessible::DescriptionChanged).
@@ -572,6 +574,20 @@ class TimelineWidget(QWidget):
         """Zoom to the span of the cluster's events, all of them, with a margin."""
         pad = max((x1 - x0) * 0.15, 3.0)
         self.view_box.setXRange(x0 - pad, x1 + pad, padding=0)
+
+    def _show_undated(self, ref: EventRef | None) -> None:
+        """An undated event selected (from the problems table, say): its row in the list beside the
+        timeline marked and scrolled to, its story's lane scrolled into view."""
+        self.undated_list.clearSelection()
+        if ref is None:
+            return
+        for row in range(min(self.undated_list.count(), MAX_UNDATED_LISTED)):
+            item = self.undated_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == (ref.file, ref.index):
+                item.setSelected(True)
+                self.undated_list.scrollToItem(item)
+                break
+        self.scroll_to_story(ref.file)
 
     def _on_undated_clicked(self, item: QListWidgetItem) -> None:
         data = item.data(Qt.ItemDataRole.UserRole)
