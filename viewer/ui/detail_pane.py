@@ -24,7 +24,7 @@ from viewer.core.sources import FolderSources
 from viewer.core.state import AppState, EventRef
 from viewer.model import Event, Library, Story, describe_span
 from viewer.ui.citations import url_html
-from viewer.ui.text import TITLE_CHARS, capped, one_line
+from viewer.ui.text import TITLE_CHARS, WRAPPED_TITLE_CHARS, capped, one_line
 
 _CITE_SCHEME = "cite"
 _ALSO_SCHEME = "also"  # also:<number>/<file>: this event's source <number>, in the other story <file>
@@ -179,7 +179,7 @@ def event_html(story: Story, event: Event) -> str:
             rows.append(f"<li>{_citation_link(n)} {title}{address}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"
     return (
-        f"<p style='color:#555; margin-bottom:2px'>{html.escape(capped(story.title))}</p>"  # wrapped: all of it
+        f"<p style='color:#555; margin-bottom:2px'>{html.escape(capped(story.title, WRAPPED_TITLE_CHARS))}</p>"
         f"<h3 style='margin-top:0; margin-bottom:2px'>{date_text}</h3>"
         f"<p style='color:#666; margin-top:0'>{html.escape(span)} · line {event.line} of "
         f"{html.escape(story.file)}</p>"
@@ -194,7 +194,7 @@ def story_html(story: Story) -> str:
     if story.article_count is not None:
         count = f" · {story.article_count} article{'s' if story.article_count != 1 else ''}"
     parts = [
-        f"<h3 style='margin-bottom:2px'>{html.escape(capped(story.title))}</h3>",  # wrapped: all of it
+        f"<h3 style='margin-bottom:2px'>{html.escape(capped(story.title, WRAPPED_TITLE_CHARS))}</h3>",
         f"<p style='color:#666; margin-top:0'>{len(story.events)} "
         f"event{'' if len(story.events) == 1 else 's'}{count} · "
         f"{html.escape(story.file)} · select an event on the timeline to read it</p>",

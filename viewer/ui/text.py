@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 SHOWN_CHARS = 20_000
 TITLE_CHARS = 400
+WRAPPED_TITLE_CHARS = 2_000  # a headline where it wraps (the detail pane): all of any real one
 TOOLTIP_CHARS = 1_500
 LABEL_CHARS = 48
 
