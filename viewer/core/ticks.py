@@ -252,8 +252,10 @@ def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | N
     The tick at index ``first_full`` (the first one whose label is drawn) reads
     in full, "Mar 3, 2026" or "Mar 2026", and so does every later tick where
     the year changes ("Jan 2027", "Jan 1, 2027"). Every day label names its
-    month, so a new month shows too ("Apr 1"). Ticks before ``first_full``,
-    or all of them if it is None, read short.
+    month, so a new month shows too ("Apr 1"). Ticks before ``first_full`` are
+    not labelled: their full label would stick out of the view, and a short
+    one ("Jul") left of "Jan 1967" would be read as July 1967. If
+    ``first_full`` is None (no full label fits anywhere), all read short.
     """
     result: list[str] = []
     previous_year: int | None = None
@@ -262,7 +264,10 @@ def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | N
             year: int | None = day_from_ordinal(int(round(ordinal))).year  # noqa: RUF046 - see tick_label
         except (ValueError, OverflowError):
             year = None
-        full = first_full is not None and (i == first_full or (i > first_full and year != previous_year))
+        if first_full is not None and i < first_full:
+            result.append("")
+            continue
+        full = first_full is not None and (i == first_full or year != previous_year)
         result.append(tick_label(ordinal, level, full=full))
         previous_year = year
     return result
