@@ -115,7 +115,9 @@ def test_accents_do_not_matter(qtbot, window, open_folder, story_folder):
 
 def test_escape_clears_the_search_and_returns_to_the_timeline(qtbot, seeded):
     search(qtbot, seeded, "sputnik")
+    seeded.only_matching_action.setChecked(True)
     qtbot.keyClick(seeded.search_field, Qt.Key.Key_Escape)
+    assert not seeded.only_matching_action.isChecked()  # every lane back, and the next search shows them all
     assert seeded.search_field.text() == ""
     assert seeded.state.search is None
     assert seeded.search_status.text() == ""

@@ -233,6 +233,9 @@ class MainWindow(QMainWindow):
         self.summary_button.setObjectName("summaryButton")
         self.summary_button.setFlat(True)
         self.summary_button.setToolTip("Show the problems found in the story files")
+        self.summary_button.setAccessibleName("Folder summary")
+        self.summary_button.setAccessibleDescription("Stories, events and problems of the folder; "
+                                                     "press to open the problems table")
         self.summary_button.clicked.connect(self.show_problems)
         self.progress = QProgressBar()
         self.progress.setObjectName("loadProgress")
@@ -556,6 +559,7 @@ class MainWindow(QMainWindow):
         if watched is self.search_field and event.type() == QEvent.Type.KeyPress \
                 and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape:
             self.search_field.clear()
+            self.only_matching_action.setChecked(False)  # no search: every lane back, the toggle off
             if self._search_opened_dock:  # opened by Find, nothing searched: closed again
                 self._search_opened_dock = False
                 self.search_dock.hide()
