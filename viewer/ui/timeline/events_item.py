@@ -416,10 +416,12 @@ class EventsItem(pg.GraphicsObject):
         self._paint_lanes(painter, layout, top, bottom, sx, sy, dx, dy, left, right, row_px)
         self._paint_grid(painter, sx, dx, left, right, top * sy + dy, bottom * sy + dy)
 
-        index = layout.visible_indices(left, right, top, bottom)
         self._in_cluster = {}
-        if len(index) > DENSE_LIMIT or row_px < 3:
-            self._paint_coverage(painter, layout, index, sx, sy, dx, dy, left, right, top, bottom)
+        # Rows under 3 px are drawn as coverage however few events are in view: no need to find them
+        # (a pass over every event in the view's time, milliseconds a frame at 1,000,000).
+        index = None if row_px < 3 else layout.visible_indices(left, right, top, bottom)
+        if index is None or len(index) > DENSE_LIMIT:
+            self._paint_coverage(painter, layout, sx, sy, dx, dy, left, right, top, bottom)
         else:
             self._paint_detail(painter, layout, index, sx, sy, dx, dy, row_px, left * sx + dx, right * sx + dx)
             self._paint_news(painter, layout, index, sx, sy, dx, dy, row_px)
@@ -701,7 +703,7 @@ class EventsItem(pg.GraphicsObject):
             self._elided[key] = cached
         return cached
 
-    def _paint_coverage(self, painter: QPainter, layout: TimelineLayout, index: np.ndarray,
+    def _paint_coverage(self, painter: QPainter, layout: TimelineLayout,
                         sx: float, sy: float, dx: float, dy: float,
                         left: float, right: float, top: float, bottom: float) -> None:
         """More events than pixels: images of how many events cover each pixel.
@@ -715,7 +717,8 @@ class EventsItem(pg.GraphicsObject):
         a mask, the matched events are drawn in the coverage colour over a
         grey coverage of all the others.
         """
-        if not len(index):
+        lo, hi = layout.visible_range(left, right)
+        if lo >= hi:
             return
         height = max(1, math.ceil((bottom - top) * sy))
         if height > 8192:
