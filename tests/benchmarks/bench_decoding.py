@@ -9,7 +9,8 @@ as written, and the milliseconds a file takes, for three rules:
 
 - the standard library alone, as the viewer read files before: UTF-16 by its
   byte-order mark, otherwise Windows-1252, Latin-1 for its undefined bytes;
-- charset-normalizer alone: its best guess;
+- charset-normalizer alone: its best guess (and chardet's, when chardet is
+  installed: it is not a dependency, only measured beside it);
 - ``decode_story_bytes`` as the viewer reads files: Windows-1252 unless the
   detector rules it out, then the detector's guess.
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import importlib.util
 import random
 import subprocess
 import sys
@@ -105,12 +107,24 @@ def detector_alone(data: bytes) -> str | None:
     return None if best is None else str(best)
 
 
+def chardet_alone(data: bytes) -> str | None:
+    import chardet
+
+    encoding = chardet.detect(data)["encoding"]
+    try:
+        return None if encoding is None else data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
 def as_the_viewer_reads(data: bytes) -> str | None:
     return decode_story_bytes(data).text
 
 
 RULES: list[tuple[str, Callable[[bytes], str | None]]] = [
     ("standard library", standard_library), ("detector alone", detector_alone), ("viewer now", as_the_viewer_reads)]
+if importlib.util.find_spec("chardet") is not None:
+    RULES.insert(2, ("chardet alone", chardet_alone))
 
 
 def accuracy_table(stories: int) -> None:
@@ -153,6 +167,12 @@ def main() -> None:
     imports = [float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                     check=True).stdout) for _ in range(5)]
     print(f"\nimporting charset_normalizer: {min(imports) * 1000:.0f} ms (once per process, on its first such file)")
+    if importlib.util.find_spec("chardet") is not None:
+        script = ("import time; t = time.perf_counter(); import chardet; chardet.detect(b'caf\\xe9 \\xe9t\\xe9'); "
+                  "print(time.perf_counter() - t)")
+        firsts = [float(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                       check=True).stdout) for _ in range(3)]
+        print(f"importing chardet and its first detection: {min(firsts) * 1000:.0f} ms")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         generate(folder, args.files, 10)
