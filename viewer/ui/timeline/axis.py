@@ -34,6 +34,9 @@ class CalendarAxisItem(pg.AxisItem):
 
     def __init__(self, orientation: str = "bottom", **kwargs: object) -> None:
         super().__init__(orientation, **kwargs)
+        # Only the majors have labels (tickStrings): pyqtgraph need not measure and lay out the
+        # minors' empty ones every frame.
+        self.setStyle(maxTextLevel=0)
         # Labels of the ticks last asked for, by tick spacing then ordinal (majors only).
         self._labels_by_spacing: dict[float, dict[float, str]] = {}
         # The least spacing of each level, by font (its key) and how many digits
