@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -90,9 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         The process exit code: 0 on success, 1 when an output could not be
         written, 2 for a missing folder or bad usage, 130 after Ctrl+C.
     """
-    # In a frozen build a parse worker process is this executable again;
-    # this makes it run the worker instead of the application.
-    multiprocessing.freeze_support()
+    if getattr(sys, "frozen", False):
+        # In a frozen build a parse worker process is this executable again;
+        # this makes it run the worker instead of the application. (Elsewhere
+        # it does nothing, and multiprocessing need not be imported before
+        # the first window: the parse pool imports it later.)
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     try:
         return _run(argv)
     except KeyboardInterrupt:
