@@ -13,18 +13,33 @@ in the parent just before the child process is started. Marks:
   user first sees);
 - full: the end of the first paint of the timeline with events in view.
 
-The floor beside them: an interpreter that imports nothing, one that imports
-``PySide6.QtWidgets``, and one that imports ``PySide6.QtWidgets`` and
-``pyqtgraph`` (which the timeline is drawn with), each from process start
-too. Medians of ``--runs`` launches, with the load average: the machine may
-be shared, so take the figures when it is low. Figures are printed, never
+The floor beside them, timed the same way (from just before the process
+starts to the moment inside it, not to its exit, which tears Qt down):
+
+- an interpreter that imports nothing;
+- one that imports ``PySide6.QtWidgets``;
+- one that imports ``PySide6.QtWidgets`` and ``pyqtgraph`` (which the
+  timeline is drawn with: it imports numpy);
+- one that also makes a ``QApplication`` and shows an empty
+  ``pg.PlotWidget``, to the end of its first paint: the least any launch of
+  a pyqtgraph window can take here.
+
+Medians of ``--runs`` launches, with the load average: the machine may be
+shared, so take the figures when it is low. Figures are printed, never
 asserted.
+
+Compiled modules: the launches keep Python's ``.pyc`` files (an installed
+app and the bundle have them; ``PYTHONDONTWRITEBYTECODE`` is taken out of
+their environment). ``--no-pyc`` also launches a copy of the app's own
+package with no ``__pycache__`` and ``PYTHONDONTWRITEBYTECODE=1``, as a
+checkout run where bytecode is never written compiles it at every start.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -104,10 +119,36 @@ CHILD = textwrap.dedent("""
     print(marks.get("window", -1.0), marks.get("full", -1.0))
 """)
 
+# Each prints the seconds from the parent's clock (its first argument) to the end of its work.
+FLOOR_CLOCK = "import sys, time\nt0 = float(sys.argv[1])\n"
+EMPTY_PLOT = textwrap.dedent("""
+    import pyqtgraph as pg
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([])
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and not hasattr(app, "painted"):
+                app.painted = time.time() - t0
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    plot = pg.PlotWidget()
+    watcher = FirstPaint()
+    plot.viewport().installEventFilter(watcher)
+    plot.resize(1000, 500)
+    plot.show()
+    app.exec()
+    print(app.painted)
+""")
 FLOORS = {
-    "python, no imports": "pass",
-    "import PySide6.QtWidgets": "import PySide6.QtWidgets",
-    "import PySide6.QtWidgets + pyqtgraph": "import PySide6.QtWidgets, pyqtgraph",
+    "python, no imports": FLOOR_CLOCK + "print(time.time() - t0)",
+    "import PySide6.QtWidgets": FLOOR_CLOCK + "import PySide6.QtWidgets\nprint(time.time() - t0)",
+    "import PySide6.QtWidgets + pyqtgraph": (FLOOR_CLOCK + "import PySide6.QtWidgets, pyqtgraph\n"
+                                             "print(time.time() - t0)"),
+    "+ an empty pg.PlotWidget shown, first paint": FLOOR_CLOCK + EMPTY_PLOT,
 }
 
 
@@ -145,12 +186,21 @@ def launch(folder: Path, env: dict[str, str]) -> tuple[float, float]:
 
 
 def floors(env: dict[str, str], runs: int) -> dict[str, float]:
-    """Median seconds from process start to the end of each ``FLOORS`` interpreter."""
+    """Median seconds from process start to the end of the work of each ``FLOORS`` interpreter."""
     out = {}
     for name, code in FLOORS.items():
         run(code, env=env)  # compiled and in the page cache, as for the launches
-        out[name] = statistics.median(run(code, env=env)[0] for _ in range(runs))
+        out[name] = statistics.median(float(run(code, env=env)[1].split()[-1]) for _ in range(runs))
     return out
+
+
+def without_bytecode(env: dict[str, str], home: Path) -> dict[str, str]:
+    """``env`` for launching a copy of the app's package that has no ``__pycache__`` and never writes one."""
+    copy = home / "source-only"
+    if not copy.exists():
+        shutil.copytree(Path(env["PYTHONPATH"]) / "viewer", copy / "viewer",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    return dict(env, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
 
 
 def load_average() -> str:
@@ -164,6 +214,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--folder", type=Path, help="a folder of story files to launch on instead")
+    parser.add_argument("--no-pyc", action="store_true",
+                        help="also launch with the app's own modules compiled at every start")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from tests.benchmarks.synthetic import generate
@@ -176,7 +228,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         env = launch_env(Path(tmp))
-        print(load_average(), flush=True)
+        print(f"{load_average()}; compiled modules (.pyc) kept, as an installed app's are", flush=True)
         for name, seconds in floors(env, args.runs).items():
             report(f"floor: {name}", f"{seconds:.2f} s")
         folders = [(args.folder, args.folder.name, 0)] if args.folder else [
@@ -189,6 +241,11 @@ def main() -> None:
             report(f"launch, {label}, cache present: first window", f"{statistics.median(windows):.2f} s")
             report(f"launch, {label}, cache present: first full paint",
                    f"{statistics.median(fulls):.2f} s (of {args.runs}: {min(fulls):.2f}–{max(fulls):.2f} s)")
+            if args.no_pyc:
+                source_only = without_bytecode(env, Path(tmp))
+                fulls = [launch(folder, source_only)[1] for _ in range(args.runs)]
+                report(f"launch, {label}, cache present, app's modules compiled at start: first full paint",
+                       f"{statistics.median(fulls):.2f} s")
         print(f"\n{load_average()}\n")
     print("| launch (from process start) | median |")
     print("|---|---|")

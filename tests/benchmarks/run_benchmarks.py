@@ -228,7 +228,8 @@ def main() -> None:
         floor = floors(env, 3)
         floor_text = (f"python alone {floor['python, no imports']:.2f} s; importing PySide6.QtWidgets "
                       f"{floor['import PySide6.QtWidgets']:.2f} s, with pyqtgraph "
-                      f"{floor['import PySide6.QtWidgets + pyqtgraph']:.2f} s")
+                      f"{floor['import PySide6.QtWidgets + pyqtgraph']:.2f} s, an empty pyqtgraph plot's first paint "
+                      f"{floor['+ an empty pg.PlotWidget shown, first paint']:.2f} s")
         launch(folder, env)  # writes the model cache
         windows, fulls = zip(*(launch(folder, env) for _ in range(3)), strict=True)
         row("launch → first window (from process start)", f"{statistics.median(windows):.2f} s", "",
