@@ -15,8 +15,10 @@ window at 1600 × 1000, as the app shows it:
   window over the first 60 rows (each event drawn, with labels);
 - at the events of a synthetic folder (``--files`` × 10 events) and, with
   ``--million``, at 1,000,000 events (arrays built directly);
-- beside the same frames of an empty ``pg.PlotWidget`` and of a
-  ``pg.ScatterPlotItem`` of the same points (its whole range).
+- beside the same frames of an empty ``pg.PlotWidget`` of the plot's size
+  (in the table's last column: what pyqtgraph and Qt cost a frame here with
+  nothing to draw) and of a ``pg.ScatterPlotItem`` of the same points (its
+  whole range).
 
 Figures are printed, never asserted. The load average is printed with
 them: on a shared machine, take them when it is low. Each frame's CPU time
@@ -68,6 +70,10 @@ class Frames:
         self.ms: list[float] = []
         self.cpu_ms: list[float] = []
         self.paints: list[int] = []
+
+    def brief(self) -> str:
+        """Median and max wall time."""
+        return f"median {statistics.median(self.ms):.1f} ms, max {max(self.ms):.1f} ms"
 
     def summary(self) -> str:
         paints = sorted(set(self.paints))
@@ -239,23 +245,34 @@ def main() -> None:
         print(f"{library.event_count:,} events in {len(library.stories):,} stories, plot {plot.width()} × "
               f"{plot.height()} px; {load_average()}", flush=True)
         label = f"{library.event_count:,} events"
+        ours: list[tuple[str, Frames]] = []
+        layout = window.timeline.timeline_layout
         for name, result in measure(app, window).items():
+            ours.append((f"{label}, {name}", result))
             report(f"{label}, {name}", result.summary())
-        if not args.no_peers:
-            for name, result in peers(app, window.timeline.timeline_layout, plot).items():
-                report(name.replace("the same points", f"the same {label}"), result.summary())
         if args.million:
             big = million_layout(library.stories)
             window.timeline.events_item.set_layout(big)
             window.timeline._layout = big  # zoom_to_fit fits the layout on screen
             for name, result in measure(app, window).items():
+                ours.append((f"1,000,000 events, {name}", result))
                 report(f"1,000,000 events, {name}", result.summary())
+        others: dict[str, Frames] = {}
+        if not args.no_peers:
+            others = peers(app, layout, plot)
+            for name, result in others.items():
+                report(name.replace("the same points", f"the same {label}"), result.summary())
         window.close()
     print(f"\n{load_average()}\n")
-    print("| frame (range change + paint + flush) | measured |")
-    print("|---|---|")
-    for name, value in rows:
-        print(f"| {name} | {value} |")
+    empty = {move: others.get(f"empty pg.PlotWidget, {move}") for move in ("pans", "zoom steps")}
+    print(f"| frame (range change + paint + flush), plot {plot.width()} × {plot.height()} px | measured "
+          "| an empty pg.PlotWidget of that size, the same moves |")
+    print("|---|---|---|")
+    for name, result in ours:
+        beside = empty["pans" if name.endswith("pans") else "zoom steps"]
+        print(f"| {name} | {result.summary()} | {beside.brief() if beside else '–'} |")
+    for name, value in rows[len(ours):]:
+        print(f"| {name} | {value} | |")
 
 
 if __name__ == "__main__":
