@@ -131,10 +131,10 @@ class FolderLoader(QObject):
     def _after_load(self) -> None:
         """Once the new folder is on screen: write its cache, and have the parse workers ready."""
         write, self._pending_cache_write = self._pending_cache_write, None
-        if write is not None:
+        if write is not None:  # (None: the window closed meanwhile, and the workers are gone)
             self._tasks.submit(lambda: _write_cache(write), lambda _: None, lambda _: None)
-        if "numpy.ma" not in sys.modules:
-            self._tasks.submit(_import_numpy_ma, lambda _: None, lambda _: None)
+            if "numpy.ma" not in sys.modules:
+                self._tasks.submit(_import_numpy_ma, lambda _: None, lambda _: None)
         pool = self._pool
         if pool is not None and not self._pool_warmed and self._large:
             # The next large folder finds the workers running; the first
