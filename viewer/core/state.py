@@ -302,9 +302,8 @@ class AppState:
         key, descending = sort_key(self._sort)
         key = self.sort_keys.get(self._sort.lstrip("-"), key)
         if key is not None:
-            # Equal ones by file, reversed with the rest: one total order, which the
-            # stories panel's sort keys give too (see ``viewer.ui.stories_panel``).
-            stories.sort(key=lambda story: (key(story), story.file), reverse=descending)
+            # Stable, also reversed: equal ones stay in file order, as in the stories panel.
+            stories.sort(key=key, reverse=descending)
         return stories
 
     @property

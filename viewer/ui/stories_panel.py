@@ -75,16 +75,17 @@ class _Row:
         self.problems = problems
 
 
-def _sort_text(value: str | int, file: str) -> str:
-    """A row's sort key as one string: its value, then its file.
+def _sort_text(value: str | int, rank: int) -> str:
+    """A row's sort key as one string: its value, then ``rank`` among equal ones.
 
-    The lanes are sorted by (value, file) (``AppState.lanes``); the proxy's
-    own sort is stable on whatever order the last sort left, so that equal
-    rows, without the file in the key, came in another order than the lanes.
+    The lanes are sorted stably, so equal ones keep file order whichever
+    way (``AppState.lanes``); the proxy's own sort is stable on whatever
+    order the last sort left, so that equal rows, without a rank in the key,
+    came in another order than the lanes.
     """
     if isinstance(value, int):  # fixed width, never negative: text order is number order
-        return f"{value + 10**15:020d}\x00{file}"
-    return f"{value}\x00{file}"
+        return f"{value + 10**15:020d}\x00{rank:010d}"
+    return f"{value}\x00{rank:010d}"
 
 
 class _WordFilter(QSortFilterProxyModel):
@@ -99,6 +100,13 @@ class _WordFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.setFilterRole(FILTER_ROLE)
         self.setFilterKeyColumn(0)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort as the lanes are: equal rows in file order, also when descending (see ``_sort_text``)."""
+        model = self.sourceModel()
+        if isinstance(model, StoriesModel):
+            model.descending = order == Qt.SortOrder.DescendingOrder
+        super().sort(column, order)
 
     def set_words(self, text: str) -> None:
         """Filter by ``text`` (its words, as search folds them)."""
@@ -127,6 +135,8 @@ class StoriesModel(QAbstractTableModel):
         self._rows: dict[str, _Row] = {}  # by file; made again when the file's result changed
         self._row_of: dict[str, int] | None = None
         self.toggled = False
+        self.descending = False
+        """Whether the view sorts these rows in descending order (equal ones then rank in reverse)."""
         # The table follows a new library in the next turn of the event loop:
         # the timeline paints first, and the window never does both at once
         # (together they held a 100,000-story folder's first paint for 0.2 s).
@@ -253,6 +263,11 @@ class StoriesModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, NEW_COLUMN),
                                       [Qt.ItemDataRole.DisplayRole, SORT_ROLE, Qt.ItemDataRole.FontRole])
 
+    def _rank(self, row: int) -> int:
+        """A row's place among equal ones: its file order (the rows are in the library's, by file),
+        reversed for a descending sort, which reverses it back."""
+        return len(self._stories) - row if self.descending else row
+
     def file_at(self, row: int) -> str:
         """The file of the story in a row."""
         return self._stories[row].file
@@ -296,14 +311,14 @@ class StoriesModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return news or ""
             if role == SORT_ROLE:
-                return _sort_text(news, row.file)
+                return _sort_text(news, self._rank(index.row()))
         elif role == Qt.ItemDataRole.DisplayRole:
             return (one_line(story.title), row.first_text, row.last_text, len(story.events),
                     story.article_count if story.article_count is not None else "", row.problems)[column]
         elif role == SORT_ROLE:
             return _sort_text((story.title.casefold(), row.first.toordinal() if row.first else 10**7,
                                row.last.toordinal() if row.last else -1, len(story.events),
-                               story.article_count or 0, row.problems)[column], row.file)
+                               story.article_count or 0, row.problems)[column], self._rank(index.row()))
         if role == Qt.ItemDataRole.FontRole and self._reading is not None:
             story_news = self._reading.news(row.file)
             if story_news is not None and story_news.articles_grew:  # more articles than when it was read
