@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from tests.conftest import SEEDS, story_text
+from tests.conftest import SEEDS, library_of, story_text
 from viewer.core.state import EventRef
 
 pytestmark = pytest.mark.gui
@@ -37,6 +37,28 @@ def test_one_row_per_story_with_its_counts(seeded):
     for r in range(model.rowCount()):
         story = next(s for s in library.stories if s.title == model.index(r, 0).data())
         assert model.index(r, 3).data() == len(story.events)
+
+
+def test_a_narrow_panel_hides_counts_before_it_squeezes_the_headlines(qtbot):
+    from viewer.core.state import AppState
+    from viewer.ui.stories_panel import MIN_HEADLINE_PX, StoriesPanel
+
+    state = AppState()
+    panel = StoriesPanel(state)
+    qtbot.addWidget(panel)
+    state.set_library(library_of({"a.txt": "A story\nUpdated (3 articles)\nTimeline\n2001 – One [1]\n"}))
+    panel.resize(440, 400)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1)
+    header = panel.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.isSectionHidden(5))  # problems first
+    assert header.sectionSize(0) >= MIN_HEADLINE_PX - 40
+    assert not header.isSectionHidden(6) and not header.isSectionHidden(3)  # news and events stay
+    tip = panel.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "3 articles" in tip and "0 problems" in tip  # what is hidden is in the row's tooltip
+    panel.resize(900, 400)
+    qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
+    assert header.sectionSize(0) >= MIN_HEADLINE_PX
 
 
 def test_sorting_the_panel_orders_the_lanes(seeded):

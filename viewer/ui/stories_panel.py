@@ -15,7 +15,9 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRegularExpression,
@@ -53,6 +55,9 @@ COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
     ("New", "Events new or updated since you last read the story", "new", 38),
 )
 NEW_COLUMN = len(COLUMNS) - 1
+MIN_HEADLINE_PX = 170
+"""Narrower than this, the headline column gets room by hiding the columns of ``HIDDEN_FIRST``."""
+HIDDEN_FIRST = (5, 4, 2, 1)  # problems, articles, last, first: the row's tooltip still gives them
 
 
 class _Row:
@@ -335,7 +340,11 @@ class StoriesModel(QAbstractTableModel):
             base = QGuiApplication.palette().color(QPalette.ColorRole.Base).name()
             return QColor(story_colour(row.file, dark=is_dark(base)))
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
-            return plain_tooltip(f"{story.title}\n{row.file}")
+            # Every column's value too: a narrow panel hides some of them (StoriesPanel.fit_columns).
+            articles = f" · {story.article_count} articles" if story.article_count is not None else ""
+            dates = f"{row.first_text} – {row.last_text} · " if row.first_text else ""
+            return plain_tooltip(f"{story.title}\n{row.file}\n{dates}{len(story.events)} events{articles} · "
+                                 f"{row.problems} problems")
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -418,9 +427,38 @@ class StoriesPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.filter)
         layout.addWidget(self.table)
+        self.table.viewport().installEventFilter(self)  # its width changes: fit_columns
         state.sort_changed.connect(self._show_sort)
         state.story_changed.connect(self._show_current)
         self.model.reset_done.connect(self._show_current)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Hide the columns a narrow panel has no room for, so that headlines stay readable.
+
+        At the dock's usual 440 px the dates and counts left the headline ten
+        characters; the columns of ``HIDDEN_FIRST`` go, in that order, until
+        the headline has ``MIN_HEADLINE_PX`` (and come back when it widens).
+        """
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width()
+        widths = [w for _, _, _, w in COLUMNS]
+        fixed = sum(w or 0 for w in widths)
+        hidden: set[int] = set()
+        for column in HIDDEN_FIRST:
+            if room - fixed >= MIN_HEADLINE_PX:
+                break
+            hidden.add(column)
+            fixed -= widths[column] or 0
+        for column in range(len(COLUMNS)):
+            if header.isSectionHidden(column) != (column in hidden):
+                header.setSectionHidden(column, column in hidden)
+                if column not in hidden:
+                    header.resizeSection(column, widths[column] or 0)
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         name = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
