@@ -131,3 +131,31 @@ def test_the_separator_never_splits_a_range(line):
     story, _ = story_of(line)
     event = story.events[0]
     assert event.text == "Summit held." and event.span is not None and line.startswith(event.date_text + " – ")
+
+
+def test_a_weekday_the_day_was_not_is_kept_as_written_with_a_warning():
+    # As a council's meeting calendar wrote it: 17 October 2017 was a Tuesday.
+    story, problems = story_of("Thursday           17 October 2017 – Council meeting.",
+                               "Tuesday 24 October 2017 – Committee.")
+    assert spans(story)[0] == ("2017-10-17", "2017-10-17")
+    [warning] = problems
+    assert warning.line == 3 and warning.severity is Severity.WARNING
+    assert "Oct 17, 2017 was a Tuesday, not a Thursday" in warning.message
+
+
+def test_each_end_of_a_weekday_range_is_checked():
+    _, problems = story_of("Mon 3 – Wed 5 March 2025 – Right.", "Mon 3 – Thu 5 March 2025 – Wrong end.")
+    [warning] = problems
+    assert warning.line == 4 and "Mar 5, 2025 was a Wednesday, not a Thursday" in warning.message
+
+
+def test_a_weekday_that_disagrees_with_an_assumed_year_says_the_year_may_be_wrong():
+    story, problems = story_of("Sep 1, 2018 – Announced.", "Tuesday 25th September – Heard.",
+                               "Tuesday 30th April – Decided.", "Jun 1, 2019 – Closed.")
+    assert [e.year_inferred for e in story.events] == [False, True, True, False]
+    weekday = [p for p in problems if "weekday" in p.message]
+    # 25 September 2018 was a Tuesday; 30 April 2019 was one too: nothing to say.
+    assert weekday == []
+    story, problems = story_of("Sep 1, 2018 – Announced.", "Tuesday 25th April – Decided.", "Jun 1, 2019 – Closed.")
+    [warning] = [p for p in problems if "weekday" in p.message]
+    assert "Apr 25, 2019 was a Thursday, not a Tuesday" in warning.message and "year assumed (2019)" in warning.message

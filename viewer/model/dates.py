@@ -22,7 +22,7 @@ from datetime import date, datetime
 from viewer.model.story import FIRST_YEAR, DateSpan, Day, Precision, make_day
 
 __all__ = ["MAX_YEAR", "MIN_YEAR", "NumericDate", "YearlessDate", "describe_span", "parse_date", "unreadable_reason",
-           "year_text"]
+           "weekday_conflict", "year_text"]
 
 MIN_YEAR = FIRST_YEAR
 """The earliest year placed, astronomically numbered: 100,000 BC (prehistory timelines go that far)."""
@@ -289,7 +289,10 @@ def _parse_uncached(text: str) -> Parsed:
     s = s.replace("‑", "-").replace("‐", "-").replace("−", "-")
     if not s or len(s) > 60:
         return None
-    s = _WEEKDAY.sub("", _QUALIFIER.sub("", s))
+    s = _QUALIFIER.sub("", s)
+    if _WEEKDAY_FIRST.match(s) or _WEEKDAY_AFTER_JOINER.search(s):
+        _note_weekdays(text, s)
+    s = _WEEKDAY.sub("", s)
     if s.startswith("the "):
         s = s[4:]  # "Monday the 3rd of March 2025"
     if s.startswith("(") and s.endswith(")") and s.count("(") == 1:
@@ -299,6 +302,53 @@ def _parse_uncached(text: str) -> Parsed:
         if timed is not None:
             return _with_time(_parse_text(timed[0]), timed[1])
     return _parse_text(s)
+
+
+# --- Weekdays: "Thursday 17 October 2017" names a day that was a Tuesday ----------------
+
+_WEEKDAY_FIRST = re.compile(rf"(?P<a>{_WEEKDAY_NAME})(?:\s*(?:[–—-]|\sto\s)\s*(?P<b>{_WEEKDAY_NAME}))?,?\s")
+_WEEKDAY_AFTER_JOINER = re.compile(rf"(?:\s[–—→-]|[–—→]|\s(?:to|until|till|through))\s*(?P<b>{_WEEKDAY_NAME}),?\s")
+_WEEKDAY_NUMBERS = {"mo": 0, "tu": 1, "we": 2, "th": 3, "fr": 4, "sa": 5, "su": 6}
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Date texts that name a weekday: the weekday of their first and of their last day (None: not named).
+# Filled as dates are read; the parser checks them once their spans are known (a year may be assumed).
+named_weekdays: dict[str, tuple[int | None, int | None]] = {}
+
+
+def _note_weekdays(text: str, s: str) -> None:
+    first = _WEEKDAY_FIRST.match(s)
+    after = _WEEKDAY_AFTER_JOINER.search(s)
+    start = _WEEKDAY_NUMBERS[first["a"][:2]] if first else None
+    end_name = (first["b"] if first else None) or (after["b"] if after else None)
+    end = _WEEKDAY_NUMBERS[end_name[:2]] if end_name else None
+    if len(named_weekdays) < _CACHE_LIMIT:
+        named_weekdays[text] = (start, end)
+
+
+def weekday_conflict(text: str, span: DateSpan) -> str | None:
+    """What is wrong when a date names a weekday its day was not: "Oct 17, 2017 was a Tuesday, not a Thursday".
+
+    A weekday adds nothing to a date that gives its day, but when the two
+    disagree one of them is a mistake, and the reader should know. Only
+    dates after AD 1 are checked (weekdays of the proleptic calendar before
+    then are nobody's).
+
+    Args:
+        text: the date as written (``parse_date`` has read it).
+        span: what it was read as, its year assumed or not.
+
+    Returns:
+        The disagreement in words, or None when the weekdays agree or none is named.
+    """
+    named = named_weekdays.get(text)
+    start, end = span.start, span.end
+    if named is None or span.precision is not Precision.DAY or not isinstance(start, date) or \
+            not isinstance(end, date):
+        return None  # AncientDate: before AD 1
+    wrong = [f"{_day_text(day)} was a {_WEEKDAY_NAMES[day.weekday()]}, not a {_WEEKDAY_NAMES[weekday]}"
+             for weekday, day in zip(named, (start, end))
+             if weekday is not None and day.weekday() != weekday]
+    return "; ".join(wrong) or None
 
 
 def _parse_text(s: str) -> Parsed:

@@ -22,8 +22,10 @@ from viewer.model.dates import (
     NumericDate,
     YearlessDate,
     describe_span,
+    named_weekdays,
     parse_date,
     unreadable_reason,
+    weekday_conflict,
 )
 from viewer.model.decoding import split_lines
 from viewer.model.story import DateSpan, Day, Event, Problem, Section, Severity, Source, Story
@@ -141,6 +143,7 @@ class _StoryParser:
         self.sources: list[Source] = []
         self.yearless: list[tuple[int, YearlessDate]] = []
         self.numeric: list[tuple[int, NumericDate]] = []
+        self.with_weekday: list[int] = []  # events whose date names a weekday, to check once their spans are known
 
     def problem(self, line: int | None, severity: Severity, message: str) -> None:
         self.problems.append(Problem(self.file, line, severity, message))
@@ -197,10 +200,15 @@ class _StoryParser:
                     date_text = match.group(1)
                     span = parse_date(date_text)
                     if type(span) is DateSpan:
+                        if named_weekdays and date_text in named_weekdays:
+                            self.with_weekday.append(len(events))
                         text, citations = strip_citations(line[match.end():])
                         append_event(Event(date_text, span, text, citations, number))
                         continue
-                append_event(self.parse_event(number, line))
+                event = self.parse_event(number, line)
+                if named_weekdays and event.date_text in named_weekdays:
+                    self.with_weekday.append(len(events))
+                append_event(event)
             elif mode == "sources":
                 self.parse_source(number, line)
             else:
@@ -216,6 +224,8 @@ class _StoryParser:
             self.read_numeric_dates()
         if self.yearless:
             self.infer_years()
+        if self.with_weekday:
+            self.check_weekdays()
         sources = self.complete_sources(seen_sources)
         story = Story(
             file=self.file,
@@ -384,6 +394,26 @@ class _StoryParser:
             self.problem(event.line, Severity.WARNING,
                          f"the date {event.date_text!r} could be day first or month first: {why}, "
                          f"so it is read as {read}{other_text}")
+
+    def check_weekdays(self) -> None:
+        """Warn where a date names a weekday its day was not ("Thursday 17 October 2017", a Tuesday).
+
+        The date is kept as written; when its year was assumed, the weekday
+        says the assumption may be wrong.
+        """
+        for index in self.with_weekday:
+            event = self.events[index]
+            if event.span is None:
+                continue
+            conflict = weekday_conflict(event.date_text, event.span)
+            if conflict is None:
+                continue
+            if event.year_inferred:
+                then = f"the year assumed ({event.span.start.year}) may be wrong"
+            else:
+                then = "one of the two is a mistake; the date is read as written"
+            self.problem(event.line, Severity.WARNING,
+                         f"the date {event.date_text!r} names the wrong weekday ({conflict}): {then}")
 
     def infer_years(self) -> None:
         """Give yearless dates (``Dec 12``) a year from the neighbouring events written with one.
