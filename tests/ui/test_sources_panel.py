@@ -163,3 +163,18 @@ def test_the_sources_are_grouped_only_once_someone_looks_at_them(window, open_fo
     with qtbot.waitSignal(window.all_sources.sources_ready, timeout=10000):
         window.state.select_event(EventRef("hungary.txt", 1))
     assert "also cited by 1 other story" in window.detail.toPlainText()
+
+
+def test_all_sources_is_a_tab_beside_search_results_and_typing_brings_the_results_back(shared, qtbot):
+    window = shared
+    window.sources_dock.hide()
+    window.focus_search()
+    qtbot.keyClicks(window.search_field, "budget")
+    qtbot.waitUntil(lambda: window.state.search is not None and len(window.state.search) > 0)
+    window.sources_dock.toggleViewAction().trigger()  # View → All Sources
+    assert window.sources_dock in window.tabifiedDockWidgets(window.search_dock)  # not squeezed under it
+    qtbot.waitUntil(lambda: not window.all_sources.visibleRegion().isEmpty())
+    assert window.sources_dock.height() == window.search_dock.height()
+    qtbot.waitUntil(lambda: window.search_results.visibleRegion().isEmpty())  # behind, in its tab
+    qtbot.keyClicks(window.search_field, " row")
+    qtbot.waitUntil(lambda: not window.search_results.visibleRegion().isEmpty())

@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QObject, QSettings, QSize, Qt, QUrl
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QTabBar,
     QToolButton,
     QWidget,
 )
@@ -183,6 +184,7 @@ class MainWindow(QMainWindow):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMaximumWidth(420)
         self.search_field.textChanged.connect(self.state.set_query)
+        self.search_field.textEdited.connect(lambda _text: self.search_dock.raise_())  # typing: the results in front
         self.search_field.returnPressed.connect(lambda: self.go_to_match(1))
         self.search_field.installEventFilter(self)
         self.only_matching_action = QAction("Only Stories with &Matches", self)
@@ -225,7 +227,12 @@ class MainWindow(QMainWindow):
         self.sources_dock.setObjectName("allSourcesDock")
         self.sources_dock.setWidget(self.all_sources)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.sources_dock)
+        # A tab beside Search Results: stacked under it, each had half the height (six rows of
+        # results beside an All Sources table). Shown from the View menu, it comes to the front.
+        self.tabifyDockWidget(self.search_dock, self.sources_dock)
         self.sources_dock.hide()
+        self.sources_dock.toggleViewAction().triggered.connect(
+            lambda shown: self.sources_dock.raise_() if shown else None)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -508,9 +515,10 @@ class MainWindow(QMainWindow):
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
         self._show_search_dock()
+        self.search_dock.raise_()
 
     def _show_search_dock(self) -> None:
-        if not self.search_dock.isVisible():
+        if self.search_dock.isHidden():  # closed; a tab behind All Sources is open, and stays behind
             self.search_dock.show()
             self._search_opened_dock = True
 
@@ -680,6 +688,19 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/mainSplitter", self.main_splitter.saveState())
         self.settings.setValue("window/bottomSplitter", self.bottom_splitter.saveState())
         self.settings.sync()
+
+    def event(self, event: QEvent) -> bool:
+        """The tab bars of tabbed docks stay out of the Tab chain.
+
+        Qt keeps a tabbed group's bar after all but one of its docks close,
+        moved out of sight but still taking the focus: Tab then went nowhere a
+        reader could see. The docks come to the front from the View menu.
+        """
+        if event.type() == QEvent.Type.ChildPolished and isinstance(event, QChildEvent):
+            child = event.child()
+            if isinstance(child, QTabBar):
+                child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        return super().event(event)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown the first time without a saved layout: the docks and panes fitted to the window."""
