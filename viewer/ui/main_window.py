@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
         self.search_field.setClearButtonEnabled(True)
         self.search_field.setMaximumWidth(420)
         self.search_field.textChanged.connect(self.state.set_query)
-        self.search_field.textEdited.connect(lambda _text: self.search_dock.raise_())  # typing: the results in front
+        self.search_field.textEdited.connect(self._raise_search_dock)  # typing: the results in front
         self.search_field.returnPressed.connect(lambda: self.go_to_match(1))
         self.search_field.installEventFilter(self)
         self.only_matching_action = QAction("Only Stories with &Matches", self)
@@ -515,6 +515,9 @@ class MainWindow(QMainWindow):
         self.search_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_field.selectAll()
         self._show_search_dock()
+        self.search_dock.raise_()
+
+    def _raise_search_dock(self, _text: str = "") -> None:
         self.search_dock.raise_()
 
     def _show_search_dock(self) -> None:
