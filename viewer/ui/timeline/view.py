@@ -73,6 +73,7 @@ ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labe
 # Nor more than fit this many pixels each (a small screen, a scale factor of 2):
 # the lanes' headlines are drawn from rows of 11 px, read well from this.
 MIN_FIT_ROW_PX = 20.0
+LEGEND_SHARE = 0.2  # of the timeline's height the legend may take before it drops its hints
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 MAX_UNDATED_LISTED = 500
 FOCUS_FRAME_PX = 2
@@ -202,8 +203,8 @@ class TimelinePlot(pg.PlotWidget):
         self.viewport().update()
 
 
-def legend_html(colours: TimelineColours) -> str:
-    """The legend in the scheme's colours.
+def legend_html(colours: TimelineColours, hints: bool = True) -> str:
+    """The legend in the scheme's colours (without the mouse and key hints if not ``hints``).
 
     The marks are drawn in neutral greys, not in a story's colour: each story
     has its own (by file), and the legend must not suggest one.
@@ -211,7 +212,8 @@ def legend_html(colours: TimelineColours) -> str:
     mark = blend(colours.text, 0.67, colours.background)
     vague = blend(colours.text, 0.33, colours.background)
     entries = [entry.replace(" ", "&nbsp;").replace("<span&nbsp;", "<span ")
-               .format(mark=mark, vague=vague, muted=colours.muted) for entry in LEGEND_ENTRIES]
+               .format(mark=mark, vague=vague, muted=colours.muted)
+               for entry in (LEGEND_ENTRIES if hints else LEGEND_ENTRIES[:-1])]
     return " &nbsp; ".join(entries)
 
 
@@ -343,6 +345,19 @@ class TimelineWidget(QWidget):
         """On a short window (a small screen, a scale factor of 2) the overview strip gives the lanes room."""
         super().resizeEvent(event)
         self.overview.setFixedHeight(round(min(STRIP_HEIGHT, max(MIN_STRIP_HEIGHT, self.height() * 0.22))))
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """The legend, without its line of mouse and key hints (then in its tooltip) where the whole
+        of it would take more than a fifth of a short timeline's height and be cut off."""
+        colours = self.colours
+        full = legend_html(colours)
+        self.legend.setText(full)
+        self.legend.setToolTip("")
+        if self.legend.heightForWidth(max(self.width(), 1)) > self.height() * LEGEND_SHARE:
+            self.legend.setText(legend_html(colours, hints=False))
+            self.legend.setToolTip(QTextDocumentFragment.fromHtml(LEGEND_ENTRIES[-1]).toPlainText()
+                                   .replace("\u2011", "-"))
 
     # --- colours -------------------------------------------------------------
 
@@ -364,6 +379,7 @@ class TimelineWidget(QWidget):
         self.events_item.set_colours(colours)
         self.legend.setText(legend_html(colours))
         self.legend.setAccessibleDescription(QTextDocumentFragment.fromHtml(self.legend.text()).toPlainText())
+        self._fit_legend()
 
     # --- observing the selection ------------------------------------------
 
