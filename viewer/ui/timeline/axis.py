@@ -37,6 +37,9 @@ class CalendarAxisItem(pg.AxisItem):
         # Only the majors have labels (tickStrings): pyqtgraph need not measure and lay out the
         # minors' empty ones every frame.
         self.setStyle(maxTextLevel=0)
+        # Days have no SI prefix: without this, every range change sets the (empty) axis title's
+        # HTML again and resizes the axis.
+        self.enableAutoSIPrefix(False)
         # Labels of the ticks last asked for, by tick spacing then ordinal (majors only).
         self._labels_by_spacing: dict[float, dict[float, str]] = {}
         # The least spacing of each level, by font (its key) and how many digits
@@ -90,3 +93,15 @@ class CalendarAxisItem(pg.AxisItem):
         """Labels for the ticks pyqtgraph asks for: only majors get text, so none overlap."""
         labels = self._labels_by_spacing.get(spacing, {})
         return [labels.get(v, "") for v in values]
+
+
+def unlink_hidden_axes(plot: pg.PlotWidget) -> None:
+    """Detach the axes a plot keeps hidden from its view.
+
+    pyqtgraph makes all four; hidden ones still follow the view, laying out
+    their (empty) titles again at every pan and zoom step.
+    """
+    for name in ("left", "top", "right"):
+        axis = plot.getAxis(name)
+        if not axis.isVisible():
+            axis.unlinkFromView()

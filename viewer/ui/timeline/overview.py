@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QGraphicsItem, QSizePolicy
 
 from viewer.core.colours import timeline_colours
 from viewer.core.layout import TimelineLayout
-from viewer.ui.timeline.axis import CalendarAxisItem
+from viewer.ui.timeline.axis import CalendarAxisItem, unlink_hidden_axes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -162,6 +162,7 @@ class OverviewStrip(pg.PlotWidget):
         self.setFixedHeight(STRIP_HEIGHT)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.hideAxis("left")
+        unlink_hidden_axes(self)
         self.hideButtons()  # pyqtgraph's "A" (auto-range) button: the strip always shows all of time
         self.setMenuEnabled(False)
         self.getAxis("bottom").setStyle(tickTextOffset=2)

@@ -44,7 +44,7 @@ from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
 from viewer.ui.text import one_line, plain_tooltip, short_label
-from viewer.ui.timeline.axis import CalendarAxisItem
+from viewer.ui.timeline.axis import CalendarAxisItem, unlink_hidden_axes
 from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.overview import MIN_STRIP_HEIGHT, STRIP_HEIGHT, OverviewStrip
 
@@ -241,6 +241,7 @@ class TimelineWidget(QWidget):
         self.plot.setAccessibleName("Timeline")
         self.plot.setAccessibleDescription(NOTHING_SELECTED)
         self.plot.hideAxis("left")
+        unlink_hidden_axes(self.plot)
         self.plot.hideButtons()  # the "A" auto-range button: double-click does that here
         self.plot.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.plot.setToolTip("")
