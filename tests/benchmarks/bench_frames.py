@@ -155,6 +155,17 @@ def million_layout(stories):
     return big
 
 
+def show_layout(timeline, layout) -> None:
+    """Put a layout built here (``million_layout``) on the timeline, rows and limits included.
+
+    The view's limits must take its rows too: left at the folder's, the view
+    would be held to the folder's rows and "all rows" would be a quarter of them.
+    """
+    timeline.events_item.set_layout(layout)
+    timeline._layout = layout  # zoom_to_fit fits the layout on screen
+    timeline.view_box.setLimits(yMin=-1, yMax=max(layout.row_count, 1) + 1)
+
+
 def measure(app, window) -> dict[str, Frames]:
     """Pans and zoom steps, whole range and a one-year window, of the layout on screen."""
     timeline = window.timeline
@@ -251,9 +262,7 @@ def main() -> None:
             ours.append((f"{label}, {name}", result))
             report(f"{label}, {name}", result.summary())
         if args.million:
-            big = million_layout(library.stories)
-            window.timeline.events_item.set_layout(big)
-            window.timeline._layout = big  # zoom_to_fit fits the layout on screen
+            show_layout(window.timeline, million_layout(library.stories))
             for name, result in measure(app, window).items():
                 ours.append((f"1,000,000 events, {name}", result))
                 report(f"1,000,000 events, {name}", result.summary())

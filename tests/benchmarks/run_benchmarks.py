@@ -141,7 +141,7 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from tests.benchmarks.bench_frames import measure, million_layout, peers, quiet
+    from tests.benchmarks.bench_frames import measure, million_layout, peers, quiet, show_layout
     from viewer.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
@@ -183,9 +183,7 @@ def paint_benchmarks(folder: Path, settings_dir: Path) -> None:
     row("one changed file → view updated", f"{one_file:.0f} ms", "≤ 50 ms", f"full reload {full:.0f} ms")
 
     # A million events (arrays built directly, as a loaded folder would give).
-    big = million_layout(library.stories)
-    timeline.events_item.set_layout(big)
-    timeline._layout = big  # zoom_to_fit fits the layout on screen
+    show_layout(timeline, million_layout(library.stories))
     for name, result in measure(app, window).items():
         frame_row(f"frame at 1,000,000 events, {name}", result, "≤ 16 ms median", "")
     window.close()
