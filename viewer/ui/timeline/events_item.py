@@ -956,6 +956,9 @@ class _CoverageRows:
     """
 
     def __init__(self, layout: TimelineLayout, sy: float, top: float, bottom: float) -> None:
+        # With a million events each temporary array here is megabytes that the allocator takes
+        # fresh from the system: the arithmetic is done in place where it can be, and the lines
+        # are kept as int32.
         self.key = (id(layout), sy, top, bottom)
         height = max(1, math.ceil((bottom - top) * sy))
         row = layout.row
@@ -965,7 +968,7 @@ class _CoverageRows:
             rows = row[events]
             first = int(rows.min(initial=0))
             self.lines = int(rows.max(initial=0)) - first + 1
-            line = (rows - first).astype(np.intp)
+            line = (rows - first).astype(np.int32)
             row_top = (np.arange(first, first + self.lines) - top) * sy
             r0 = np.clip((row_top + sy * 0.25).astype(np.int64), 0, height)
             r1 = np.clip(np.ceil(row_top + sy * 0.75).astype(np.int64), 0, height)
@@ -974,30 +977,37 @@ class _CoverageRows:
                 self.line_at[r0[k]: r1[k]] = k
         else:
             self.lines = height
-            row_top = (row[events] - top) * sy
-            r0 = (row_top + sy * 0.25).astype(np.intp)
-            np.clip(r0, 0, height - 1, out=r0)
-            r1 = np.ceil(row_top + sy * 0.75).astype(np.intp)
-            np.clip(r1, 1, height, out=r1)
+            row_top = row[events].astype(np.float64)
+            row_top -= top
+            row_top *= sy
+            first_row = row_top + sy * 0.25
+            np.clip(first_row, 0, height - 1, out=first_row)
+            line = first_row.astype(np.int32)
             # Rows of under two pixels reach into a second (or third) pixel row now
             # and then: those events are counted there too.
-            reach = r1 - r0
-            repeated, lines = [events], [r0]
+            row_top += sy * 0.75
+            np.ceil(row_top, out=row_top)
+            np.clip(row_top, 1, height, out=row_top)
+            reach = row_top.astype(np.int32)
+            reach -= line
+            repeated, lines = [events], [line]
             for extra in range(1, int(reach.max(initial=1))):
                 more = np.flatnonzero(reach > extra)
                 repeated.append(events[more])
-                lines.append(r0[more] + extra)
-            events, line = np.concatenate(repeated), np.concatenate(lines)
+                lines.append(line[more] + extra)
+            if len(lines) > 1:
+                events, line = np.concatenate(repeated), np.concatenate(lines)
         band = line // COVERAGE_BAND_LINES
         bands = -(-self.lines // COVERAGE_BAND_LINES)
+        band = band.astype(np.uint8 if bands <= 256 else np.uint16)
         # A stable sort of small integers is a radix sort: linear in the events.
-        order = np.argsort(band.astype(np.uint8 if bands <= 256 else np.uint16), kind="stable")
+        order = np.argsort(band, kind="stable")
         self.events = events[order]  # into the layout's arrays; an event more than once if on several lines
         self.x0 = layout.x0[self.events]
         self.x1 = layout.x1[self.events]
-        self.band_line = (line - band * COVERAGE_BAND_LINES)[order]  # the line within its band
+        self.band_line = (line % COVERAGE_BAND_LINES).astype(np.intp)[order]  # the line within its band
         # Where each band starts in the arrays above, and where the last ends.
-        self.band_edges = np.searchsorted(band[order], np.arange(bands + 1))
+        self.band_edges = np.concatenate(([0], np.cumsum(np.bincount(band, minlength=bands))))
 
     def counts(self, sx: float, left: float, right: float, width: int,
                only: np.ndarray | None = None) -> np.ndarray:
@@ -1022,14 +1032,19 @@ class _CoverageRows:
         keep = (self.x1 >= left) & (self.x0 <= right)
         if only is not None:
             keep &= only
-        kept = np.concatenate(([0], np.cumsum(keep)))[self.band_edges].tolist()
-        c0 = ((self.x0[keep] - left) * sx).astype(np.intp)
+        x0, x1, band_line = self.x0, self.x1, self.band_line
+        if keep.all():  # all of time in view (a fit, a scroll through the lanes): nothing to pick out
+            kept = self.band_edges.tolist()
+        else:
+            kept = np.concatenate(([0], np.cumsum(keep)))[self.band_edges].tolist()
+            x0, x1, band_line = x0[keep], x1[keep], band_line[keep]
+        c0 = ((x0 - left) * sx).astype(np.intp)
         np.clip(c0, 0, width - 1, out=c0)
-        c1 = ((self.x1[keep] - left) * sx).astype(np.intp) + 1
+        c1 = ((x1 - left) * sx).astype(np.intp) + 1
         np.clip(c1, 1, width, out=c1)
         np.maximum(c1, c0 + 1, out=c1)
         stride = width + 1  # a column past the last: each line's differences sum to zero within it
-        cell = self.band_line[keep] * stride
+        cell = band_line * stride
         c0 += cell
         c1 += cell
         limit = COVERAGE_LEVELS - 1
