@@ -958,7 +958,7 @@ class _CoverageRows:
     def __init__(self, layout: TimelineLayout, sy: float, top: float, bottom: float) -> None:
         # With a million events each temporary array here is megabytes that the allocator takes
         # fresh from the system: the arithmetic is done in place where it can be, and the lines
-        # are kept as int32.
+        # are worked out as int32.
         self.key = (id(layout), sy, top, bottom)
         height = max(1, math.ceil((bottom - top) * sy))
         row = layout.row
