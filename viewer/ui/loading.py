@@ -67,6 +67,7 @@ class FolderLoader(QObject):
         self._pool = pool
         self._pending_cache_write: Callable[[], None] | None = None
         self._pool_warmed = False
+        self._closed = False
         self._large = False
 
     @property
@@ -105,6 +106,7 @@ class FolderLoader(QObject):
     def shutdown(self) -> None:
         """Cancel a running load, write a cache still waiting, and stop the workers (the window is closing)."""
         self.cancel()
+        self._closed = True  # an _after_load still due finds nothing to start
         if self._pool is not None:
             self._pool.shutdown()  # a worker stuck on a read must not hold up quitting
         self._tasks.shutdown()  # the load stops at its next check of the cancel flag
@@ -130,8 +132,10 @@ class FolderLoader(QObject):
 
     def _after_load(self) -> None:
         """Once the new folder is on screen: write its cache, and have the parse workers ready."""
+        if self._closed:  # the window closed meanwhile: shutdown wrote the cache, the workers are gone
+            return
         write, self._pending_cache_write = self._pending_cache_write, None
-        if write is not None:  # (None: the window closed meanwhile, and the workers are gone)
+        if write is not None:
             self._tasks.submit(lambda: _write_cache(write), lambda _: None, lambda _: None)
             if "numpy.ma" not in sys.modules:
                 self._tasks.submit(_import_numpy_ma, lambda _: None, lambda _: None)
