@@ -123,3 +123,18 @@ def test_a_bar_longer_than_the_view_is_shown_whole_when_chosen():
     # A bar that fits, half out of the view, is brought wholly in without zooming.
     lo, hi = range_showing(layout, decade, (start - 8000, start + 1000), 1000)
     assert lo <= start and end <= hi and hi - lo == 9000
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(YEARS, min_size=2, max_size=6), st.randoms(use_true_random=False))
+def test_lanes_sorted_again_or_hidden_are_laid_out_as_afresh(lanes, rng):
+    library = library_of({f"s{i}.txt": story_text(f"S{i}", dates) for i, dates in enumerate(lanes)})
+    builder = LayoutBuilder()
+    builder.build(library)
+    for _ in range(3):
+        shown = [story for story in library.stories if rng.random() < 0.8]
+        rng.shuffle(shown)
+        again, fresh = builder.build(shown), LayoutBuilder().build(shown)
+        for name in FIELDS:
+            assert getattr(again, name).tolist() == getattr(fresh, name).tolist(), name
+        assert again.undated == fresh.undated and again.lane_rows.tolist() == fresh.lane_rows.tolist()

@@ -227,7 +227,11 @@ class LayoutBuilder:
         return self._full(stories)
 
     def _full(self, stories: list[Story]) -> TimelineLayout:
-        lanes = [_lane_pieces(story) for story in stories]
+        # A lane's pieces depend only on its story: sorted again, or lanes hidden or shown, the
+        # stories of the last build keep theirs (packing 10,000 lanes anew took 0.4 s).
+        built = self._built
+        known = {id(story): lane for story, lane in zip(built.stories, built.lanes)} if built is not None else {}
+        lanes = [_known_or_packed(known, story) for story in stories]
         counts = np.fromiter((len(lane.x0) for lane in lanes), dtype=np.int64, count=len(lanes))
         total = int(counts.sum())
         unsorted = {name: _column(lanes, name, total) for name in _FIELDS}
@@ -308,6 +312,11 @@ class LayoutBuilder:
         layout.lane_rows = lane_rows
         layout.undated = [(si, ei) for si, lane in enumerate(lanes) for ei in lane.undated]
         return layout
+
+
+def _known_or_packed(known: dict[int, _LanePieces], story: Story) -> _LanePieces:
+    found = known.get(id(story))  # (the last build holds its stories: an id there is that story)
+    return found if found is not None else _lane_pieces(story)
 
 
 def _bases(counts: np.ndarray) -> np.ndarray:
