@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextDocumentFragment
 
 from tests.conftest import SEEDS, library_of, story_text
 from viewer.core.state import EventRef
@@ -55,7 +56,11 @@ def test_a_narrow_panel_hides_counts_before_it_squeezes_the_headlines(qtbot):
     assert header.sectionSize(0) >= MIN_HEADLINE_PX - 40
     assert not header.isSectionHidden(6) and not header.isSectionHidden(3)  # news and events stay
     tip = panel.proxy.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert "3 articles" in tip and "0 problems" in tip  # what is hidden is in the row's tooltip
+    lines = QTextDocumentFragment.fromHtml(tip).toPlainText().splitlines()
+    assert lines[:2] == ["A story", "a.txt"]  # one per line, not run together
+    assert "3 articles" in lines[2] and "0 problems" in lines[2]  # what is hidden is in the row's tooltip
+    # A date column holds a full date: "Sep 30, 2025" is not cut to "Sep 30, …".
+    assert header.sectionSize(1) >= panel.fontMetrics().horizontalAdvance("Sep 30, 2025") + 8
     panel.resize(900, 400)
     qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
     assert header.sectionSize(0) >= MIN_HEADLINE_PX
@@ -228,3 +233,41 @@ def test_a_live_update_changes_its_rows_and_keeps_the_readers_place(qtbot, windo
     [selected] = panel.table.selectionModel().selectedRows()
     assert selected.data() == "Story 150"
     assert abs(scroll.value() - position) <= 1  # one row above it moved: the list did not jump to the top
+
+
+def test_arrow_keys_in_the_table_show_the_next_story(qtbot, seeded):
+    panel = seeded.stories_panel
+    first = panel.proxy.index(0, 0)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=panel.table.visualRect(panel.proxy.index(0, 1)).center())
+    assert seeded.state.story.title == first.data()
+    qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert seeded.state.story.title == panel.proxy.index(1, 0).data()  # the detail pane follows the highlight
+    # A filter that hides the row on show moves the table's current row: that selects nothing.
+    shown = seeded.state.story.file
+    qtbot.keyClicks(panel.filter, "sputnik")
+    assert seeded.state.story.file == shown
+
+
+def test_after_a_sort_the_story_on_show_is_still_in_view_in_the_panel_and_on_the_lanes(
+        qtbot, window, open_folder, story_folder):
+    files = {f"s{i:02d}.txt": story_text(f"Story {i:02d}", ["2001"] * (1 + i % 3)) for i in range(60)}
+    open_folder(window, story_folder(files))
+    panel, state = window.stories_panel, window.state
+    state.set_story("s02.txt")  # near the top of both
+    panel.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # headline, Z to A: now near the end
+    index = panel.proxy.index(next(r for r in range(panel.proxy.rowCount())
+                                   if panel.proxy.index(r, 0).data() == "Story 02"), 0)
+    assert panel.table.viewport().rect().contains(panel.table.visualRect(index).center())
+    layout = window.timeline.timeline_layout
+    lane = layout.story_index["s02.txt"]
+    _, (y0, y1) = window.timeline.view_box.viewRange()
+    assert y0 <= layout.lane_row[lane] and layout.lane_row[lane] + layout.lane_rows[lane] <= y1
+
+
+def test_the_problems_column_orders_the_lanes_too(window, open_folder, story_folder):
+    files = {"a.txt": story_text("A", ["2001"]), "b.txt": story_text("B", ["2001", "Sometime", "Never"]),
+             "c.txt": story_text("C", ["2001", "Sometime"])}
+    open_folder(window, story_folder(files))
+    window.stories_panel.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # most problems first
+    assert rows(window) == lanes(window) == ["B", "C", "A"]

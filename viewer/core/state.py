@@ -63,7 +63,7 @@ class AppState:
     sort_changed = Signal(str)
 
     def __init__(self) -> None:
-        self.sort_keys: dict[str, Callable[[Story], Any]] = {}
+        self.sort_keys: dict[str, Callable[[Story], Any]] = {"problems": self._problem_count}
         """Orders beyond ``SORT_KEYS`` that need more than the story (the number of new events, say)."""
         self._library: Library | None = None
         self._story_file: str | None = None
@@ -333,6 +333,11 @@ class AppState:
         if key != self._sort:
             self._sort = key
             self.sort_changed.emit(key)
+
+    def _problem_count(self, story: Story) -> int:
+        """How many problems the reading of a story's file had (an order of the lanes, "problems")."""
+        result = self._library.results.get(story.file) if self._library is not None else None
+        return len(result.problems) if result is not None else 0
 
     def order_changed(self, name: str) -> None:
         """The values of the order ``name`` (one of ``sort_keys``) changed: lanes sorted by it are sorted again.

@@ -174,7 +174,7 @@ def event_html(story: Story, event: Event) -> str:
         for n in event.citations:
             source = story.source(n)
             title = (html.escape(capped(source.title, TITLE_CHARS)) if source and source.title
-                     else "<i>untitled source</i>")
+                     else "(no title)")
             address = f"<br><span style='color:#555'>{url_html(source.url)}</span>" if source and source.url else ""
             rows.append(f"<li>{_citation_link(n)} {title}{address}</li>")
         sources = f"<p style='margin-bottom:2px'><b>Sources</b></p><ul style='margin-top:0'>{''.join(rows)}</ul>"

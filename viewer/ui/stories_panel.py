@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, QTableView, QVBoxLayout, QWidget
 
 from viewer.core.colours import is_dark, story_colour
@@ -50,10 +50,11 @@ COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
     ("Last", "The latest event, as written", "last", 76),
     ("Ev.", "Events", "events", 36),
     ("Art.", "Articles", "articles", 36),
-    ("Pr.", "Problems", None, 32),
+    ("Pr.", "Problems", "problems", 32),
     ("New", "Events new or updated since you last read the story", "new", 38),
 )
 NEW_COLUMN = len(COLUMNS) - 1
+DATE_SAMPLE = "Sep 30, 2025"  # the widest common date of the First and Last columns
 MIN_HEADLINE_PX = 170
 """Narrower than this, the headline column gets room by hiding the columns of ``HIDDEN_FIRST``."""
 HIDDEN_FIRST = (5, 4, 2, 1)  # problems, articles, last, first: the row's tooltip still gives them
@@ -252,18 +253,15 @@ class StoriesModel(QAbstractTableModel):
         column, descending = self._sort
         name = COLUMNS[column][2]
         key = self._state.sort_keys.get(name, SORT_KEYS.get(name)) if name is not None else None
-        reading, library = self._reading, self._state.library
+        reading = self._reading
 
         def news(story: Story) -> int:
             return reading.count(story.file) if reading is not None else 0
 
-        def problems(story: Story) -> int:  # not an order of the lanes: the panel's own
-            result = library.results.get(story.file) if library is not None else None
-            return len(result.problems) if result is not None else 0
-
         if column == NEW_COLUMN:
             key = news
-        ordered.sort(key=key or problems, reverse=descending)
+        if key is not None:
+            ordered.sort(key=key, reverse=descending)
         return ordered
 
     def _apply_sort(self) -> None:
@@ -398,6 +396,9 @@ class StoriesModel(QAbstractTableModel):
             dates = f"{row.first_text} – {row.last_text} · " if row.first_text else ""
             return plain_tooltip(f"{story.title}\n{row.file}\n{dates}{len(story.events)} events{articles} · "
                                  f"{row.problems} problems")
+        if role == Qt.ItemDataRole.ToolTipRole and column in (1, 2):  # a date longer than its column
+            text = row.first_text if column == 1 else row.last_text
+            return plain_tooltip(text) if text else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -411,6 +412,26 @@ class StoriesModel(QAbstractTableModel):
             self._state.set_story_hidden(self._stories[index.row()].file, not shown)
             return True
         return False
+
+
+class _StoriesTable(QTableView):
+    """The stories' table; a key that moves to another row says so (the panel then shows its story).
+
+    Only keys: the current row also moves when a filter hides it or a click
+    lands on a check box, and neither may change the story on show.
+
+    Signals:
+        moved_by_key(QModelIndex): the new current row, moved to by a key.
+    """
+
+    moved_by_key = Signal(QModelIndex)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        before = self.currentIndex().row()
+        super().keyPressEvent(event)
+        current = self.currentIndex()
+        if current.isValid() and current.row() != before:
+            self.moved_by_key.emit(current)
 
 
 class StoriesPanel(QWidget):
@@ -443,7 +464,7 @@ class StoriesPanel(QWidget):
         self.filter.setPlaceholderText("Filter stories by headline or file…")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._on_filter)
-        self.table = QTableView()
+        self.table = _StoriesTable()
         self.table.setObjectName("storiesTable")
         self.table.setAccessibleName("Stories")
         self.table.setAccessibleDescription("One row per story; its check box shows or hides its lane on the timeline")
@@ -462,7 +483,11 @@ class StoriesPanel(QWidget):
         header.setMinimumSectionSize(30)
         header.setStretchLastSection(False)
         # The headline takes what the dates and counts leave: a narrow dock still shows it.
-        for column, (_, _, _, width) in enumerate(COLUMNS):
+        # The dates are as wide as a full one in this font ("Sep 30, 2025"): cut, the year went.
+        date_width = self.fontMetrics().horizontalAdvance(DATE_SAMPLE) + 16
+        self._widths = [max(width, date_width) if width is not None and column in (1, 2) else width
+                        for column, (_, _, _, width) in enumerate(COLUMNS)]
+        for column, width in enumerate(self._widths):
             if width is None:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             else:
@@ -475,6 +500,7 @@ class StoriesPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
+        self.table.moved_by_key.connect(self._on_moved_by_key)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addWidget(self.filter)
@@ -483,6 +509,7 @@ class StoriesPanel(QWidget):
         state.sort_changed.connect(self._show_sort)
         state.story_changed.connect(self._show_current)
         self.model.reset_done.connect(self._show_current)
+        self.model.layoutChanged.connect(self._show_current)  # sorted: the story on show's row in view
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
@@ -498,7 +525,7 @@ class StoriesPanel(QWidget):
         """
         header = self.table.horizontalHeader()
         room = self.table.viewport().width()
-        widths = [w for _, _, _, w in COLUMNS]
+        widths = self._widths
         fixed = sum(w or 0 for w in widths)
         hidden: set[int] = set()
         for column in HIDDEN_FIRST:
@@ -550,13 +577,22 @@ class StoriesPanel(QWidget):
         # out: the highlighted row must stay the story on show, or none.
         self._show_current()
 
+    def _on_moved_by_key(self, current: QModelIndex) -> None:
+        """The arrow keys (or Page Up/Down, Home, End) went to another row: show its story."""
+        file = self.model.file_at(self.proxy.mapToSource(current).row())
+        story = self._state.story
+        if story is None or story.file != file:
+            self._state.select_event(None)
+            self._state.set_story(file)
+            self.story_activated.emit(file)
+
     def _show_current(self) -> None:
-        """Highlight the row of the story on show (none if it has no row in view)."""
+        """Highlight the row of the story on show (none if it has no row in view), and scroll to it."""
         story = self._state.story
         row = self.model.row_of(story.file, self._last_row) if story is not None else None
         self._last_row = row or 0
         index = self.proxy.mapFromSource(self.model.index(row, 0)) if row is not None else QModelIndex()
-        if index.isValid():  # selecting a row selects nothing else: clicks do
+        if index.isValid():  # selecting a row selects nothing else: clicks and keys do
             self.table.selectRow(index.row())
             self.table.scrollTo(index)
         else:

@@ -105,8 +105,8 @@ def capped(text: str, limit: int = SHOWN_CHARS) -> str:
 
 
 def plain_tooltip(text: str) -> str:
-    """A tooltip that shows ``text`` literally, even if it looks like markup."""
-    return f"<p>{html.escape(capped(text, TOOLTIP_CHARS))}</p>"
+    """A tooltip that shows ``text`` literally, even if it looks like markup, its lines kept."""
+    return f"<p>{html.escape(capped(text, TOOLTIP_CHARS)).replace(chr(10), '<br>')}</p>"
 
 
 def short_label(text: str) -> str:

@@ -396,8 +396,12 @@ class TimelineWidget(QWidget):
         self._relayout(keep_view)
 
     def _on_lanes_changed(self, *_args: object) -> None:
-        """Stories hidden or shown, or sorted: the lanes change, the time range stays."""
+        """Stories hidden or shown, or sorted: the lanes change, the time range stays, and the lane of
+        the story on show stays in view (sorted elsewhere, it was lost off screen)."""
         self._relayout(keep_view=True)
+        story = self._state.story
+        if story is not None:
+            self._scroll_lane_into_view(story.file)
 
     def _relayout(self, keep_view: bool) -> None:
         library = self._state.library
@@ -689,17 +693,25 @@ class TimelineWidget(QWidget):
         if new_range != (x0, x1) or dy:
             self.view_box.setRange(xRange=new_range, yRange=(y0 + dy, y1 + dy), padding=0)
 
-    def scroll_to_story(self, file: str) -> None:
-        """Scroll the lanes so that a story's lane is in view (the time range stays)."""
+    def _scroll_lane_into_view(self, file: str) -> int | None:
+        """Scroll the lanes (only) so that a story's lane is in view; its lane, or None if not shown."""
         lane = self._layout.story_index.get(file)
         if lane is None:
-            return
+            return None
         top = int(self._layout.lane_row[lane])
         rows = int(self._layout.lane_rows[lane])
         _, (y0, y1) = self.view_box.viewRange()
         if top < y0 or top + rows > y1:
             height = y1 - y0
             self.view_box.setYRange(top - 0.2, top - 0.2 + height, padding=0)
+        return lane
+
+    def scroll_to_story(self, file: str) -> None:
+        """Scroll the lanes so that a story's lane is in view and, if none of its events is in the time
+        range, show them all."""
+        lane = self._scroll_lane_into_view(file)
+        if lane is None:
+            return
         # And its events: if none is in the time range, show them all.
         in_lane = np.flatnonzero(self._layout.story == lane)
         if len(in_lane):
