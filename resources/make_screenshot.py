@@ -2,12 +2,12 @@
 
 Run from the repository root, with the app installed (``pip install -e .``)::
 
-    .venv/bin/python resources/make_screenshot.py [--query moon] [--match 4] [--scheme light|dark|both]
+    .venv/bin/python resources/make_screenshot.py [--query moon] [--match 3] [--scheme light|dark|both]
 
 Opens the bundled sample stories (``seeds/``) in the main window, drawn
 offscreen (no display needed), with settings of its own in a temporary folder
 (not the user's); searches as Edit → Find does; selects a match as Enter and
-Find Next do (by default the fourth match of "moon": Apollo 11's landing);
+Find Next do (by default the third matching event of "moon": Apollo 11's landing);
 zooms the timeline out to the years of the matching events; and saves
 ``window.grab()``: the search field and its results, the matched events in
 colour and the others faded, the selected match in the detail pane, the
@@ -61,8 +61,8 @@ def _wait(what: str, condition: Callable[[], bool], timeout: float = 20.0) -> No
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--query", default="moon", help="what to type in the search field (default: moon)")
-    parser.add_argument("--match", type=int, default=4,
-                        help="which match to select: 1 is Enter, 2 Enter and Find Next, ... (default: 4)")
+    parser.add_argument("--match", type=int, default=3,
+                        help="which matching event to select: 1 is Enter, 2 Enter and Find Next, ... (default: 3)")
     parser.add_argument("--scheme", choices=("light", "dark", "both"), default="both",
                         help="the colour scheme(s) to draw (default: both)")
     parser.add_argument("--out", type=Path, default=None,
@@ -129,8 +129,9 @@ def _window_image(app: QApplication, query: str, match: int) -> QImage:
         hits = result.hits()
         if not any(hit.event is not None for hit in hits):
             sys.exit(f"{query!r} matches no event in {SEEDS}")
-        if not 1 <= match <= len(hits):
-            sys.exit(f"{query!r} has {len(hits)} matches: no match {match}")
+        events = sum(hit.event is not None for hit in hits)  # Enter and Find Next go to events only
+        if not 1 <= match <= events:
+            sys.exit(f"{query!r} matches {events} events: no match {match}")
         for _ in range(match):  # Enter, then Find Next
             window.go_to_match(1)
         app.processEvents()
