@@ -8,12 +8,16 @@ reach year 1, so the arithmetic is done here on ``date.toordinal()`` days,
 continued below 1 for dates before the common era (``AncientDate``: 0 is
 31 December 1 BC). Years before AD 1 read as a reader writes them, "206 BC",
 and their ticks fall on round BC years (100 BC, not "101 BC" for astronomical
-year -100). Zoomed out to centuries, ticks name the century that starts at
-them, as a reader writes it: "2nd century BC", "1st century BC", "1st
-century", "21st century" (AD years carry no era on this axis, and neither do
-their centuries). The centuries are the ones the date grammar reads: BC ones
-as counted (the 1st century BC is 100-1 BC), AD ones as commonly used (the
-20th century is 1900-1999, the 1st starts in AD 1).
+year -100). Zoomed out to centuries, a view that reaches back before the
+common era names the century that starts at each tick, as a reader writes
+it: "2nd century BC", "1st century BC", "1st century", "2nd century" (AD
+years carry no era on this axis, and neither do their centuries); a view of
+the common era only reads the years of its ticks, "1800", "1900", "2000", as
+timelines of modern history do (a "21st century" at the tick of 2000, with
+the 1900s left of it unlabelled, was read as naming the 1900s). The
+centuries are the ones the date grammar reads: BC ones as counted (the 1st
+century BC is 100-1 BC), AD ones as commonly used (the 20th century is
+1900-1999, the 1st starts in AD 1).
 Labels always say when: the first label in view reads in full ("Mar 3,
 2026", "Mar 2026") and so does every tick where the year changes, so a
 reader zoomed in to days still sees the year. How far apart ticks must be
@@ -223,13 +227,14 @@ def _century_text(n: int, bc: bool) -> str:
     return f"{n:,}{_ordinal_suffix(n)} century{' BC' if bc else ''}"
 
 
-def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
+def tick_label(ordinal: float, level: TickLevel, full: bool = False, centuries: bool = True) -> str:
     """The label of one tick: as much of the date as the level shows.
 
     Short labels name what changes from one tick to the next: "2026", "Mar",
     "Mar 3". A full label also names what encloses it, so that the reader of
     that tick alone knows when it is: "Mar 2026" for a month, "Mar 3, 2026"
-    for a day (a year says it all already).
+    for a day (a year says it all already). A century tick names its
+    century, or if not ``centuries`` reads its year (see ``names_centuries``).
     """
     if not MIN_ORDINAL <= ordinal <= MAX_ORDINAL + 0.5:
         return ""
@@ -238,12 +243,22 @@ def tick_label(ordinal: float, level: TickLevel, full: bool = False) -> str:
     except (ValueError, OverflowError):
         return ""
     if level.unit == "century":
-        return century_label(d.year)
+        return century_label(d.year) if centuries else year_label(d.year)
     if level.unit == "year":
         return year_label(d.year)
     if level.unit == "month":
         return f"{_month(d)} {year_label(d.year)}" if full else _month(d)
     return f"{_month(d)} {d.day}, {year_label(d.year)}" if full else f"{_month(d)} {d.day}"
+
+
+def names_centuries(ordinals: Sequence[float]) -> bool:
+    """Whether century ticks name their centuries: where the first of them is before AD 1."""
+    if not len(ordinals):
+        return False
+    try:
+        return day_from_ordinal(int(round(ordinals[0]))).year <= 0  # noqa: RUF046 - see tick_label
+    except (ValueError, OverflowError):
+        return True
 
 
 def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | None = 0) -> list[str]:
@@ -259,6 +274,7 @@ def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | N
     """
     result: list[str] = []
     previous_year: int | None = None
+    centuries = names_centuries(ordinals)
     for i, ordinal in enumerate(ordinals):
         try:
             year: int | None = day_from_ordinal(int(round(ordinal))).year  # noqa: RUF046 - see tick_label
@@ -268,7 +284,7 @@ def tick_labels(ordinals: Sequence[float], level: TickLevel, first_full: int | N
             result.append("")
             continue
         full = first_full is not None and (i == first_full or year != previous_year)
-        result.append(tick_label(ordinal, level, full=full))
+        result.append(tick_label(ordinal, level, full=full, centuries=centuries))
         previous_year = year
     return result
 
@@ -293,9 +309,10 @@ def first_full_label(ordinals: Sequence[float], level: TickLevel, first: float, 
     if size_px <= 0 or last <= first:
         return None
     px_per_day = size_px / (last - first)
+    centuries = names_centuries(ordinals)
     for i, ordinal in enumerate(ordinals):
         x = (ordinal - first) * px_per_day
-        half = text_width(tick_label(ordinal, level, full=True)) / 2 + 1  # a pixel of slack for rounding
+        half = text_width(tick_label(ordinal, level, full=True, centuries=centuries)) / 2 + 1  # slack: rounding
         if x - half >= 0 and x + half <= size_px:
             return i
     return None
@@ -316,6 +333,8 @@ def widest_labels(level: TickLevel, earliest: float | None = None) -> list[str]:
         bc = 1 - day_from_ordinal(max(MIN_ORDINAL, math.floor(earliest))).year
         years.append(1 - min(int("8" * max(4, len(str(bc)))), 1 - FIRST_YEAR))
     if level.unit == "century":
+        if earliest is None or earliest >= 1:  # the common era only: its ticks read years
+            return [year_label(_SAMPLE_YEAR)]
         # The widest century of as many digits as the years above, with each ordinal suffix.
         return [_century_text(n, year <= 0) for year in years for n in _sample_centuries(year)]
     return [tick_label(make_day(year, month, _SAMPLE_DAY).toordinal(), level, full=True)
