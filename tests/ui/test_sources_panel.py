@@ -178,3 +178,19 @@ def test_all_sources_is_a_tab_beside_search_results_and_typing_brings_the_result
     qtbot.waitUntil(lambda: window.search_results.visibleRegion().isEmpty())  # behind, in its tab
     qtbot.keyClicks(window.search_field, " row")
     qtbot.waitUntil(lambda: not window.search_results.visibleRegion().isEmpty())
+
+
+def test_in_a_narrow_panel_the_titles_keep_more_room_than_the_sites(qtbot, story_folder):
+    from tests.conftest import library_of
+    from viewer.core.state import AppState
+    from viewer.ui.sources_panel import AllSourcesPanel
+
+    state = AppState()
+    panel = AllSourcesPanel(state)
+    qtbot.addWidget(panel)
+    panel.resize(300, 400)
+    panel.show()
+    state.set_library(library_of({"hungary.txt": HUNGARY, "budget.txt": BUDGET}))
+    qtbot.waitUntil(lambda: panel.model.row_count() == 3, timeout=10000)
+    header = panel.table.horizontalHeader()
+    assert header.sectionSize(0) > header.sectionSize(1) >= 70  # title, then site

@@ -24,7 +24,16 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPersistentModelIndex, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
@@ -237,6 +246,7 @@ class AllSourcesPanel(QWidget):
         for column in (STORIES, EVENTS):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(column, 56)
+        self.table.viewport().installEventFilter(self)  # its width changes: the site's column follows
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(STORIES, Qt.SortOrder.DescendingOrder)  # the shared sources first
         self.status = QLabel()
@@ -256,6 +266,14 @@ class AllSourcesPanel(QWidget):
         state.event_changed.connect(self._follow_library)
         state.folder_source_changed.connect(self._show_selected)
         self._follow_library()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The site's column a quarter of the table (70 to 150 px): in a narrow dock the titles were
+        cut to a word ("COVID-19 p…") beside a host shown whole."""
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            width = self.table.viewport().width()
+            self.table.horizontalHeader().resizeSection(1, max(70, min(150, width // 4)))
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Shown (View → All Sources): the table is filled if it is not yet."""
