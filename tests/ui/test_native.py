@@ -218,6 +218,7 @@ print(json.dumps({
     "legend_fits": legend.heightForWidth(legend.width()) <= legend.height() if legend.wordWrap()
                    else legend.sizeHint().width() <= legend.width(),
     "legend_visible": legend.isVisible() and not legend.visibleRegion().isEmpty(),
+    "plot_height": window.timeline.plot.height(),
     "cut_labels": cut,
     "sources": len(rows),
     "sources_shown": sum(table.viewport().rect().contains(rect) for rect in rows),
@@ -250,14 +251,15 @@ def test_the_first_window_fits_a_small_screen_and_shows_what_matters(tmp_path, s
     assert aw == screen[0] / float(scale) and ah == screen[1] / float(scale)
     assert ax <= fx and ay <= fy and fx + fw <= ax + aw and fy + fh <= ay + ah, probe
     assert probe["panes_scroll"] == 0, probe  # the panes fit the window as it opens: no scroll bar
-    assert probe["legend_visible"]
+    assert probe["plot_height"] >= 120, probe  # room for two lanes and the axis, whatever the screen
     assert probe["cut_labels"] == []
     assert probe["sources"] >= 5
     assert probe["sources_shown"] >= sources, probe  # whole rows
-    # Every line of the legend shown (at 640×360 without its line of mouse and key hints,
-    # which goes to its tooltip rather than be cut off).
+    # Every line of the legend shown, never cut off; at 640×360 the lanes need its room more:
+    # there it is left out (Help → Story File Format says what the marks mean).
     assert probe["legend_fits"], probe
     if aw >= 960:
+        assert probe["legend_visible"], probe
         assert probe["event_text_shown"], probe  # the selected event's text, without scrolling to it
         assert probe["event_text_chars_per_line"] >= 40, probe
     # At 640×360 the event's text begins below the detail pane's fold (under

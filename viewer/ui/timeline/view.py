@@ -74,6 +74,8 @@ ROWS_IN_VIEW = 24  # more rows than this: zoom to fit shows the first ones (labe
 # the lanes' headlines are drawn from rows of 11 px, read well from this.
 MIN_FIT_ROW_PX = 20.0
 LEGEND_SHARE = 0.2  # of the timeline's height the legend may take before it drops its hints
+LEGEND_MAX_SHARE = 0.34  # and without them, before it gives the lanes all its room
+MIN_HEIGHT_FOR_OVERVIEW = 180  # px of timeline; less, and the overview strip gives the lanes its room
 LANE_SCROLL_SCALE = 10  # scroll bar steps per row
 MAX_UNDATED_LISTED = 500
 FOCUS_FRAME_PX = 2
@@ -346,19 +348,24 @@ class TimelineWidget(QWidget):
         """On a short window (a small screen, a scale factor of 2) the overview strip gives the lanes room."""
         super().resizeEvent(event)
         self.overview.setFixedHeight(round(min(STRIP_HEIGHT, max(MIN_STRIP_HEIGHT, self.height() * 0.22))))
+        # Shorter still (640×360, a scale factor of 3 on 1920×1080), the lanes get the strip's
+        # room: there it left them 38 px. Scrolling, zooming and the keys still move through time.
+        self.overview.setVisible(self.height() >= MIN_HEIGHT_FOR_OVERVIEW)
         self._fit_legend()
 
     def _fit_legend(self) -> None:
         """The legend, without its line of mouse and key hints (then in its tooltip) where the whole
-        of it would take more than a fifth of a short timeline's height and be cut off."""
+        of it would take more than a fifth of a short timeline's height and be cut off; none at all
+        where even that would take more than a third (Help → Story File Format says what marks mean)."""
         colours = self.colours
-        full = legend_html(colours)
-        self.legend.setText(full)
+        width = max(self.width(), 1)
+        self.legend.setText(legend_html(colours))
         self.legend.setToolTip("")
-        if self.legend.heightForWidth(max(self.width(), 1)) > self.height() * LEGEND_SHARE:
+        if self.legend.heightForWidth(width) > self.height() * LEGEND_SHARE:
             self.legend.setText(legend_html(colours, hints=False))
             self.legend.setToolTip(QTextDocumentFragment.fromHtml(LEGEND_ENTRIES[-1]).toPlainText()
                                    .replace("\u2011", "-"))
+        self.legend.setVisible(self.legend.heightForWidth(width) <= self.height() * LEGEND_MAX_SHARE)
 
     # --- colours -------------------------------------------------------------
 
