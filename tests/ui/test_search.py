@@ -125,6 +125,18 @@ def test_escape_clears_the_search_and_returns_to_the_timeline(qtbot, seeded):
     assert not seeded.search_dock.isVisible()  # the search opened it; the timeline gets its width back
 
 
+def test_emptying_the_field_while_typing_keeps_the_results_where_they_are(qtbot, seeded):
+    search(qtbot, seeded, "moon")
+    width = seeded.timeline.width()
+    for _ in "moon":
+        qtbot.keyClick(seeded.search_field, Qt.Key.Key_Backspace)
+    assert seeded.search_field.text() == "" and seeded.state.search is None
+    assert seeded.search_dock.isVisible()  # no dock closing and opening again between two words
+    assert seeded.timeline.width() == width
+    qtbot.keyClick(seeded.search_field, Qt.Key.Key_Escape)  # Esc closes what the search opened
+    assert not seeded.search_dock.isVisible()
+
+
 def test_only_stories_with_matches(qtbot, seeded):
     search(qtbot, seeded, "sputnik")
     matching = seeded.state.search.files()

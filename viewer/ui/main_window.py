@@ -533,10 +533,10 @@ class MainWindow(QMainWindow):
         self._match = -1
         result = self.state.search
         if not self.state.query:
+            # The results dock stays while the field is emptied and typed in again (it came and
+            # went with each emptying, the timeline's width jumping and every pane laid out anew);
+            # Esc closes it if a search opened it, and so does quitting (see closeEvent).
             self.search_status.setText("")
-            if self._search_opened_dock:  # the search opened it: the timeline gets its width back
-                self._search_opened_dock = False
-                self.search_dock.hide()
             return
         self._show_search_dock()
         if result is None:
@@ -744,6 +744,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Save the window state; stop a load in progress."""
+        if self._search_opened_dock and not self.state.query:  # not back, empty, at the next start
+            self.search_dock.hide()
         self.save_state()
         self.watcher.shutdown()
         self.loader.shutdown()
