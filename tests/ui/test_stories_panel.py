@@ -64,6 +64,14 @@ def test_a_narrow_panel_hides_counts_before_it_squeezes_the_headlines(qtbot):
     panel.resize(900, 400)
     qtbot.waitUntil(lambda: not any(header.isSectionHidden(c) for c in range(header.count())))
     assert header.sectionSize(0) >= MIN_HEADLINE_PX
+    # The header's menu: what the reader shows stays shown when narrow, what they hide stays hidden.
+    panel.choose_column(1, False)
+    assert header.isSectionHidden(1)
+    panel.choose_column(5, True)
+    panel.resize(360, 400)
+    qtbot.waitUntil(lambda: panel.table.viewport().width() < 380)
+    assert not header.isSectionHidden(5) and header.isSectionHidden(1)  # asked for: shown; hidden: hidden
+    assert header.isSectionHidden(4)  # the articles, not asked for, give the headline room
 
 
 def test_sorting_the_panel_orders_the_lanes(seeded):

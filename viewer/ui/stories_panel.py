@@ -55,7 +55,7 @@ COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
 )
 NEW_COLUMN = len(COLUMNS) - 1
 DATE_SAMPLE = "Sep 30, 2025"  # the widest common date of the First and Last columns
-MIN_HEADLINE_PX = 170
+MIN_HEADLINE_PX = 150
 """Narrower than this, the headline column gets room by hiding the columns of ``HIDDEN_FIRST``."""
 HIDDEN_FIRST = (5, 4, 2, 1)  # problems, articles, last, first: the row's tooltip still gives them
 
@@ -496,6 +496,9 @@ class StoriesPanel(QWidget):
         header.setSortIndicatorShown(True)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
+        self._chosen: dict[int, bool] = {}  # columns shown or hidden from the header's menu
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._header_menu)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.clicked.connect(self._on_clicked)
@@ -522,15 +525,18 @@ class StoriesPanel(QWidget):
         At the dock's usual 440 px the dates and counts left the headline ten
         characters; the columns of ``HIDDEN_FIRST`` go, in that order, until
         the headline has ``MIN_HEADLINE_PX`` (and come back when it widens).
+        A column the reader showed or hid from the header's menu stays so.
         """
         header = self.table.horizontalHeader()
         room = self.table.viewport().width()
         widths = self._widths
-        fixed = sum(w or 0 for w in widths)
-        hidden: set[int] = set()
+        hidden = {column for column, shown in self._chosen.items() if not shown}
+        fixed = sum(w or 0 for column, w in enumerate(widths) if column not in hidden)
         for column in HIDDEN_FIRST:
             if room - fixed >= MIN_HEADLINE_PX:
                 break
+            if column in self._chosen:
+                continue
             hidden.add(column)
             fixed -= widths[column] or 0
         for column in range(len(COLUMNS)):
@@ -538,6 +544,22 @@ class StoriesPanel(QWidget):
                 header.setSectionHidden(column, column in hidden)
                 if column not in hidden:
                     header.resizeSection(column, widths[column] or 0)
+
+    def _header_menu(self, position: QPoint) -> None:
+        """The header's context menu: a check box per column (the headline always shows)."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column, (_, name, _, _) in enumerate(COLUMNS[1:], start=1):
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            action.toggled.connect(lambda shown, column=column: self.choose_column(column, shown))
+        menu.exec(header.mapToGlobal(position))
+
+    def choose_column(self, column: int, shown: bool) -> None:
+        """Show or hide a column as the reader asks (the narrow panel's fitting then leaves it so)."""
+        self._chosen[column] = shown
+        self.fit_columns()
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
         name = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
