@@ -146,3 +146,17 @@ def test_lanes_sorted_by_news_follow_when_a_story_gets_news(qtbot, folder, sessi
     rewrite(folder / "talks.txt", TALKS + "Mar 1, 2024 – Talks collapse over aid corridors [3]\n")
     qtbot.waitUntil(lambda: new_count(win, "talks.txt") == 1, timeout=5000)
     assert [s.file for s in win.timeline.timeline_layout.stories] == ["talks.txt", "strike.txt"]
+
+
+def test_reading_a_story_does_not_move_it_from_under_the_reader(qtbot, folder, session):
+    win = session(folder)
+    win.state.set_story("strike.txt")
+    win.stories_panel.table.sortByColumn(NEW_COLUMN, Qt.SortOrder.DescendingOrder)
+    rewrite(folder / "talks.txt", TALKS + "Mar 1, 2024 – Talks collapse over aid corridors [3]\n")
+    qtbot.waitUntil(lambda: new_count(win, "talks.txt") == 1, timeout=5000)
+    assert [s.file for s in win.timeline.timeline_layout.stories] == ["talks.txt", "strike.txt"]
+    win.state.set_story("talks.txt")  # opened (by a click or the arrow keys): read, its count 0
+    qtbot.waitUntil(lambda: new_count(win, "talks.txt") == "", timeout=5000)  # its count gone
+    # Re-sorted now, it would go below strike.txt (file order among equals) and the row the reader's
+    # keys were on would jump away; it stays until news come again.
+    assert [s.file for s in win.timeline.timeline_layout.stories] == ["talks.txt", "strike.txt"]

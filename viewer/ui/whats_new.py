@@ -45,6 +45,7 @@ class ReadingController(QObject):
         self._detail = detail
         self._timeline = timeline
         self._opened: str | None = None  # the story the reader opened last (not the one shown at start)
+        self._news_counts: dict[str, int] = {}  # new events per story at the last change (see _on_news)
         self._folder: Path | None = None
         self._tasks = BackgroundTasks(self, "reading")
         self._seen_timer = QTimer(self, singleShot=True, interval=SEEN_AFTER_MS)
@@ -110,7 +111,12 @@ class ReadingController(QObject):
         story = self._state.story
         if story is not None and story.file == self._opened and self._reading.news(story.file):
             self._read(story.file)  # it changed while the reader has it open
-        self._state.order_changed("new")  # lanes sorted by their number of new events follow
+        # Lanes (and rows) sorted by their number of new events follow when news come, not when a
+        # story is read: re-sorted then, the row just opened ran from under the reader's keys.
+        counts = {file: self._reading.count(file) for file in self._reading.files_with_news()}
+        if any(count > self._news_counts.get(file, 0) for file, count in counts.items()):
+            self._state.order_changed("new")
+        self._news_counts = counts
         self._show_marks()
         self._seen_timer.start()
 
