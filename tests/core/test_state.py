@@ -108,3 +108,13 @@ def test_the_events_citing_a_source_are_highlighted(state):
     assert state.highlighted_events() == [EventRef("s.txt", 1), EventRef("s.txt", 2)]
     state.set_story(None)
     assert state.highlighted_events() == []
+
+
+def test_lanes_by_problems_count_the_problems_of_the_library_being_laid_out(state):
+    # The loader lays out the next library on its worker with the current order: b gains two problems.
+    state.set_library(library_of({"a.txt": story_text("A", ["2001", "Sometime"]), "b.txt": story_text("B", ["2001"])}))
+    state.set_sort("-problems")
+    assert [s.file for s in state.lanes()] == ["a.txt", "b.txt"]
+    following = library_of({"a.txt": story_text("A", ["2001", "Sometime"]),
+                            "b.txt": story_text("B", ["2001", "Sometime", "Never"])})
+    assert [s.file for s in state.lanes(following)] == ["b.txt", "a.txt"]

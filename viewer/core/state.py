@@ -63,7 +63,7 @@ class AppState:
     sort_changed = Signal(str)
 
     def __init__(self) -> None:
-        self.sort_keys: dict[str, Callable[[Story], Any]] = {"problems": self._problem_count}
+        self.sort_keys: dict[str, Callable[[Story], Any]] = {}
         """Orders beyond ``SORT_KEYS`` that need more than the story (the number of new events, say)."""
         self._library: Library | None = None
         self._story_file: str | None = None
@@ -299,8 +299,7 @@ class AppState:
         if self._only_matching and search is not None and library is self._library:
             matching = search.files()
             stories = [s for s in stories if s.file in matching]
-        key, descending = sort_key(self._sort)
-        key = self.sort_keys.get(self._sort.lstrip("-"), key)
+        key, descending = self.order_key(self._sort, library)
         if key is not None:
             # Stable, also reversed: equal ones stay in file order, as in the stories panel.
             stories.sort(key=key, reverse=descending)
@@ -334,10 +333,25 @@ class AppState:
             self._sort = key
             self.sort_changed.emit(key)
 
-    def _problem_count(self, story: Story) -> int:
-        """How many problems the reading of a story's file had (an order of the lanes, "problems")."""
-        result = self._library.results.get(story.file) if self._library is not None else None
-        return len(result.problems) if result is not None else 0
+    def order_key(self, order: str, library: Library | None = None) -> tuple[Callable[[Story], Any] | None, bool]:
+        """The key of an order of the lanes (None: by file) and whether it is descending.
+
+        The stories panel sorts its rows with this too, so that rows and lanes
+        are in one order. ``library``: the one whose stories are sorted (the
+        loader lays out the next one on its worker thread); the problems of a
+        story are its file's in that library.
+        """
+        name, descending = order.lstrip("-"), order.startswith("-")
+        if name == "problems":
+            source = library if library is not None else self._library
+            results = source.results if source is not None else {}
+
+            def problems(story: Story) -> int:
+                result = results.get(story.file)
+                return len(result.problems) if result is not None else 0
+
+            return problems, descending
+        return self.sort_keys.get(name, SORT_KEYS.get(name)), descending
 
     def order_changed(self, name: str) -> None:
         """The values of the order ``name`` (one of ``sort_keys``) changed: lanes sorted by it are sorted again.
@@ -367,12 +381,6 @@ SORT_KEYS: dict[str, Callable[[Story], Any]] = {
 }
 """The orders of the lanes: ``AppState.set_sort("events")``, or ``"-events"`` for descending;
 "file" (the default) is the library's own order, by file."""
-
-
-def sort_key(order: str) -> tuple[Callable[[Story], Any] | None, bool]:
-    """The key of an order ("-" before its name: descending), and whether it is descending."""
-    descending = order.startswith("-")
-    return SORT_KEYS.get(order.lstrip("-")), descending
 
 
 def find_again(story: Story | None, ref: EventRef, old: Event) -> EventRef | None:

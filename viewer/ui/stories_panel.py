@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QMenu, 
 from viewer.core.colours import is_dark, story_colour
 from viewer.core.reading import Reading
 from viewer.core.search import fold
-from viewer.core.state import SORT_KEYS, AppState
+from viewer.core.state import AppState
 from viewer.model import FileResult, Library, Story
 from viewer.model.story import Day
 from viewer.ui.text import one_line, plain_tooltip
@@ -251,15 +251,10 @@ class StoriesModel(QAbstractTableModel):
         if self._sort is None:
             return ordered
         column, descending = self._sort
-        name = COLUMNS[column][2]
-        key = self._state.sort_keys.get(name, SORT_KEYS.get(name)) if name is not None else None
+        key, _ = self._state.order_key(COLUMNS[column][2] or "file")
         reading = self._reading
-
-        def news(story: Story) -> int:
-            return reading.count(story.file) if reading is not None else 0
-
-        if column == NEW_COLUMN:
-            key = news
+        if key is None and column == NEW_COLUMN and reading is not None:  # (the window registers "new")
+            key = lambda story: reading.count(story.file)  # noqa: E731
         if key is not None:
             ordered.sort(key=key, reverse=descending)
         return ordered
