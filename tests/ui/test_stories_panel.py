@@ -279,3 +279,18 @@ def test_the_problems_column_orders_the_lanes_too(window, open_folder, story_fol
     open_folder(window, story_folder(files))
     window.stories_panel.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # most problems first
     assert rows(window) == lanes(window) == ["B", "C", "A"]
+
+
+def test_hiding_a_lane_leaves_a_reader_scrolled_elsewhere_where_they_are(qtbot, window, open_folder, story_folder):
+    files = {f"s{i:02d}.txt": story_text(f"Story {i:02d}", ["2001", "2002"]) for i in range(60)}
+    open_folder(window, story_folder(files))
+    window.state.set_story("s00.txt")  # on show, its lane at the top
+    view = window.timeline.view_box
+    layout = window.timeline.timeline_layout
+    top = float(layout.lane_row[layout.story_index["s40.txt"]])
+    _, (y0, y1) = view.viewRange()
+    view.setYRange(top - 0.2, top - 0.2 + (y1 - y0), padding=0)  # scrolled down to story 40
+    window.state.set_story_hidden("s41.txt", True)
+    layout = window.timeline.timeline_layout
+    _, (y0, y1) = view.viewRange()
+    assert y0 <= layout.lane_row[layout.story_index["s40.txt"]] < y1  # still there, not back at story 00

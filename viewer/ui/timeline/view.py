@@ -404,11 +404,21 @@ class TimelineWidget(QWidget):
 
     def _on_lanes_changed(self, *_args: object) -> None:
         """Stories hidden or shown, or sorted: the lanes change, the time range stays, and the lane of
-        the story on show stays in view (sorted elsewhere, it was lost off screen)."""
-        self._relayout(keep_view=True)
+        the story on show, if it was in view, stays in view (sorted elsewhere, it was lost off screen;
+        a reader scrolled elsewhere who hides a lane stays where they are)."""
         story = self._state.story
-        if story is not None:
+        was_in_view = story is not None and self._lane_in_view(story.file)
+        self._relayout(keep_view=True)
+        if story is not None and was_in_view:
             self._scroll_lane_into_view(story.file)
+
+    def _lane_in_view(self, file: str) -> bool:
+        lane = self._layout.story_index.get(file)
+        if lane is None:
+            return False
+        _, (y0, y1) = self.view_box.viewRange()
+        top = int(self._layout.lane_row[lane])
+        return top + int(self._layout.lane_rows[lane]) > y0 and top < y1
 
     def _relayout(self, keep_view: bool) -> None:
         library = self._state.library
