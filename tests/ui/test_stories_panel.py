@@ -294,3 +294,26 @@ def test_hiding_a_lane_leaves_a_reader_scrolled_elsewhere_where_they_are(qtbot, 
     layout = window.timeline.timeline_layout
     _, (y0, y1) = view.viewRange()
     assert y0 <= layout.lane_row[layout.story_index["s40.txt"]] < y1  # still there, not back at story 00
+
+
+def test_space_on_a_check_box_then_a_click_on_a_row_selects_that_story(qtbot, seeded):
+    panel = seeded.stories_panel
+    panel.table.setFocus()
+    panel.table.setCurrentIndex(panel.proxy.index(0, 0))
+    qtbot.keyClick(panel.table, Qt.Key.Key_Space)  # the lane hidden from the keyboard: no click follows
+    assert len(seeded.state.hidden) == 1
+    third = panel.proxy.index(2, 1)
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=panel.table.visualRect(third).center())
+    assert seeded.state.story.title == panel.proxy.index(2, 0).data()
+
+
+def test_a_header_click_sorts_the_rows_once(qtbot, seeded, monkeypatch):
+    model = seeded.stories_panel.model
+    sorts: list[tuple[int, object]] = []
+    real = model.sort
+    monkeypatch.setattr(model, "sort", lambda column, order=Qt.SortOrder.AscendingOrder: (
+        sorts.append((column, order)), real(column, order)))
+    header = seeded.stories_panel.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=header.viewport().rect().topLeft() + QPoint(header.sectionViewportPosition(3) + 5, 5))
+    assert len(sorts) == 1 and sorts[0][0] == 3

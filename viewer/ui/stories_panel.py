@@ -492,10 +492,14 @@ class StoriesPanel(QWidget):
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         header.sortIndicatorChanged.connect(self._on_sort)
         self._chosen: dict[int, bool] = {}  # columns shown or hidden from the header's menu
+        self._header_sorted = False
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        # A press starts a new click: a check box toggled with Space (no click after it) must not
+        # make the next click on a row do nothing.
+        self.table.pressed.connect(self._on_pressed)
         self.table.clicked.connect(self._on_clicked)
         self.table.activated.connect(self._on_clicked)
         self.table.moved_by_key.connect(self._on_moved_by_key)
@@ -550,6 +554,7 @@ class StoriesPanel(QWidget):
             action.setChecked(not header.isSectionHidden(column))
             action.toggled.connect(lambda shown, column=column: self.choose_column(column, shown))
         menu.exec(header.mapToGlobal(position))
+        menu.deleteLater()
 
     def choose_column(self, column: int, shown: bool) -> None:
         """Show or hide a column as the reader asks (the narrow panel's fitting then leaves it so)."""
@@ -557,14 +562,18 @@ class StoriesPanel(QWidget):
         self.fit_columns()
 
     def _on_sort(self, column: int, order: Qt.SortOrder) -> None:
+        """A header click: the view has sorted the rows already; the lanes follow through the state."""
         name = COLUMNS[column][2] if 0 <= column < len(COLUMNS) else None
-        if name is None:
-            self._state.set_sort("file")
-            return
-        self._state.set_sort(("-" if order == Qt.SortOrder.DescendingOrder else "") + name)
+        self._header_sorted = True  # _show_sort need not sort the rows a second time
+        try:
+            self._state.set_sort(("-" if order == Qt.SortOrder.DescendingOrder else "") + name if name else "file")
+        finally:
+            self._header_sorted = False
 
     def _show_sort(self, order: str) -> None:
-        """The header shows the state's order (restored per folder, say)."""
+        """The header shows the state's order (restored per folder, say), and the rows follow it."""
+        if self._header_sorted:
+            return
         name = order.lstrip("-")
         columns = [i for i, (_, _, key, _) in enumerate(COLUMNS) if key == name]
         header = self.table.horizontalHeader()
@@ -578,6 +587,9 @@ class StoriesPanel(QWidget):
                 self.proxy.sort(-1)
         finally:
             header.blockSignals(False)
+
+    def _on_pressed(self, _index: QModelIndex) -> None:
+        self.model.toggled = False
 
     def _on_clicked(self, index: QModelIndex) -> None:
         if self.model.toggled:  # a click on the check box shows or hides; it does not select
@@ -625,6 +637,7 @@ class StoriesPanel(QWidget):
             menu.addSeparator()
             menu.addAction("Mark as Read", lambda: self.mark_read.emit(file))
         menu.exec(self.table.viewport().mapToGlobal(position))
+        menu.deleteLater()
         self._show_current()  # the right-click highlighted its row without selecting the story
 
     def show_all(self) -> None:
