@@ -365,3 +365,16 @@ def test_a_problem_chosen_in_the_table_brings_its_story_and_undated_event_into_v
     lane = layout.story_index["s35.txt"]
     _, (y0, y1) = window.timeline.view_box.viewRange()
     assert y0 <= layout.lane_row[lane] and layout.lane_row[lane] + layout.lane_rows[lane] <= y1
+
+
+def test_clicking_a_long_bar_at_a_months_zoom_keeps_the_zoom(qtbot, seeds_window):
+    win = seeds_window
+    timeline = win.timeline
+    layout = timeline.timeline_layout
+    index = next(i for i in range(len(layout.x0)) if layout.event_at(i)[1].date_text == "20th century")
+    middle = (float(layout.x0[index]) + float(layout.x1[index])) / 2
+    timeline.view_box.setRange(xRange=(middle - 15, middle + 15), padding=0)  # a month inside the century
+    before = timeline.view_box.viewRange()[0]
+    qtbot.mouseClick(timeline.plot.viewport(), Qt.MouseButton.LeftButton, pos=timeline.event_position(index))
+    assert win.state.event_ref is not None and win.state.selected_event().date_text == "20th century"
+    assert timeline.view_box.viewRange()[0] == before  # clicked where it is: nothing moves

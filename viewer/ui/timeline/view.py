@@ -333,6 +333,7 @@ class TimelineWidget(QWidget):
         self.view_box.double_clicked.connect(self.zoom_to_fit)
         self.undated_list.itemClicked.connect(self._on_undated_clicked)
         self._scrolling = False
+        self._clicked = False  # an event being selected by a click on it (see _on_event_clicked)
         self.view_box.sigYRangeChanged.connect(self._sync_lane_scroll)
         self.lane_scroll.valueChanged.connect(self._on_lane_scroll)
         self.plot.installEventFilter(self)
@@ -528,7 +529,8 @@ class TimelineWidget(QWidget):
         """The user selected an event (anywhere): mark it, bring it into view, tell assistive technology."""
         index = self._show_selection()
         if index is not None:
-            self._ensure_visible(index)
+            if not self._clicked:
+                self._ensure_visible(index)
         else:
             self._show_undated(self._state.event_ref)
         text = self.selected_event_text()
@@ -599,7 +601,13 @@ class TimelineWidget(QWidget):
 
     def _on_event_clicked(self, index: int) -> None:
         story, _ = self._layout.event_at(index)
-        self._state.select_event(EventRef(story.file, int(self._layout.event[index])))
+        # Clicked, it is in view: the range stays (a century's bar clicked at a month's zoom
+        # would otherwise zoom out to all of it, as a choice from a list does).
+        self._clicked = True
+        try:
+            self._state.select_event(EventRef(story.file, int(self._layout.event[index])))
+        finally:
+            self._clicked = False
         self.plot.setFocus()
 
     def _on_story_clicked(self, file: str) -> None:
