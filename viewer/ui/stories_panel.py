@@ -2,9 +2,11 @@
 
 Each row has the story's colour, its headline, first and last date, and how
 many events, articles and problems it has. The header sorts (and the lanes on
-the timeline follow); the filter field narrows the rows by headline; the
-check box of a row shows or hides its lane (Show All and Hide Others in the
-context menu). Everything it changes goes through the application state.
+the timeline follow, in the one order ``AppState.order_key`` gives); its
+context menu shows or hides columns; the filter field narrows the rows by
+headline or file name; the check box of a row shows or hides its lane (Show
+All and Hide Others in the context menu); Up and Down show the next story.
+Everything it changes goes through the application state.
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ __all__ = ["StoriesPanel"]
 MAX_ROWS_CHANGED = 500  # a live update changing more rows than this resets the table
 FILTER_ROLE = Qt.ItemDataRole.UserRole + 2
 
-# Column → its title, its full name (tooltip), the state's order of that name
-# (None: not an order of the lanes), and its width (None: the rest of the panel).
+# Column → its title, its full name (tooltip), the state's order of that name,
+# and its width (None: the rest of the panel).
 COLUMNS: tuple[tuple[str, str, str | None, int | None], ...] = (
     ("Headline", "Headline", "headline", None),
     ("First", "The earliest event, as written", "first", 76),
@@ -271,7 +273,7 @@ class StoriesModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _reset(self) -> None:
-        # Rows are made when first shown (or sorted by): a folder of 100,000
+        # Rows are made when first shown: a folder of 100,000
         # stories must not cost the GUI thread a second at every reload.
         library: Library | None = self._state.library
         self.beginResetModel()
@@ -359,7 +361,7 @@ class StoriesModel(QAbstractTableModel):
         return flags
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Text, sort keys, the colour, the check box and a tooltip with the full headline."""
+        """Text, the colour, the check box, and tooltips with the full headline and dates."""
         row = self._row(index.row())
         column = index.column()
         story = row.story
