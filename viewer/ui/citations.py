@@ -282,6 +282,7 @@ class CitationsPanel(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.table.activated.connect(self._on_activated)
         self.citing_list.itemClicked.connect(self._on_citing_clicked)
+        self._listed: tuple[str, Library] | None = None  # the folder-wide source and library listed
         state.story_changed.connect(self._on_story_changed)
         state.source_changed.connect(self._on_source_changed)
         state.folder_source_changed.connect(self._on_source_changed)
@@ -325,11 +326,18 @@ class CitationsPanel(QWidget):
         self._fill_citing(number)
 
     def _fill_citing(self, number: int | None) -> None:
-        self.citing_list.clear()
         story, library = self._state.story, self._state.library
         if self._state.folder_source is not None and library is not None:
-            self._fill_folder_citing(library)
+            # The same list whichever story is on show: filled again only for another source or
+            # library (500 rows at each arrow key in the stories panel, otherwise).
+            source = self._state.folder_source
+            if self._listed is None or self._listed[0] != source or self._listed[1] is not library:
+                self._listed = (source, library)
+                self.citing_list.clear()
+                self._fill_folder_citing(library)
             return
+        self._listed = None
+        self.citing_list.clear()
         if story is None or number is None:
             self.citing_label.setText("Select a source to see the events that cite it.")
             return
