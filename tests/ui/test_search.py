@@ -218,3 +218,12 @@ def test_an_event_chosen_from_each_list_ends_up_in_view_on_its_own(qtbot, window
     window.go_to_problem(Problem("s20.txt", 5, Severity.WARNING, "a problem on that line"))
     assert window.state.event_ref == EventRef("s20.txt", 2)
     assert in_view_and_alone(window, window.state.event_ref)
+
+
+def test_esc_leaves_a_results_dock_the_reader_opened_from_the_view_menu(qtbot, seeded):
+    search(qtbot, seeded, "moon")  # the search opens the dock
+    seeded.search_dock.toggleViewAction().trigger()  # View → Search Results: closed by the reader
+    seeded.search_dock.toggleViewAction().trigger()  # and opened again: the reader's now
+    assert seeded.search_dock.isVisible()
+    qtbot.keyClick(seeded.search_field, Qt.Key.Key_Escape)
+    assert seeded.state.search is None and seeded.search_dock.isVisible()  # cleared, and still open

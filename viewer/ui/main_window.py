@@ -358,6 +358,8 @@ class MainWindow(QMainWindow):
         # Mnemonics, so that every entry of the menus can be reached from the keyboard.
         self.stories_dock.toggleViewAction().setText("Stori&es")
         self.search_dock.toggleViewAction().setText("Search &Results")
+        # Opened or closed from this menu, the dock is the reader's: Esc no longer closes it.
+        self.search_dock.toggleViewAction().triggered.connect(self._search_dock_chosen)
         view_menu.addAction(self.stories_dock.toggleViewAction())
         view_menu.addAction(self.search_dock.toggleViewAction())
         self.whats_new_dock.toggleViewAction().setText("What's &New")
@@ -516,6 +518,9 @@ class MainWindow(QMainWindow):
         self.search_field.selectAll()
         self._show_search_dock()
         self.search_dock.raise_()
+
+    def _search_dock_chosen(self, _shown: bool) -> None:
+        self._search_opened_dock = False
 
     def _raise_search_dock(self, _text: str = "") -> None:
         self.search_dock.raise_()
