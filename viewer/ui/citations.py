@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from viewer.core.state import AppState, EventRef
 from viewer.model import Library, Story
 from viewer.ui.table_model import FlatTableModel
-from viewer.ui.text import ElidedLabel, capped, isolated, one_line, plain_tooltip, short_label, visible
+from viewer.ui.text import ElidedLabel, capped, event_item, isolated, one_line, plain_tooltip, visible
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -364,14 +364,7 @@ class CitationsPanel(QWidget):
             self.citing_list.addItem(more)
 
     def _add_citing(self, story: Story, index: int, with_story: bool) -> None:
-        event = story.events[index]
-        text = f"{one_line(event.date_text) or '(no date)'} – {short_label(event.text)}"
-        if with_story:
-            text += f"\n    in: {short_label(story.title)}"
-        item = QListWidgetItem(text)
-        item.setToolTip(plain_tooltip(event.text))
-        item.setData(Qt.ItemDataRole.UserRole, (story.file, index))
-        self.citing_list.addItem(item)
+        self.citing_list.addItem(event_item(story, index, with_story))
 
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         rows = self.table.selectionModel().selectedRows()

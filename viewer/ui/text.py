@@ -35,7 +35,9 @@ import re
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QSizePolicy, QWidget
+
+from viewer.model import Story
 
 SHOWN_CHARS = 20_000
 TITLE_CHARS = 400
@@ -179,3 +181,18 @@ class ElidedLabel(QLabel):
         if elided != self._elided or elided:
             self._elided = elided
             self.setToolTip(plain_tooltip(self.text()) if elided else "")
+
+
+def event_item(story: Story, index: int, with_story: bool = True) -> QListWidgetItem:
+    """A list's row for an event: "date – its text", its story below; the whole text as its tooltip.
+
+    The row's data is ``(story.file, index)``: a click selects that event.
+    """
+    event = story.events[index]
+    text = f"{one_line(event.date_text) or '(no date)'} – {short_label(event.text)}"
+    if with_story:
+        text += f"\n    in: {short_label(story.title)}"
+    item = QListWidgetItem(text)
+    item.setToolTip(plain_tooltip(event.text))
+    item.setData(Qt.ItemDataRole.UserRole, (story.file, index))
+    return item

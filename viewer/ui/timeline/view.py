@@ -43,7 +43,7 @@ from viewer.core.colours import TimelineColours, blend, timeline_colours
 from viewer.core.layout import LayoutBuilder, TimelineLayout, range_showing
 from viewer.core.state import AppState, EventRef
 from viewer.core.ticks import MAX_ORDINAL, MIN_ORDINAL, major_ticks
-from viewer.ui.text import one_line, plain_tooltip, short_label
+from viewer.ui.text import event_item
 from viewer.ui.timeline.axis import CalendarAxisItem, unlink_hidden_axes
 from viewer.ui.timeline.events_item import EventsItem
 from viewer.ui.timeline.overview import MIN_STRIP_HEIGHT, STRIP_HEIGHT, OverviewStrip
@@ -508,14 +508,7 @@ class TimelineWidget(QWidget):
         # Thousands of list items take seconds to build on the GUI thread; the
         # problems table lists every one of them anyway.
         for si, ei in undated[:MAX_UNDATED_LISTED]:
-            story = self._layout.stories[si]
-            event = story.events[ei]
-            date_text = one_line(event.date_text) or "(no date)"
-            text = f"{date_text} – {short_label(event.text)}\n    in: {short_label(story.title)}"
-            item = QListWidgetItem(text)
-            item.setToolTip(plain_tooltip(event.text))
-            item.setData(Qt.ItemDataRole.UserRole, (story.file, ei))
-            self.undated_list.addItem(item)
+            self.undated_list.addItem(event_item(self._layout.stories[si], ei))
         if len(undated) > MAX_UNDATED_LISTED:
             more = QListWidgetItem(f"… and {len(undated) - MAX_UNDATED_LISTED} more: see the problems table")
             # Not selectable, yet enabled: a disabled item's grey is too faint to read (under 4.5:1).
